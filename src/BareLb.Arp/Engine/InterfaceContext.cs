@@ -1,0 +1,166 @@
+using BareLb.Arp.Announcing;
+using BareLb.Arp.Codecs;
+using BareLb.Arp.Metrics;
+using BareLb.Arp.Responding;
+using BareLb.Arp.Transports;
+using BareLb.Core.Addresses;
+using Microsoft.Extensions.Logging;
+
+namespace BareLb.Arp.Engine;
+
+/// <summary>One interface: its transport, address table, responder, announcer and receive thread.</summary>
+internal sealed class InterfaceContext : IDisposable
+{
+    private readonly IFrameTransport _transport;
+    private readonly Layer2Options _options;
+    private readonly Layer2Metrics _metrics;
+    private readonly ILogger _logger;
+    private readonly AddressTable _table = new();
+    private readonly FrameResponder _responder;
+    private readonly Announcer _announcer;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<MacAddress, int> _groups = [];
+    private readonly Thread _receiver;
+    private volatile bool _stopping;
+
+    public InterfaceContext(IFrameTransport transport, Layer2Options options, TimeProvider timeProvider, Layer2Metrics metrics, ILogger logger)
+    {
+        _transport = transport;
+        _options = options;
+        _metrics = metrics;
+        _logger = logger;
+        var limiter = new SourceRateLimiter(options.RateLimitPerSecond, options.RateLimitBurst, timeProvider.TimestampFrequency);
+        _responder = new FrameResponder(transport.InterfaceName, transport.HardwareAddress, _table, limiter, metrics, timeProvider);
+        _announcer = new Announcer(transport, options, timeProvider, metrics, logger);
+        _receiver = new Thread(ReceiveLoop) { IsBackground = true, Name = "barelb-arp " + transport.InterfaceName };
+    }
+
+    public string Name => _transport.InterfaceName;
+
+    public void Start()
+    {
+        Layer2Log.InterfaceAdded(_logger, Name, _transport.HardwareAddress.ToString());
+        _receiver.Start();
+    }
+
+    public bool Announce(IPAddr address)
+    {
+        lock (_gate)
+        {
+            if (_table.Snapshot.Find(address) is not null)
+            {
+                return false;
+            }
+
+            if (!address.IsIPv4)
+            {
+                var group = new AnnouncedAddress(address).SolicitedNodeGroup;
+                _groups.TryGetValue(group, out var users);
+                if (users == 0)
+                {
+                    _transport.JoinMulticast(group);
+                }
+
+                _groups[group] = users + 1;
+            }
+
+            var entry = _table.Add(address)!;
+            Layer2Log.Announcing(_logger, entry.Text, Name);
+            _announcer.Start(entry);
+            return true;
+        }
+    }
+
+    public bool Withdraw(IPAddr address)
+    {
+        lock (_gate)
+        {
+            var entry = _table.Remove(address);
+            if (entry is null)
+            {
+                return false;
+            }
+
+            _announcer.Stop(entry);
+            if (!address.IsIPv4)
+            {
+                var users = _groups[entry.SolicitedNodeGroup] - 1;
+                if (users == 0)
+                {
+                    _groups.Remove(entry.SolicitedNodeGroup);
+                    _transport.LeaveMulticast(entry.SolicitedNodeGroup);
+                }
+                else
+                {
+                    _groups[entry.SolicitedNodeGroup] = users;
+                }
+            }
+
+            Layer2Log.Withdrew(_logger, entry.Text, Name);
+            return true;
+        }
+    }
+
+    public IReadOnlyList<IPAddr> Announced() => _table.List();
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            foreach (var address in _table.List())
+            {
+                _table.Remove(address);
+            }
+        }
+
+        _announcer.Dispose();
+        _stopping = true;
+        if (_receiver.IsAlive)
+        {
+            _receiver.Join();
+        }
+
+        _transport.Dispose();
+        Layer2Log.InterfaceRemoved(_logger, Name);
+    }
+
+    private void ReceiveLoop()
+    {
+        var buffer = GC.AllocateUninitializedArray<byte>(65536, pinned: true);
+        Span<byte> reply = stackalloc byte[FrameResponder.MaxReplyLength];
+        while (!_stopping)
+        {
+            int length;
+            try
+            {
+                length = _transport.Receive(buffer, _options.ReceivePollInterval);
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException or InvalidOperationException)
+            {
+                if (_stopping)
+                {
+                    return;
+                }
+
+                Layer2Log.ReceiveFailed(_logger, e, Name);
+                Thread.Sleep(_options.ReceivePollInterval);
+                continue;
+            }
+
+            if (length <= 0)
+            {
+                continue;
+            }
+
+            var replyLength = _responder.Respond(buffer.AsSpan(0, length), reply);
+            if (replyLength > 0 && !_transport.TrySend(reply[..replyLength]))
+            {
+                _metrics.Dropped(Name, DropReason.SendFailed);
+            }
+        }
+    }
+}

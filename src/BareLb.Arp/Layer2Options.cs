@@ -1,0 +1,60 @@
+namespace BareLb.Arp;
+
+/// <summary>How the engine announces addresses and limits replies. Validate with <see cref="Validate"/>.</summary>
+public sealed class Layer2Options
+{
+    /// <summary>Announcements sent in a burst when an address is gained. Default 3.</summary>
+    public int AnnouncementCount { get; set; } = 3;
+
+    /// <summary>Time between the announcements of a burst. Default 300 ms, so a burst of 3 ends within the first second.</summary>
+    public TimeSpan AnnouncementInterval { get; set; } = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>Time between refresh announcements after the burst, for switches whose tables age out; <see cref="TimeSpan.Zero"/> disables them. Default 60 s.</summary>
+    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Sustained replies per second to one source MAC address; 0 disables the limit. Default 100.</summary>
+    public int RateLimitPerSecond { get; set; } = 100;
+
+    /// <summary>Replies a quiet source may get at once. Default 50.</summary>
+    public int RateLimitBurst { get; set; } = 50;
+
+    /// <summary>How long a receive loop waits before checking whether it should stop. Default 100 ms.</summary>
+    public TimeSpan ReceivePollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Returns one message per invalid setting, naming it; empty when all are valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (AnnouncementCount is < 1 or > 100)
+        {
+            errors.Add($"{nameof(AnnouncementCount)} must be between 1 and 100, not {AnnouncementCount}.");
+        }
+
+        if (AnnouncementInterval < TimeSpan.FromMilliseconds(1) || AnnouncementInterval > TimeSpan.FromMinutes(1))
+        {
+            errors.Add($"{nameof(AnnouncementInterval)} must be between 1 ms and 1 minute, not {AnnouncementInterval}.");
+        }
+
+        if (RefreshInterval != TimeSpan.Zero && (RefreshInterval < TimeSpan.FromSeconds(1) || RefreshInterval > TimeSpan.FromDays(1)))
+        {
+            errors.Add($"{nameof(RefreshInterval)} must be zero (off) or between 1 s and 1 day, not {RefreshInterval}.");
+        }
+
+        if (RateLimitPerSecond < 0)
+        {
+            errors.Add($"{nameof(RateLimitPerSecond)} must be 0 (off) or positive, not {RateLimitPerSecond}.");
+        }
+
+        if (RateLimitBurst < 1)
+        {
+            errors.Add($"{nameof(RateLimitBurst)} must be at least 1, not {RateLimitBurst}.");
+        }
+
+        if (ReceivePollInterval < TimeSpan.FromMilliseconds(1) || ReceivePollInterval > TimeSpan.FromSeconds(1))
+        {
+            errors.Add($"{nameof(ReceivePollInterval)} must be between 1 ms and 1 s, not {ReceivePollInterval}.");
+        }
+
+        return errors;
+    }
+}
