@@ -1,3 +1,3 @@
-// Placeholder until `barelb apiserver` lands (issue 3).
-Console.Error.WriteLine("barelb: no command is available yet");
-return 2;
+using BareLb.Tool.Commands;
+
+return await CommandDispatcher.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);

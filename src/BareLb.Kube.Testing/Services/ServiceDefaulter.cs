@@ -1,0 +1,292 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using BareLb.Kube.Testing.Resources;
+using BareLb.Kube.Testing.Storage;
+
+namespace BareLb.Kube.Testing.Services;
+
+/// <summary>
+/// Defaults Services as the API server does: a cluster IP from the service range, node ports for NodePort and
+/// LoadBalancer Services, IP families, traffic policies, and the changes a type change implies. Allocations
+/// follow the committed objects, so a rejected or dry-run write allocates nothing.
+/// </summary>
+internal sealed class ServiceDefaulter : IAdmission
+{
+    private readonly ServiceRange _range;
+    private readonly int _nodePortMin;
+    private readonly int _nodePortMax;
+    private readonly HashSet<string> _ips = new(StringComparer.Ordinal);
+    private readonly HashSet<int> _nodePorts = [];
+
+    public ServiceDefaulter(ServiceRange range, int nodePortMin, int nodePortMax)
+    {
+        _range = range;
+        _nodePortMin = nodePortMin;
+        _nodePortMax = nodePortMax;
+    }
+
+    public void Admit(ResourceType type, JsonObject? old, JsonObject obj)
+    {
+        if (!IsService(type))
+        {
+            return;
+        }
+
+        var name = Json.String(obj, "metadata", "name") ?? string.Empty;
+        var spec = obj["spec"] as JsonObject;
+        if (spec is null)
+        {
+            spec = [];
+            obj["spec"] = spec;
+        }
+
+        var oldSpec = old?["spec"] as JsonObject;
+        var serviceType = Json.String(spec, "type");
+        if (string.IsNullOrEmpty(serviceType))
+        {
+            serviceType = "ClusterIP";
+            spec["type"] = serviceType;
+        }
+
+        if (serviceType is not ("ClusterIP" or "NodePort" or "LoadBalancer" or "ExternalName"))
+        {
+            throw Invalid(name, $"spec.type: Unsupported value: \"{serviceType}\": supported values: \"ClusterIP\", \"ExternalName\", \"LoadBalancer\", \"NodePort\"");
+        }
+
+        spec["sessionAffinity"] ??= "None";
+        var ports = spec["ports"] as JsonArray;
+        if (ports is not null)
+        {
+            foreach (var port in ports.OfType<JsonObject>())
+            {
+                port["protocol"] ??= "TCP";
+                if (port["port"] is null)
+                {
+                    throw Invalid(name, "spec.ports[0].port: Required value");
+                }
+
+                port["targetPort"] ??= port["port"]!.DeepClone();
+            }
+        }
+        else if (serviceType != "ExternalName" && Json.String(spec, "clusterIP") != "None")
+        {
+            throw Invalid(name, "spec.ports: Required value");
+        }
+
+        if (serviceType == "ExternalName")
+        {
+            if (string.IsNullOrEmpty(Json.String(spec, "externalName")))
+            {
+                throw Invalid(name, "spec.externalName: Required value");
+            }
+
+            foreach (var field in (string[])["clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy", "internalTrafficPolicy"])
+            {
+                spec.Remove(field);
+            }
+        }
+        else
+        {
+            DefaultClusterIp(name, spec, oldSpec);
+            spec["ipFamilies"] ??= new JsonArray("IPv4");
+            spec["ipFamilyPolicy"] ??= "SingleStack";
+            spec["internalTrafficPolicy"] ??= "Cluster";
+        }
+
+        var needsNodePorts = serviceType == "NodePort"
+            || (serviceType == "LoadBalancer" && (spec["allocateLoadBalancerNodePorts"]?.GetValue<bool>() ?? true));
+        if (serviceType == "LoadBalancer")
+        {
+            spec["allocateLoadBalancerNodePorts"] ??= true;
+        }
+        else
+        {
+            spec.Remove("allocateLoadBalancerNodePorts");
+            spec.Remove("loadBalancerIP");
+            spec.Remove("loadBalancerSourceRanges");
+            spec.Remove("loadBalancerClass");
+        }
+
+        if (serviceType is "NodePort" or "LoadBalancer")
+        {
+            spec["externalTrafficPolicy"] ??= "Cluster";
+        }
+        else
+        {
+            spec.Remove("externalTrafficPolicy");
+            spec.Remove("healthCheckNodePort");
+        }
+
+        if (ports is not null)
+        {
+            DefaultNodePorts(name, ports, oldSpec?["ports"] as JsonArray, needsNodePorts);
+        }
+
+        var status = obj["status"] as JsonObject;
+        if (status is null)
+        {
+            status = [];
+            obj["status"] = status;
+        }
+
+        if (serviceType != "LoadBalancer" || status["loadBalancer"] is not JsonObject)
+        {
+            status["loadBalancer"] = new JsonObject();
+        }
+    }
+
+    public void Committed(ResourceType type, JsonObject? old, JsonObject? obj)
+    {
+        if (!IsService(type))
+        {
+            return;
+        }
+
+        if (old is not null)
+        {
+            foreach (var ip in ClusterIps(old))
+            {
+                _ips.Remove(ip);
+            }
+
+            foreach (var port in NodePorts(old))
+            {
+                _nodePorts.Remove(port);
+            }
+        }
+
+        if (obj is not null)
+        {
+            foreach (var ip in ClusterIps(obj))
+            {
+                _ips.Add(ip);
+            }
+
+            foreach (var port in NodePorts(obj))
+            {
+                _nodePorts.Add(port);
+            }
+        }
+    }
+
+    private void DefaultClusterIp(string name, JsonObject spec, JsonObject? oldSpec)
+    {
+        var requested = Json.String(spec, "clusterIP");
+        var oldIp = oldSpec is null ? null : Json.String(oldSpec, "clusterIP");
+        if (string.IsNullOrEmpty(requested) && !string.IsNullOrEmpty(oldIp))
+        {
+            requested = oldIp;
+        }
+
+        if (!string.IsNullOrEmpty(oldIp) && requested != oldIp)
+        {
+            throw Invalid(name, $"spec.clusterIPs[0]: Invalid value: []string{{\"{requested}\"}}: may not change once set");
+        }
+
+        if (string.IsNullOrEmpty(requested))
+        {
+            requested = _range.Allocate(_ips)
+                ?? throw Invalid(name, "spec.clusterIPs: Internal error: failed to allocate a serviceIP: range is full");
+        }
+        else if (requested != "None" && requested != oldIp)
+        {
+            if (!_range.Contains(requested))
+            {
+                throw Invalid(name, $"spec.clusterIPs: Invalid value: []string{{\"{requested}\"}}: failed to allocate IP {requested}: the provided IP ({requested}) is not in the valid range. The range of valid IPs is {_range.Network}");
+            }
+
+            if (_ips.Contains(requested))
+            {
+                throw Invalid(name, $"spec.clusterIPs: Invalid value: []string{{\"{requested}\"}}: failed to allocate IP {requested}: provided IP is already allocated");
+            }
+        }
+
+        spec["clusterIP"] = requested;
+        spec["clusterIPs"] = new JsonArray(requested);
+    }
+
+    private void DefaultNodePorts(string name, JsonArray ports, JsonArray? oldPorts, bool needed)
+    {
+        var claimed = new HashSet<int>();
+        for (var i = 0; i < ports.Count; i++)
+        {
+            if (ports[i] is not JsonObject port)
+            {
+                continue;
+            }
+
+            if (!needed)
+            {
+                port.Remove("nodePort");
+                continue;
+            }
+
+            var old = oldPorts?.OfType<JsonObject>().FirstOrDefault(p =>
+                Json.Scalar(p["port"]) == Json.Scalar(port["port"]) && Json.Scalar(p["protocol"]) == Json.Scalar(port["protocol"]));
+            var oldNodePort = old?["nodePort"]?.GetValue<int>() ?? 0;
+            var requested = port["nodePort"]?.GetValue<int>() ?? 0;
+            if (requested == 0)
+            {
+                requested = oldNodePort != 0 ? oldNodePort : AllocateNodePort(name, claimed);
+            }
+            else if (requested != oldNodePort && !(oldPorts?.OfType<JsonObject>().Any(p => p["nodePort"]?.GetValue<int>() == requested) ?? false))
+            {
+                if (requested < _nodePortMin || requested > _nodePortMax)
+                {
+                    throw Invalid(name, string.Create(CultureInfo.InvariantCulture, $"spec.ports[{i}].nodePort: Invalid value: {requested}: provided port is not in the valid range. The range of valid ports is {_nodePortMin}-{_nodePortMax}"));
+                }
+
+                if (_nodePorts.Contains(requested) || claimed.Contains(requested))
+                {
+                    throw Invalid(name, string.Create(CultureInfo.InvariantCulture, $"spec.ports[{i}].nodePort: Invalid value: {requested}: provided port is already allocated"));
+                }
+            }
+
+            claimed.Add(requested);
+            port["nodePort"] = requested;
+        }
+    }
+
+    private int AllocateNodePort(string name, HashSet<int> claimed)
+    {
+        var size = _nodePortMax - _nodePortMin + 1;
+        var start = Random.Shared.Next(size);
+        for (var i = 0; i < size; i++)
+        {
+            var candidate = _nodePortMin + ((start + i) % size);
+            if (!_nodePorts.Contains(candidate) && !claimed.Contains(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw Invalid(name, "spec.ports: Internal error: failed to allocate a nodePort: range is full");
+    }
+
+    private static IEnumerable<string> ClusterIps(JsonObject service)
+    {
+        var ip = Json.String(service, "spec", "clusterIP");
+        if (!string.IsNullOrEmpty(ip) && ip != "None")
+        {
+            yield return ip;
+        }
+    }
+
+    private static IEnumerable<int> NodePorts(JsonObject service)
+    {
+        if (Json.At(service, "spec", "ports") is JsonArray ports)
+        {
+            foreach (var port in ports.OfType<JsonObject>())
+            {
+                if (port["nodePort"] is JsonValue value && value.TryGetValue<int>(out var nodePort) && nodePort != 0)
+                {
+                    yield return nodePort;
+                }
+            }
+        }
+    }
+
+    private static bool IsService(ResourceType type) => type.Group.Length == 0 && type.Plural == "services";
+
+    private static ApiException Invalid(string name, string detail) => ApiException.Invalid("Service", string.Empty, name, detail);
+}

@@ -1,0 +1,75 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace BareLb.Kube.Testing.Storage;
+
+/// <summary>Small helpers over <see cref="JsonNode"/> trees.</summary>
+internal static class Json
+{
+    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.General) { WriteIndented = false };
+
+    public static JsonObject Metadata(JsonObject obj)
+    {
+        if (obj["metadata"] is JsonObject metadata)
+        {
+            return metadata;
+        }
+
+        metadata = [];
+        obj["metadata"] = metadata;
+        return metadata;
+    }
+
+    public static string? String(JsonNode? node, params ReadOnlySpan<string> path)
+    {
+        var current = node;
+        foreach (var segment in path)
+        {
+            if (current is not JsonObject o || !o.TryGetPropertyValue(segment, out current))
+            {
+                return null;
+            }
+        }
+
+        return current is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+    }
+
+    public static JsonNode? At(JsonNode? node, params ReadOnlySpan<string> path)
+    {
+        var current = node;
+        foreach (var segment in path)
+        {
+            if (current is not JsonObject o || !o.TryGetPropertyValue(segment, out current))
+            {
+                return null;
+            }
+        }
+
+        return current;
+    }
+
+    /// <summary>Renders a scalar as the API server renders it in a field selector or a table cell.</summary>
+    public static string? Scalar(JsonNode? node) => node switch
+    {
+        null => null,
+        JsonValue v when v.TryGetValue<string>(out var s) => s,
+        JsonValue v when v.TryGetValue<bool>(out var b) => b ? "true" : "false",
+        JsonValue v => v.ToJsonString(),
+        _ => node.ToJsonString(),
+    };
+
+    public static JsonObject ParseObject(ReadOnlySpan<byte> utf8)
+    {
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(utf8);
+        }
+        catch (JsonException e)
+        {
+            throw ApiException.BadRequest($"the request body is not valid JSON: {e.Message}");
+        }
+
+        return node as JsonObject ?? throw ApiException.BadRequest("the request body must be a JSON object");
+    }
+}
