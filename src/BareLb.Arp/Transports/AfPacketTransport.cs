@@ -1,0 +1,111 @@
+using System.Net.Sockets;
+using BareLb.Arp.Codecs;
+
+namespace BareLb.Arp.Transports;
+
+/// <summary>
+/// Frames over a Linux AF_PACKET socket bound to one interface, built on
+/// <see cref="System.Net.Sockets.Socket"/> with no native dependency. A kernel BPF filter passes
+/// only ARP and neighbor solicitations; solicited-node groups are joined with
+/// PACKET_ADD_MEMBERSHIP rather than promiscuous mode; receiving and sending do not allocate.
+/// Needs CAP_NET_RAW.
+/// </summary>
+public sealed partial class AfPacketTransport : IFrameTransport
+{
+    private readonly Socket _socket;
+    private readonly int _interfaceIndex;
+    private readonly Lock _timeoutGate = new();
+    private int _timeoutMilliseconds = -1;
+    private volatile bool _disposed;
+
+    private AfPacketTransport(Socket socket, string interfaceName, int interfaceIndex, MacAddress hardwareAddress)
+    {
+        _socket = socket;
+        InterfaceName = interfaceName;
+        _interfaceIndex = interfaceIndex;
+        HardwareAddress = hardwareAddress;
+    }
+
+    /// <inheritdoc/>
+    public string InterfaceName { get; }
+
+    /// <inheritdoc/>
+    public MacAddress HardwareAddress { get; }
+
+    /// <summary>The interface's index in its network namespace.</summary>
+    public int InterfaceIndex => _interfaceIndex;
+
+    /// <summary>Opens the transport on an Ethernet interface.</summary>
+    /// <param name="interfaceName">The interface, such as <c>eth0</c>.</param>
+    /// <param name="networkNamespace">A named network namespace (<c>ip netns</c>) to open it in; the current one when null.</param>
+    /// <exception cref="FrameTransportException">Not Linux, no such interface, not Ethernet, or no CAP_NET_RAW; the message says which.</exception>
+    public static AfPacketTransport Open(string interfaceName, string? networkNamespace = null)
+    {
+        ArgumentNullException.ThrowIfNull(interfaceName);
+        if (!OperatingSystem.IsLinux())
+        {
+            throw new FrameTransportException("The AF_PACKET transport needs Linux; use --transport pcap elsewhere.");
+        }
+
+        if (interfaceName.Length is 0 or > 15)
+        {
+            throw new FrameTransportException($"'{interfaceName}' is not an interface name (1 to 15 characters).");
+        }
+
+        return networkNamespace is null ? OpenHere(interfaceName) : NetworkNamespace.Run(networkNamespace, () => OpenHere(interfaceName));
+    }
+
+    /// <inheritdoc/>
+    public int Receive(Span<byte> buffer, TimeSpan timeout)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        SetTimeout(timeout);
+        var received = _socket.Receive(buffer, SocketFlags.None, out var error);
+        return error switch
+        {
+            SocketError.Success => received,
+            SocketError.WouldBlock or SocketError.TimedOut or SocketError.Interrupted => 0,
+            SocketError.OperationAborted or SocketError.Shutdown when _disposed => throw new ObjectDisposedException(nameof(AfPacketTransport)),
+            _ => throw new SocketException((int)error),
+        };
+    }
+
+    /// <inheritdoc/>
+    public bool TrySend(ReadOnlySpan<byte> frame)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var sent = _socket.Send(frame, SocketFlags.None, out var error);
+        return error == SocketError.Success && sent == frame.Length;
+    }
+
+    /// <inheritdoc/>
+    public void JoinMulticast(MacAddress group) => ChangeMembership(LinuxNative.PacketAddMembership, group);
+
+    /// <inheritdoc/>
+    public void LeaveMulticast(MacAddress group) => ChangeMembership(LinuxNative.PacketDropMembership, group);
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _socket.Dispose();
+    }
+
+    private void SetTimeout(TimeSpan timeout)
+    {
+        var milliseconds = (int)Math.Clamp(timeout.TotalMilliseconds, 1, int.MaxValue);
+        if (milliseconds != _timeoutMilliseconds)
+        {
+            lock (_timeoutGate)
+            {
+                _socket.ReceiveTimeout = milliseconds;
+                _timeoutMilliseconds = milliseconds;
+            }
+        }
+    }
+}
