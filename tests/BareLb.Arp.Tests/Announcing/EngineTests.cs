@@ -1,0 +1,142 @@
+using BareLb.Arp.Codecs;
+using BareLb.Arp.Tests.Support;
+using BareLb.Arp.Transports;
+using BareLb.Core.Addresses;
+using Microsoft.Extensions.Time.Testing;
+using PacketDotNet;
+
+namespace BareLb.Arp.Tests.Announcing;
+
+public sealed class EngineTests : IDisposable
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(200);
+
+    private readonly FakeTimeProvider _time = new();
+    private readonly InMemoryLink _link = new();
+    private readonly InMemoryTransport _client;
+    private readonly Layer2Engine _engine;
+
+    public EngineTests()
+    {
+        _client = _link.Connect("client0", Frames.Peer);
+        _client.JoinMulticast(MacAddress.ForIPv6Multicast(IPv6Addresses.AllNodes));
+        _engine = new Layer2Engine(new Layer2Options { ReceivePollInterval = TimeSpan.FromMilliseconds(20) }, _time);
+        _engine.AddInterface(_link.Connect("eth0", Frames.Ours));
+    }
+
+    public void Dispose()
+    {
+        _engine.Dispose();
+        _client.Dispose();
+    }
+
+    [Fact]
+    public void Gaining_an_ipv4_address_sends_three_announcements_in_the_first_second_then_refreshes_every_minute()
+    {
+        Assert.True(_engine.Announce("eth0", IPAddr.Parse("198.18.0.100")));
+
+        AssertGratuitousArp(_client.ReceiveFrame(Wait));
+        _time.Advance(TimeSpan.FromMilliseconds(300));
+        AssertGratuitousArp(_client.ReceiveFrame(Wait));
+        _time.Advance(TimeSpan.FromMilliseconds(300));
+        AssertGratuitousArp(_client.ReceiveFrame(Wait));
+        _time.Advance(TimeSpan.FromSeconds(30));
+        Assert.Null(_client.ReceiveFrame(Quiet));
+        _time.Advance(TimeSpan.FromSeconds(30));
+        AssertGratuitousArp(_client.ReceiveFrame(Wait));
+    }
+
+    [Fact]
+    public void Gaining_an_ipv6_address_joins_its_solicited_node_group_and_sends_unsolicited_advertisements()
+    {
+        Assert.True(_engine.Announce("eth0", IPAddr.Parse("2001:db8::100")));
+
+        var frame = _client.ReceiveFrame(Wait);
+        Assert.NotNull(frame);
+        var na = Decoded.Advertisement(frame, out var ip);
+        Assert.Equal(Frames.Ip("2001:db8::100"), ip.SourceAddress);
+        Assert.Equal(Frames.Ip("ff02::1"), ip.DestinationAddress);
+        Assert.True(na.Override);
+        Assert.False(na.Solicited);
+
+        _client.TrySend(Frames.Solicitation("2001:db8::1", "2001:db8::100"));
+        var reply = _client.ReceiveFrame(Wait);
+        Assert.NotNull(reply);
+        Assert.True(Decoded.Advertisement(reply, out _).Solicited);
+    }
+
+    [Fact]
+    public void Answers_requests_over_the_link_and_stops_at_once_when_withdrawn()
+    {
+        var address = IPAddr.Parse("198.18.0.100");
+        _engine.Announce("eth0", address);
+        Drain();
+
+        _client.TrySend(Frames.ArpRequest("198.18.0.1", "198.18.0.100"));
+        var reply = _client.ReceiveFrame(Wait);
+        Assert.NotNull(reply);
+        Assert.Equal(ArpOperation.Response, Decoded.Arp(reply).Operation);
+
+        Assert.True(_engine.Withdraw("eth0", address));
+        _client.TrySend(Frames.ArpRequest("198.18.0.1", "198.18.0.100"));
+        _time.Advance(TimeSpan.FromMinutes(5));
+        Assert.Null(_client.ReceiveFrame(Quiet));
+        Assert.Empty(_engine.GetAnnounced("eth0"));
+    }
+
+    [Fact]
+    public void Announcing_twice_is_idempotent_and_withdrawing_unknown_is_false()
+    {
+        var address = IPAddr.Parse("198.18.0.100");
+        Assert.True(_engine.Announce("eth0", address));
+        Assert.False(_engine.Announce("eth0", address));
+        Assert.False(_engine.Withdraw("eth0", IPAddr.Parse("198.18.0.101")));
+        Assert.Equal([address], _engine.GetAnnounced("eth0"));
+    }
+
+    [Theory]
+    [InlineData("0.0.0.0")]
+    [InlineData("127.0.0.1")]
+    [InlineData("224.0.0.1")]
+    [InlineData("255.255.255.255")]
+    [InlineData("::")]
+    [InlineData("::1")]
+    [InlineData("ff02::1")]
+    public void Unannounceable_addresses_are_refused(string text)
+    {
+        var error = Assert.Throws<ArgumentException>(() => _engine.Announce("eth0", IPAddr.Parse(text)));
+        Assert.Contains(text, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unknown_interface_is_refused_with_its_name()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => _engine.Announce("eth9", IPAddr.Parse("198.18.0.100")));
+        Assert.Contains("eth9", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Invalid_options_are_refused_naming_the_setting()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new Layer2Engine(new Layer2Options { AnnouncementCount = 0 }));
+        Assert.Contains(nameof(Layer2Options.AnnouncementCount), error.Message, StringComparison.Ordinal);
+    }
+
+    private void Drain()
+    {
+        while (_client.ReceiveFrame(Quiet) is not null)
+        {
+        }
+    }
+
+    private static void AssertGratuitousArp(byte[]? frame)
+    {
+        Assert.NotNull(frame);
+        Assert.True(Decoded.Ethernet(frame).DestinationHardwareAddress.GetAddressBytes().All(b => b == 0xFF));
+        var arp = Decoded.Arp(frame);
+        Assert.Equal(ArpOperation.Request, arp.Operation);
+        Assert.Equal(Frames.Ip("198.18.0.100"), arp.SenderProtocolAddress);
+        Assert.Equal(Frames.Ip("198.18.0.100"), arp.TargetProtocolAddress);
+    }
+}
