@@ -6,7 +6,11 @@ namespace BareLb.Kube.Testing.Storage;
 /// <summary>Small helpers over <see cref="JsonNode"/> trees.</summary>
 internal static class Json
 {
-    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.General) { WriteIndented = false };
+    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.General)
+    {
+        WriteIndented = false,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     public static JsonObject Metadata(JsonObject obj)
     {
