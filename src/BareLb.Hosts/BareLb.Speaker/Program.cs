@@ -1,3 +1,3 @@
-// Placeholder until the standalone announcer lands (issue 5).
-Console.Error.WriteLine("barelb-speaker: no command is available yet");
-return 2;
+using BareLb.Speaker.Commands;
+
+return await CommandDispatcher.RunAsync(args).ConfigureAwait(false);
