@@ -54,7 +54,7 @@ internal sealed class CrdController : IAdmission
         var names = (JsonObject)Json.At(obj, "spec", "names")!.DeepClone();
         names["singular"] ??= kind.ToLowerInvariant();
         names["listKind"] ??= kind + "List";
-        var storage = versions.OfType<JsonObject>().FirstOrDefault(v => v["storage"]?.GetValue<bool>() == true);
+        var storage = versions.OfType<JsonObject>().FirstOrDefault(v => Json.Bool(v["storage"]) == true);
         var now = _time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
         obj["status"] = new JsonObject
         {
@@ -101,7 +101,7 @@ internal sealed class CrdController : IAdmission
         var categories = (Json.At(names, "categories") as JsonArray)?.Select(Json.Scalar).OfType<string>().ToList() ?? [];
         foreach (var version in ((JsonArray)Json.At(crd, "spec", "versions")!).OfType<JsonObject>())
         {
-            if (version["served"]?.GetValue<bool>() == false)
+            if (Json.Bool(version["served"]) == false)
             {
                 continue;
             }
@@ -112,7 +112,7 @@ internal sealed class CrdController : IAdmission
                     Json.String(c, "type") ?? "string",
                     Json.String(c, "jsonPath") ?? string.Empty,
                     Json.String(c, "description") ?? string.Empty,
-                    c["priority"]?.GetValue<int>() ?? 0,
+                    (int)(Json.Integer(c["priority"]) ?? 0),
                     Json.String(c, "format")))
                 .ToList() ?? [];
             yield return new ResourceType

@@ -94,7 +94,7 @@ internal sealed class ServiceDefaulter : IAdmission
         }
 
         var needsNodePorts = serviceType == "NodePort"
-            || (serviceType == "LoadBalancer" && (spec["allocateLoadBalancerNodePorts"]?.GetValue<bool>() ?? true));
+            || (serviceType == "LoadBalancer" && (Json.Bool(spec["allocateLoadBalancerNodePorts"]) ?? true));
         if (serviceType == "LoadBalancer")
         {
             spec["allocateLoadBalancerNodePorts"] ??= true;
@@ -223,13 +223,13 @@ internal sealed class ServiceDefaulter : IAdmission
 
             var old = oldPorts?.OfType<JsonObject>().FirstOrDefault(p =>
                 Json.Scalar(p["port"]) == Json.Scalar(port["port"]) && Json.Scalar(p["protocol"]) == Json.Scalar(port["protocol"]));
-            var oldNodePort = old?["nodePort"]?.GetValue<int>() ?? 0;
-            var requested = port["nodePort"]?.GetValue<int>() ?? 0;
+            var oldNodePort = (int)(Json.Integer(old?["nodePort"]) ?? 0);
+            var requested = (int)(Json.Integer(port["nodePort"]) ?? 0);
             if (requested == 0)
             {
                 requested = oldNodePort != 0 ? oldNodePort : AllocateNodePort(name, claimed);
             }
-            else if (requested != oldNodePort && !(oldPorts?.OfType<JsonObject>().Any(p => p["nodePort"]?.GetValue<int>() == requested) ?? false))
+            else if (requested != oldNodePort && !(oldPorts?.OfType<JsonObject>().Any(p => Json.Integer(p["nodePort"]) == requested) ?? false))
             {
                 if (requested < _nodePortMin || requested > _nodePortMax)
                 {
@@ -278,9 +278,9 @@ internal sealed class ServiceDefaulter : IAdmission
         {
             foreach (var port in ports.OfType<JsonObject>())
             {
-                if (port["nodePort"] is JsonValue value && value.TryGetValue<int>(out var nodePort) && nodePort != 0)
+                if (Json.Integer(port["nodePort"]) is { } nodePort and not 0)
                 {
-                    yield return nodePort;
+                    yield return (int)nodePort;
                 }
             }
         }

@@ -62,6 +62,30 @@ internal static class Json
         _ => node.ToJsonString(),
     };
 
+    /// <summary>Reads a boolean, or null if the node is missing or not a boolean.</summary>
+    public static bool? Bool(JsonNode? node) => node is JsonValue v && v.TryGetValue<bool>(out var b) ? b : null;
+
+    /// <summary>Reads an integer whatever its CLR representation (parsed JSON, int or long), or null.</summary>
+    public static long? Integer(JsonNode? node)
+    {
+        if (node is not JsonValue value)
+        {
+            return null;
+        }
+
+        if (value.TryGetValue<long>(out var l))
+        {
+            return l;
+        }
+
+        if (value.TryGetValue<int>(out var i))
+        {
+            return i;
+        }
+
+        return long.TryParse(value.ToJsonString(), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out l) ? l : null;
+    }
+
     public static JsonObject ParseObject(ReadOnlySpan<byte> utf8)
     {
         JsonNode? node;

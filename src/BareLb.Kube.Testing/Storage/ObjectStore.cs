@@ -260,7 +260,7 @@ internal sealed class ObjectStore
             newMeta.Remove("managedFields");
             if (type.HasGeneration && !status && SpecChanged(current.Node, next))
             {
-                newMeta["generation"] = (long)(oldMeta["generation"]?.GetValue<long>() ?? 1) + 1;
+                newMeta["generation"] = (Json.Integer(oldMeta["generation"]) ?? 1) + 1;
             }
 
             foreach (var admission in _admissions)

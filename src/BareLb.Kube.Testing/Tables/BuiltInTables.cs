@@ -192,7 +192,7 @@ internal static class BuiltInTables
         return string.Join(',', ports.OfType<JsonObject>().Select(p =>
         {
             var protocol = Json.String(p, "protocol") ?? "TCP";
-            var nodePort = p["nodePort"] is JsonValue v && v.TryGetValue<int>(out var n) ? n : 0;
+            var nodePort = Json.Integer(p["nodePort"]) ?? 0;
             var port = Json.Scalar(p["port"]);
             return nodePort > 0 ? string.Create(CultureInfo.InvariantCulture, $"{port}:{nodePort}/{protocol}") : $"{port}/{protocol}";
         }));
@@ -206,7 +206,7 @@ internal static class BuiltInTables
     private static string PodReady(JsonObject pod)
     {
         var total = (Json.At(pod, "spec", "containers") as JsonArray)?.Count ?? 0;
-        var ready = (Json.At(pod, "status", "containerStatuses") as JsonArray)?.OfType<JsonObject>().Count(c => c["ready"]?.GetValue<bool>() == true) ?? 0;
+        var ready = (Json.At(pod, "status", "containerStatuses") as JsonArray)?.OfType<JsonObject>().Count(c => Json.Bool(c["ready"]) == true) ?? 0;
         return string.Create(CultureInfo.InvariantCulture, $"{ready}/{total}");
     }
 
@@ -215,13 +215,13 @@ internal static class BuiltInTables
         : Json.String(pod, "status", "reason") ?? Json.String(pod, "status", "phase") ?? "Pending";
 
     private static long PodRestarts(JsonObject pod) =>
-        (Json.At(pod, "status", "containerStatuses") as JsonArray)?.OfType<JsonObject>().Sum(c => (long)Int(c, "restartCount")) ?? 0;
+        (Json.At(pod, "status", "containerStatuses") as JsonArray)?.OfType<JsonObject>().Sum(c => Int(c, "restartCount")) ?? 0;
 
     private static string NodeStatus(JsonObject node)
     {
         var ready = (Json.At(node, "status", "conditions") as JsonArray)?.OfType<JsonObject>().FirstOrDefault(c => Json.String(c, "type") == "Ready");
         var status = ready is null ? "Unknown" : Json.String(ready, "status") == "True" ? "Ready" : "NotReady";
-        return Json.At(node, "spec", "unschedulable")?.GetValue<bool>() == true ? status + ",SchedulingDisabled" : status;
+        return Json.Bool(Json.At(node, "spec", "unschedulable")) == true ? status + ",SchedulingDisabled" : status;
     }
 
     private static string NodeRoles(JsonObject node)
@@ -296,6 +296,5 @@ internal static class BuiltInTables
 
     private static int Count(JsonObject obj, string field) => (obj[field] as JsonObject)?.Count ?? 0;
 
-    private static int Int(JsonNode? node, params string[] path) =>
-        Json.At(node, path) is JsonValue v && v.TryGetValue<int>(out var i) ? i : 0;
+    private static long Int(JsonNode? node, params string[] path) => Json.Integer(Json.At(node, path)) ?? 0;
 }
