@@ -89,7 +89,8 @@ internal static class TableRenderer
                     return HumanDuration.Format(now - at);
                 }
 
-                return value.DeepClone();
+                // Lists and maps print as JSON, as the server's JSONPath printer renders them.
+                return value is JsonValue ? value.DeepClone() : value.ToJsonString(Json.Options);
             }, printer.Format));
         }
 
