@@ -172,6 +172,8 @@ internal sealed partial class ApiHandler
 
         var ns = target.Namespace ?? string.Empty;
         var dryRun = query["dryRun"] is ["All"];
+        var convert = EventConversion.Applies(type);
+        var storeType = convert ? _catalog.Find(string.Empty, "v1", "events")! : type;
         switch (verb)
         {
             case "watch":
@@ -182,7 +184,7 @@ internal sealed partial class ApiHandler
                 break;
             case "get":
                 {
-                    var obj = _store.Get(type, ns, target.Name!) ?? throw ApiException.NotFound(type.Plural, type.Group, target.Name!);
+                    var obj = _store.Get(storeType, ns, target.Name!) ?? throw ApiException.NotFound(type.Plural, type.Group, target.Name!);
                     await WriteObjectAsync(context, 200, type, obj).ConfigureAwait(false);
                     break;
                 }
@@ -191,7 +193,7 @@ internal sealed partial class ApiHandler
                 {
                     RequireJsonBody(request);
                     var body = Json.ParseObject(await ReadBodyAsync(context).ConfigureAwait(false));
-                    var created = _store.Create(type, ns, body, dryRun);
+                    var created = _store.Create(storeType, ns, convert ? EventConversion.ToCore(body) : body, dryRun);
                     await WriteObjectAsync(context, 201, type, created).ConfigureAwait(false);
                     break;
                 }
@@ -200,7 +202,8 @@ internal sealed partial class ApiHandler
                 {
                     RequireJsonBody(request);
                     var body = Json.ParseObject(await ReadBodyAsync(context).ConfigureAwait(false));
-                    var updated = _store.Update(type, ns, target.Name!, _ => body, target.Subresource == "status", dryRun);
+                    var stored = convert ? EventConversion.ToCore(body) : body;
+                    var updated = _store.Update(storeType, ns, target.Name!, _ => stored, target.Subresource == "status", dryRun);
                     await WriteObjectAsync(context, 200, type, updated).ConfigureAwait(false);
                     break;
                 }
@@ -208,7 +211,13 @@ internal sealed partial class ApiHandler
             case "patch":
                 {
                     var patch = PatchFunction(type, request.ContentType ?? string.Empty, await ReadBodyAsync(context).ConfigureAwait(false));
-                    var patched = _store.Update(type, ns, target.Name!, patch, target.Subresource == "status", dryRun);
+                    if (convert)
+                    {
+                        var inner = patch;
+                        patch = current => EventConversion.ToCore(inner(EventConversion.FromCore(current, type.ApiVersion)));
+                    }
+
+                    var patched = _store.Update(storeType, ns, target.Name!, patch, target.Subresource == "status", dryRun);
                     await WriteObjectAsync(context, 200, type, patched).ConfigureAwait(false);
                     break;
                 }
@@ -216,13 +225,13 @@ internal sealed partial class ApiHandler
             case "delete":
                 {
                     var (uid, rv, bodyDryRun) = DeleteOptions(await ReadBodyAsync(context).ConfigureAwait(false));
-                    var deleted = _store.Delete(type, ns, target.Name!, uid, rv, dryRun || bodyDryRun);
+                    var deleted = _store.Delete(storeType, ns, target.Name!, uid, rv, dryRun || bodyDryRun);
                     await WriteObjectAsync(context, 200, type, deleted).ConfigureAwait(false);
                     break;
                 }
 
             case "deletecollection":
-                await DeleteCollectionAsync(context, type, target.Namespace, dryRun).ConfigureAwait(false);
+                await DeleteCollectionAsync(context, type, storeType, target.Namespace, dryRun).ConfigureAwait(false);
                 break;
             default:
                 throw ApiException.MethodNotAllowed("unsupported verb");
@@ -361,7 +370,7 @@ internal sealed partial class ApiHandler
         await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
     }
 
-    private async Task DeleteCollectionAsync(HttpContext context, ResourceType type, string? ns, bool dryRun)
+    private async Task DeleteCollectionAsync(HttpContext context, ResourceType type, ResourceType storeType, string? ns, bool dryRun)
     {
         var query = context.Request.Query;
         var labels = LabelSelector.Parse(query["labelSelector"]);
@@ -374,7 +383,7 @@ internal sealed partial class ApiHandler
             {
                 try
                 {
-                    deleted.Add(_store.Delete(type, obj.Namespace, obj.Name, null, null, dryRun).CloneNode());
+                    deleted.Add(Served(type, _store.Delete(storeType, obj.Namespace, obj.Name, null, null, dryRun)).DeepClone());
                 }
                 catch (ApiException e) when (e.Code == 404)
                 {
@@ -489,6 +498,11 @@ internal sealed partial class ApiHandler
         if (SameVersion(type, obj))
         {
             return obj.Node;
+        }
+
+        if (EventConversion.Applies(type))
+        {
+            return EventConversion.FromCore(obj.CloneNode(), type.ApiVersion);
         }
 
         var copy = obj.CloneNode();

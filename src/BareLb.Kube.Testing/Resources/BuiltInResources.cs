@@ -22,7 +22,7 @@ internal static class BuiltInResources
         new ResourceType
         {
             Group = "events.k8s.io", Version = "v1", Plural = "events", Singular = "event",
-            Kind = "Event", Namespaced = true, ShortNames = ["ev"],
+            Kind = "Event", Namespaced = true, ShortNames = ["ev"], StoredWith = "/events",
         },
         new ResourceType
         {

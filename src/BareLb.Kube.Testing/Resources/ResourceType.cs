@@ -36,8 +36,11 @@ internal sealed record ResourceType
 
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
 
-    /// <summary>The key objects are stored under, shared by every version of a resource.</summary>
-    public string StorageKey => $"{Group}/{Plural}";
+    /// <summary>The key objects are stored under, shared by every version of a resource (and by both Event APIs).</summary>
+    public string StorageKey => StoredWith ?? $"{Group}/{Plural}";
+
+    /// <summary>The storage key of another resource whose objects this one serves in its own form, or null.</summary>
+    public string? StoredWith { get; init; }
 
     public string GroupResource => Group.Length == 0 ? Plural : $"{Plural}.{Group}";
 
