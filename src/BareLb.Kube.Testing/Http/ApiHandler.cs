@@ -351,23 +351,27 @@ internal sealed partial class ApiHandler
         }
 
         head.Append("},\"items\":[");
-        var buffer = new ArrayBufferWriter<byte>(items.Count * 512 + 256);
-        buffer.Write(Encoding.UTF8.GetBytes(head.ToString()));
+        // Stream the stored JSON of each item straight into the response: no list-sized buffer.
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = JsonContentType;
+        var writer = context.Response.BodyWriter;
+        writer.Write(Encoding.UTF8.GetBytes(head.ToString()));
         for (var i = 0; i < items.Count; i++)
         {
             if (i > 0)
             {
-                buffer.Write(Comma);
+                writer.Write(Comma);
             }
 
-            buffer.Write(ServedBytes(type, items[i]));
+            writer.Write(ServedBytes(type, items[i]));
+            if (writer.UnflushedBytes > 64 * 1024)
+            {
+                await writer.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+            }
         }
 
-        buffer.Write("]}"u8);
-        context.Response.StatusCode = 200;
-        context.Response.ContentType = JsonContentType;
-        context.Response.ContentLength = buffer.WrittenCount;
-        await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
+        writer.Write("]}"u8);
+        await writer.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
 
     private async Task DeleteCollectionAsync(HttpContext context, ResourceType type, ResourceType storeType, string? ns, bool dryRun)
