@@ -41,6 +41,10 @@ internal static class BuiltInResources
             Kind = "DaemonSet", Namespaced = true, ShortNames = ["ds"], HasStatus = true, HasGeneration = true,
             Categories = ["all"],
         },
+        Rbac("roles", "role", "Role", true),
+        Rbac("rolebindings", "rolebinding", "RoleBinding", true),
+        Rbac("clusterroles", "clusterrole", "ClusterRole", false),
+        Rbac("clusterrolebindings", "clusterrolebinding", "ClusterRoleBinding", false),
         new ResourceType
         {
             Group = "apiextensions.k8s.io", Version = "v1", Plural = "customresourcedefinitions",
@@ -48,6 +52,16 @@ internal static class BuiltInResources
             ShortNames = ["crd", "crds"], HasStatus = true, HasGeneration = true,
         },
     ];
+
+    private static ResourceType Rbac(string plural, string singular, string kind, bool namespaced) => new()
+    {
+        Group = "rbac.authorization.k8s.io",
+        Version = "v1",
+        Plural = plural,
+        Singular = singular,
+        Kind = kind,
+        Namespaced = namespaced,
+    };
 
     private static ResourceType Core(
         string plural, string singular, string kind, bool namespaced, string[] shortNames,
