@@ -9,35 +9,56 @@ internal sealed class ApiServerCommand : ICommand
 {
     public string Name => "apiserver";
 
+    private const string Usage = """
+        usage: barelb apiserver [--port N] [--kubeconfig PATH] [--tls]
+          --port N           listen on 127.0.0.1:N (default 0: a free port)
+          --kubeconfig PATH  write the kubeconfig there (default ./barelb.kubeconfig)
+          --tls              serve HTTPS with a self-signed certificate generated at start
+        """;
+
     public string Summary => "run an in-memory Kubernetes API server on 127.0.0.1 until Ctrl+C";
+
+    private static async Task<int> FailAsync(TextWriter error, string message)
+    {
+        await error.WriteLineAsync($"barelb apiserver: {message}").ConfigureAwait(false);
+        await error.WriteLineAsync(Usage).ConfigureAwait(false);
+        return 2;
+    }
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         var options = new KubeApiServerOptions { KubeconfigPath = Path.Combine(Environment.CurrentDirectory, "barelb.kubeconfig") };
         for (var i = 0; i < args.Count; i++)
         {
+            var value = i + 1 < args.Count ? args[i + 1] : null;
             switch (args[i])
             {
-                case "--port" when i + 1 < args.Count && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port <= 65535:
+                case "--port":
+                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > 65535)
+                    {
+                        return await FailAsync(error, $"--port needs a port number from 0 (any free port) to 65535, got \"{value}\"").ConfigureAwait(false);
+                    }
+
                     options.Port = port;
                     i++;
                     break;
-                case "--kubeconfig" when i + 1 < args.Count && args[i + 1].Length > 0:
-                    options.KubeconfigPath = Path.GetFullPath(args[i + 1]);
+                case "--kubeconfig":
+                    if (string.IsNullOrEmpty(value))
+                    {
+                        return await FailAsync(error, "--kubeconfig needs a file path").ConfigureAwait(false);
+                    }
+
+                    options.KubeconfigPath = Path.GetFullPath(value);
                     i++;
                     break;
                 case "--tls":
                     options.UseTls = true;
                     break;
                 case "-h" or "--help":
-                    await output.WriteLineAsync("usage: barelb apiserver [--port N] [--kubeconfig PATH] [--tls]").ConfigureAwait(false);
-                    await output.WriteLineAsync("  --port N           listen on 127.0.0.1:N (default: a free port)").ConfigureAwait(false);
-                    await output.WriteLineAsync("  --kubeconfig PATH  write the kubeconfig there (default: ./barelb.kubeconfig)").ConfigureAwait(false);
-                    await output.WriteLineAsync("  --tls              serve HTTPS with a generated self-signed certificate").ConfigureAwait(false);
+                    await output.WriteLineAsync(Usage).ConfigureAwait(false);
                     return 0;
                 default:
-                    await error.WriteLineAsync($"barelb apiserver: invalid argument \"{args[i]}\" (see barelb apiserver --help)").ConfigureAwait(false);
-                    return 2;
+                    return await FailAsync(error, $"unknown argument \"{args[i]}\"").ConfigureAwait(false);
             }
         }
 

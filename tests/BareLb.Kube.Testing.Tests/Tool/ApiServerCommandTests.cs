@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using k8s;
+
+namespace BareLb.Kube.Testing.Tests.Tool;
+
+public sealed class ApiServerCommandTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static ProcessStartInfo Barelb(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "barelb.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        return start;
+    }
+
+    [Fact]
+    public async Task Apiserver_PrintsAddressAndKubeconfig_ServesClients_AndStopsOnSigterm()
+    {
+        var directory = Directory.CreateTempSubdirectory("barelb-tool-test-");
+        try
+        {
+            var kubeconfig = Path.Combine(directory.FullName, "kubeconfig");
+            using var process = Process.Start(Barelb("apiserver", "--port", "0", "--kubeconfig", kubeconfig))!;
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(30));
+            var first = await process.StandardOutput.ReadLineAsync(timeout.Token);
+            var second = await process.StandardOutput.ReadLineAsync(timeout.Token);
+
+            Assert.Matches(@"^barelb apiserver listening on http://127\.0\.0\.1:\d+/$", first);
+            Assert.Equal($"kubeconfig: {kubeconfig}", second);
+            using (var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig)))
+            {
+                var namespaces = await client.CoreV1.ListNamespaceAsync(cancellationToken: Ct);
+                Assert.Contains(namespaces.Items, n => n.Metadata.Name == "default");
+            }
+
+            using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync(timeout.Token);
+            }
+
+            await process.WaitForExitAsync(timeout.Token);
+            var rest = await process.StandardOutput.ReadToEndAsync(timeout.Token);
+            Assert.Equal(0, process.ExitCode);
+            Assert.Contains("barelb apiserver stopping", rest, StringComparison.Ordinal);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData(new[] { "apiserver", "--port", "http" }, 2)]
+    [InlineData(new[] { "frobnicate" }, 2)]
+    [InlineData(new string[0], 2)]
+    [InlineData(new[] { "--help" }, 0)]
+    [InlineData(new[] { "apiserver", "--help" }, 0)]
+    public async Task InvalidOrHelpArguments_ExitWithoutServing(string[] args, int exitCode)
+    {
+        using var process = Process.Start(Barelb(args))!;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
+        var error = process.StandardError.ReadToEndAsync(timeout.Token);
+        await process.WaitForExitAsync(timeout.Token);
+
+        Assert.Equal(exitCode, process.ExitCode);
+        Assert.Contains("usage:", (await output) + (await error), StringComparison.Ordinal);
+    }
+}
