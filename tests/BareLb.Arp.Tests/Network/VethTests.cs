@@ -124,16 +124,16 @@ public sealed class VethTests
         RequireRoot();
         using var topology = new Topology(nodes: 1);
         using var engine = new Layer2Engine(new Layer2Options());
-        var transport = Transports.AfPacketTransport.Open("vn", topology.Nodes[0]);
+        var transport = BareLb.Arp.Transports.AfPacketTransport.Open("vn", topology.Nodes[0]);
         Assert.Equal(topology.NodeMac(0), transport.HardwareAddress);
         engine.AddInterface(transport);
-        engine.Announce("vn", Core.Addresses.IPAddr.Parse("198.18.0.100"));
-        engine.Announce("vn", Core.Addresses.IPAddr.Parse("2001:db8::100"));
+        engine.Announce("vn", BareLb.Core.Addresses.IPAddr.Parse("198.18.0.100"));
+        engine.Announce("vn", BareLb.Core.Addresses.IPAddr.Parse("2001:db8::100"));
 
         Assert.Equal([topology.NodeMac(0), topology.NodeMac(0)], Arping(topology, "198.18.0.100", 2));
         Assert.Equal(topology.NodeMac(0), Ndisc6(topology, "2001:db8::100"));
 
-        engine.Withdraw("vn", Core.Addresses.IPAddr.Parse("198.18.0.100"));
+        engine.Withdraw("vn", BareLb.Core.Addresses.IPAddr.Parse("198.18.0.100"));
         Assert.Empty(Arping(topology, "198.18.0.100", 1));
     }
 
@@ -142,7 +142,7 @@ public sealed class VethTests
     {
         RequireRoot();
         using var topology = new Topology(nodes: 1);
-        var error = Assert.Throws<Transports.FrameTransportException>(() => Transports.AfPacketTransport.Open("nope0", topology.Nodes[0]));
+        var error = Assert.Throws<BareLb.Arp.Transports.FrameTransportException>(() => BareLb.Arp.Transports.AfPacketTransport.Open("nope0", topology.Nodes[0]));
         Assert.Equal("Interface nope0 does not exist.", error.Message);
     }
 }

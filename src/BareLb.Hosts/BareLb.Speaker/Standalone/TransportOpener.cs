@@ -9,6 +9,8 @@ internal static class TransportOpener
     public static IFrameTransport Open(TransportKind kind, string interfaceName, string? networkNamespace) => kind switch
     {
         TransportKind.AfPacket => AfPacketTransport.Open(interfaceName, networkNamespace),
-        _ => throw new FrameTransportException($"the {kind} transport is not available in this build"),
+        TransportKind.Pcap when networkNamespace is not null => throw new FrameTransportException("--netns works with the afpacket transport only; run the pcap transport under 'ip netns exec' instead."),
+        TransportKind.Pcap => PcapTransport.Open(interfaceName),
+        _ => throw new FrameTransportException($"Unknown transport {kind}."),
     };
 }
