@@ -62,6 +62,33 @@ internal static class Json
         _ => node.ToJsonString(),
     };
 
+    /// <summary>
+    /// Walks a whole tree so that every lazily parsed object and array is materialised: a stored tree is then
+    /// safe to read from many threads at once (lists, watch filters and tables read it concurrently).
+    /// </summary>
+    public static void Freeze(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (_, value) in obj)
+                {
+                    Freeze(value);
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var item in array)
+                {
+                    Freeze(item);
+                }
+
+                break;
+            default:
+                break;
+        }
+    }
+
     /// <summary>Reads a boolean, or null if the node is missing or not a boolean.</summary>
     public static bool? Bool(JsonNode? node) => node is JsonValue v && v.TryGetValue<bool>(out var b) ? b : null;
 

@@ -120,6 +120,7 @@ internal sealed class ObjectStore
                 metadata["name"] = name;
             }
 
+            NameRules.Validate(type, name);
             if (type.Namespaced)
             {
                 var bodyNs = Json.String(metadata, "namespace");
@@ -485,6 +486,7 @@ internal sealed class ObjectStore
         var version = ++_resourceVersion;
         Json.Metadata(obj)["resourceVersion"] = version.ToString(CultureInfo.InvariantCulture);
         var stored = new StoredObject(obj, version);
+        _ = stored.Utf8; // Render once, inside the lock: every reader and watcher shares these bytes.
         if (key is not null)
         {
             Bucket(type.StorageKey)[key] = stored;

@@ -16,6 +16,7 @@ internal sealed class StoredObject
 
     public StoredObject(JsonObject node, long resourceVersion)
     {
+        Json.Freeze(node);
         Node = node;
         ResourceVersion = resourceVersion;
         Namespace = Json.String(node, "metadata", "namespace") ?? string.Empty;
