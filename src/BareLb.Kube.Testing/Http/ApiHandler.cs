@@ -443,15 +443,25 @@ internal sealed partial class ApiHandler
             {
                 while (await reader.WaitToReadAsync(linked.Token).ConfigureAwait(false))
                 {
+                    var writer = response.BodyWriter;
                     while (reader.TryRead(out var item))
                     {
-                        var line = table && item.Object is not null
-                            ? TableLine(type, item, includeObject, ref firstTable)
-                            : Line(type, item);
-                        await response.Body.WriteAsync(line, linked.Token).ConfigureAwait(false);
+                        if (!table && item.Object is { } obj && SameVersion(type, obj))
+                        {
+                            // The common case writes the shared bytes of the stored object: nothing per watcher.
+                            writer.Write(EventPrefix(item.Type));
+                            writer.Write(obj.Utf8);
+                            writer.Write("}\n"u8);
+                        }
+                        else
+                        {
+                            writer.Write(table && item.Object is not null
+                                ? TableLine(type, item, includeObject, ref firstTable)
+                                : Line(type, item));
+                        }
                     }
 
-                    await response.Body.FlushAsync(linked.Token).ConfigureAwait(false);
+                    await writer.FlushAsync(linked.Token).ConfigureAwait(false);
                 }
             }
             catch (OperationCanceledException) when (timeoutSource.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
@@ -469,7 +479,7 @@ internal sealed partial class ApiHandler
     {
         if (item.Object is { } obj)
         {
-            return SameVersion(type, obj) ? obj.WatchLine(item.Type) : Encode(item.Type, Served(type, obj));
+            return Encode(item.Type, Served(type, obj));
         }
 
         if (item.Error is { } error)
@@ -491,6 +501,13 @@ internal sealed partial class ApiHandler
         first = false;
         return Encode(item.Type, table);
     }
+
+    private static ReadOnlySpan<byte> EventPrefix(string type) => type switch
+    {
+        "ADDED" => """{"type":"ADDED","object":"""u8,
+        "MODIFIED" => """{"type":"MODIFIED","object":"""u8,
+        _ => """{"type":"DELETED","object":"""u8,
+    };
 
     private static byte[] Encode(string type, JsonObject obj) =>
         Encoding.UTF8.GetBytes(new JsonObject { ["type"] = type, ["object"] = obj }.ToJsonString(Json.Options) + "\n");
