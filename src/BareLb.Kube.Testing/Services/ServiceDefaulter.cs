@@ -122,6 +122,8 @@ internal sealed class ServiceDefaulter : IAdmission
             DefaultNodePorts(name, ports, oldSpec?["ports"] as JsonArray, needsNodePorts);
         }
 
+        DefaultHealthCheckNodePort(name, serviceType, spec, oldSpec);
+
         var status = obj["status"] as JsonObject;
         if (status is null)
         {
@@ -247,6 +249,30 @@ internal sealed class ServiceDefaulter : IAdmission
         }
     }
 
+    /// <summary>A LoadBalancer Service with <c>externalTrafficPolicy: Local</c> gets a health check node port, kept across updates.</summary>
+    private void DefaultHealthCheckNodePort(string name, string serviceType, JsonObject spec, JsonObject? oldSpec)
+    {
+        if (serviceType != "LoadBalancer" || Json.String(spec, "externalTrafficPolicy") != "Local")
+        {
+            spec.Remove("healthCheckNodePort");
+            return;
+        }
+
+        var old = (int)(Json.Integer(oldSpec?["healthCheckNodePort"]) ?? 0);
+        var requested = (int)(Json.Integer(spec["healthCheckNodePort"]) ?? 0);
+        if (requested == 0)
+        {
+            var claimed = NodePorts(new JsonObject { ["spec"] = spec.DeepClone() }).ToHashSet();
+            requested = old != 0 ? old : AllocateNodePort(name, claimed);
+        }
+        else if (requested != old && _nodePorts.Contains(requested))
+        {
+            throw Invalid(name, string.Create(CultureInfo.InvariantCulture, $"spec.healthCheckNodePort: Invalid value: {requested}: provided port is already allocated"));
+        }
+
+        spec["healthCheckNodePort"] = requested;
+    }
+
     private int AllocateNodePort(string name, HashSet<int> claimed)
     {
         var size = _nodePortMax - _nodePortMin + 1;
@@ -283,6 +309,11 @@ internal sealed class ServiceDefaulter : IAdmission
                     yield return (int)nodePort;
                 }
             }
+        }
+
+        if (Json.Integer(Json.At(service, "spec", "healthCheckNodePort")) is { } health and not 0)
+        {
+            yield return (int)health;
         }
     }
 

@@ -98,6 +98,23 @@ public sealed class StatusAndServiceTests
     }
 
     [Fact]
+    public async Task Service_LoadBalancerWithLocalPolicy_GetsAHealthCheckNodePort()
+    {
+        await using var scope = await ApiServerScope.StartAsync();
+        var svc = Objects.Service("web", type: "LoadBalancer");
+        svc.Spec.ExternalTrafficPolicy = "Local";
+
+        var created = await scope.Client.CoreV1.CreateNamespacedServiceAsync(svc, "default", cancellationToken: Ct);
+        var relabeled = await scope.Client.CoreV1.PatchNamespacedServiceAsync(new V1Patch("""{"metadata":{"labels":{"x":"y"}}}""", V1Patch.PatchType.MergePatch), "web", "default", cancellationToken: Ct);
+        var cluster = await scope.Client.CoreV1.PatchNamespacedServiceAsync(new V1Patch("""{"spec":{"externalTrafficPolicy":"Cluster"}}""", V1Patch.PatchType.MergePatch), "web", "default", cancellationToken: Ct);
+
+        Assert.InRange(created.Spec.HealthCheckNodePort!.Value, 30000, 32767);
+        Assert.NotEqual(created.Spec.Ports[0].NodePort, created.Spec.HealthCheckNodePort);
+        Assert.Equal(created.Spec.HealthCheckNodePort, relabeled.Spec.HealthCheckNodePort);
+        Assert.Null(cluster.Spec.HealthCheckNodePort);
+    }
+
+    [Fact]
     public async Task Service_RequestedClusterIpInUse_IsInvalid()
     {
         await using var scope = await ApiServerScope.StartAsync();

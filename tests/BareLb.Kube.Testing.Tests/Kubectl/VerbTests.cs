@@ -142,6 +142,28 @@ public sealed class VerbTests
     }
 
     [Fact]
+    public async Task GetPods_ShowsReadyStatusRestarts_AsInTheGuide()
+    {
+        await using var scope = await ApiServerScope.StartAsync();
+        scope.Server.Seed("""{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"metallb-system"}}""");
+        foreach (var name in (string[])["controller-7dcc8764f4-8n92q", "speaker-fnf8l"])
+        {
+            scope.Server.Seed("""
+                {"apiVersion":"v1","kind":"Pod","metadata":{"name":"NAME","namespace":"metallb-system"},
+                 "spec":{"containers":[{"name":"main","image":"barelb"}]},
+                 "status":{"phase":"Running","containerStatuses":[{"name":"main","ready":true,"restartCount":1}]}}
+                """.Replace("NAME", name, StringComparison.Ordinal));
+        }
+
+        var pods = (await KubectlRunner.RunAsync(scope.Server, "get", "pod", "-n", "metallb-system")).Succeeded().Stdout;
+
+        Assert.Matches(@"^NAME                          READY   STATUS    RESTARTS   AGE
+controller-7dcc8764f4-8n92q   1/1     Running   1          \d+s
+speaker-fnf8l                 1/1     Running   1          \d+s
+$", pods);
+    }
+
+    [Fact]
     public async Task ShortNames_ResolveForBuiltInKinds()
     {
         await using var scope = await ApiServerScope.StartAsync();
