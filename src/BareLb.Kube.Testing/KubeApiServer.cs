@@ -104,8 +104,23 @@ public sealed class KubeApiServer : IAsyncDisposable
         });
         var app = builder.Build();
         app.Run(handler.HandleAsync);
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            return await FinishStartAsync(app, store, catalog, faults, handler, options, range, certificate, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            certificate?.Dispose();
+            throw;
+        }
+    }
 
+    private static async Task<KubeApiServer> FinishStartAsync(WebApplication app, ObjectStore store, ResourceCatalog catalog, ApiFaults faults,
+        ApiHandler handler, KubeApiServerOptions options, ServiceRange range, X509Certificate2? certificate, CancellationToken cancellationToken)
+    {
+        var time = options.TimeProvider;
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var port = new Uri(address).Port;
         var baseAddress = new Uri($"{(certificate is null ? "http" : "https")}://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/");
