@@ -118,4 +118,28 @@ public sealed class MiscTests
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, error.Response.StatusCode);
     }
+
+    [Fact]
+    public async Task ServerSideApply_CreatesThenMerges_AndAppliesStatus()
+    {
+        await using var scope = await ApiServerScope.StartAsync();
+        var applied = Objects.Service("web", type: "LoadBalancer");
+        applied.ApiVersion = "v1";
+        applied.Kind = "Service";
+
+        var created = await scope.Client.CoreV1.PatchNamespacedServiceAsync(new V1Patch(applied, V1Patch.PatchType.ApplyPatch), "web", "default", fieldManager: "barelb", cancellationToken: Ct);
+        applied.Metadata.Labels["tier"] = "edge";
+        var merged = await scope.Client.CoreV1.PatchNamespacedServiceAsync(new V1Patch(applied, V1Patch.PatchType.ApplyPatch), "web", "default", fieldManager: "barelb", cancellationToken: Ct);
+        var status = await scope.Client.CoreV1.PatchNamespacedServiceStatusAsync(new V1Patch(
+            """{"apiVersion":"v1","kind":"Service","metadata":{"name":"web","namespace":"default"},"status":{"loadBalancer":{"ingress":[{"ip":"198.18.35.100"}]}}}""", V1Patch.PatchType.ApplyPatch),
+            "web", "default", fieldManager: "barelb-controller", force: true, cancellationToken: Ct);
+        var noManager = await Assert.ThrowsAsync<HttpOperationException>(() =>
+            scope.Client.CoreV1.PatchNamespacedServiceAsync(new V1Patch(applied, V1Patch.PatchType.ApplyPatch), "web", "default", cancellationToken: Ct));
+
+        Assert.NotNull(created.Spec.ClusterIP);
+        Assert.Equal(created.Spec.Ports[0].NodePort, merged.Spec.Ports[0].NodePort);
+        Assert.Equal("edge", merged.Metadata.Labels["tier"]);
+        Assert.Equal("198.18.35.100", status.Status.LoadBalancer.Ingress.Single().Ip);
+        Assert.Equal(HttpStatusCode.BadRequest, noManager.Response.StatusCode);
+    }
 }
