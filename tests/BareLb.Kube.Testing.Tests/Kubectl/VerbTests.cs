@@ -164,6 +164,33 @@ $", pods);
     }
 
     [Fact]
+    public async Task ApplyServerSide_CreatesThenUpdates()
+    {
+        await using var scope = await ApiServerScope.StartAsync();
+        const string Manifest = """
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: web
+              namespace: default
+              labels:
+                tier: TIER
+            spec:
+              selector:
+                app: web
+              ports:
+              - port: 80
+            """;
+
+        var first = (await KubectlRunner.RunAsync(scope.Server, ["apply", "--server-side", "-f", "-"], Manifest.Replace("TIER", "a", StringComparison.Ordinal))).Succeeded();
+        var second = (await KubectlRunner.RunAsync(scope.Server, ["apply", "--server-side", "-f", "-"], Manifest.Replace("TIER", "b", StringComparison.Ordinal))).Succeeded();
+
+        Assert.Equal("service/web serverside-applied\n", first.Stdout);
+        Assert.Equal("service/web serverside-applied\n", second.Stdout);
+        Assert.Equal("b", (await scope.Client.CoreV1.ReadNamespacedServiceAsync("web", "default", cancellationToken: Ct)).Metadata.Labels["tier"]);
+    }
+
+    [Fact]
     public async Task ShortNames_ResolveForBuiltInKinds()
     {
         await using var scope = await ApiServerScope.StartAsync();
