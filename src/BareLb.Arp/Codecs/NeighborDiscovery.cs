@@ -43,6 +43,9 @@ internal static class NeighborDiscovery
     /// unspecified source) and reads it.
     /// </summary>
     /// <param name="packet">The whole IPv6 packet (header and exactly its payload).</param>
+    /// <param name="ip">Its header, already read.</param>
+    /// <param name="solicitation">The solicitation, when valid.</param>
+    /// <param name="reason">Why it is not, otherwise.</param>
     public static bool TryReadSolicitation(ReadOnlySpan<byte> packet, in IPv6Header ip, out NeighborSolicitation solicitation, out DropReason reason)
     {
         solicitation = default;

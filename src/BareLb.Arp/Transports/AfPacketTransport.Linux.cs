@@ -42,6 +42,7 @@ public sealed partial class AfPacketTransport
                 // Kernels before 4.20 lack PACKET_IGNORE_OUTGOING; the filter drops outgoing frames anyway.
             }
 
+            SetReceiveBuffer(socket);
             socket.Bind(new PacketEndPoint(index, LinuxNative.EthPAll));
             return new AfPacketTransport(socket, interfaceName, index, hardwareAddress);
         }
@@ -49,6 +50,23 @@ public sealed partial class AfPacketTransport
         {
             socket.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Asks for a 4 MiB receive queue so that a burst or a late wake-up loses nothing: with
+    /// CAP_NET_ADMIN past net.core.rmem_max (SO_RCVBUFFORCE), otherwise up to it.
+    /// </summary>
+    private static void SetReceiveBuffer(Socket socket)
+    {
+        const int size = 4 << 20;
+        try
+        {
+            socket.SetRawSocketOption(LinuxNative.SolSocket, LinuxNative.SoRcvBufForce, BitConverter.GetBytes(size));
+        }
+        catch (SocketException)
+        {
+            socket.ReceiveBufferSize = size;
         }
     }
 

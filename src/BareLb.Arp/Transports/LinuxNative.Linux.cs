@@ -8,6 +8,7 @@ internal static unsafe partial class LinuxNative
 {
     public const int SolSocket = 1;
     public const int SoAttachFilter = 26;
+    public const int SoRcvBufForce = 33;
     public const int SolPacket = 263;
     public const int PacketAddMembership = 1;
     public const int PacketDropMembership = 2;
