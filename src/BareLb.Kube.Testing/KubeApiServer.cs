@@ -199,6 +199,17 @@ public sealed class KubeApiServer : IAsyncDisposable
         return _store.Get(type, @namespace ?? string.Empty, name)?.CloneNode();
     }
 
+    /// <summary>Lists objects of one kind as the server stores them, sorted by namespace and name.</summary>
+    /// <param name="apiVersion">e.g. <c>v1</c> or <c>metallb.io/v1beta1</c>.</param>
+    /// <param name="kind">e.g. <c>Service</c>.</param>
+    /// <param name="namespace">Only this namespace, or null for all.</param>
+    /// <returns>Copies of the objects.</returns>
+    public IReadOnlyList<JsonObject> List(string apiVersion, string kind, string? @namespace = null)
+    {
+        var type = TypeOf(apiVersion, kind);
+        return [.. _store.List(type, @namespace).Items.Select(o => o.CloneNode())];
+    }
+
     /// <summary>Sends a bookmark now to every watch that asked for bookmarks.</summary>
     public void SendBookmarks() => _store.SendBookmarks();
 

@@ -102,8 +102,7 @@ internal sealed class ServiceDefaulter : IAdmission
         else
         {
             spec.Remove("allocateLoadBalancerNodePorts");
-            spec.Remove("loadBalancerIP");
-            spec.Remove("loadBalancerSourceRanges");
+            // As the API server's dropTypeDependentFields: loadBalancerIP stays, the class goes.
             spec.Remove("loadBalancerClass");
         }
 
@@ -217,16 +216,22 @@ internal sealed class ServiceDefaulter : IAdmission
                 continue;
             }
 
-            if (!needed)
-            {
-                port.Remove("nodePort");
-                continue;
-            }
-
             var old = oldPorts?.OfType<JsonObject>().FirstOrDefault(p =>
                 Json.Scalar(p["port"]) == Json.Scalar(port["port"]) && Json.Scalar(p["protocol"]) == Json.Scalar(port["protocol"]));
             var oldNodePort = (int)(Json.Integer(old?["nodePort"]) ?? 0);
             var requested = (int)(Json.Integer(port["nodePort"]) ?? 0);
+            if (!needed)
+            {
+                // A node port left over from the old type is dropped; one asked for anew is an error.
+                if (requested != 0 && requested != oldNodePort)
+                {
+                    throw Invalid(name, string.Create(CultureInfo.InvariantCulture, $"spec.ports[{i}].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'"));
+                }
+
+                port.Remove("nodePort");
+                continue;
+            }
+
             if (requested == 0)
             {
                 requested = oldNodePort != 0 ? oldNodePort : AllocateNodePort(name, claimed);

@@ -54,6 +54,8 @@ public sealed class MiscTests
             """);
 
         Assert.Equal(["a", "l"], seeded.Select(o => o["metadata"]!["name"]!.GetValue<string>()));
+        Assert.Equal(["default/kubernetes"], scope.Server.List("v1", "Service").Select(o => $"{o["metadata"]!["namespace"]}/{o["metadata"]!["name"]}"));
+        Assert.Equal(4, scope.Server.List("v1", "Namespace").Count);
         Assert.All(seeded, o => Assert.NotNull(o["metadata"]!["resourceVersion"]));
         var lease = await scope.Client.CoordinationV1.ReadNamespacedLeaseAsync("l", "kube-system", cancellationToken: Ct);
         Assert.Equal("x", lease.Spec.HolderIdentity);

@@ -94,7 +94,21 @@ public sealed class StatusAndServiceTests
             """{"spec":{"type":"ClusterIP"}}""", V1Patch.PatchType.MergePatch), "web", "default", cancellationToken: Ct);
         Assert.All(back.Spec.Ports, p => Assert.Null(p.NodePort));
         Assert.Null(back.Spec.ExternalTrafficPolicy);
-        Assert.Null(back.Spec.LoadBalancerIP);
+        Assert.Null(back.Spec.AllocateLoadBalancerNodePorts);
+        Assert.Equal("192.168.35.100", back.Spec.LoadBalancerIP);
+    }
+
+    [Fact]
+    public async Task Service_ClusterIpWithANewNodePort_IsInvalid()
+    {
+        await using var scope = await ApiServerScope.StartAsync();
+        var svc = Objects.Service("web");
+        svc.Spec.Ports[0].NodePort = 30080;
+
+        var error = await Assert.ThrowsAsync<HttpOperationException>(() => scope.Client.CoreV1.CreateNamespacedServiceAsync(svc, "default", cancellationToken: Ct));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, error.Response.StatusCode);
+        Assert.Contains("may not be used when `type` is 'ClusterIP'", KubernetesJson.Deserialize<V1Status>(error.Response.Content).Message, StringComparison.Ordinal);
     }
 
     [Fact]
