@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using BareLb.Core.Addresses;
 using BareLb.Core.Pools;
 
@@ -16,7 +17,7 @@ public sealed class AddressAllocator
 {
     private readonly Dictionary<IPAddr, AddressHolding> _holdings = [];
     private readonly Dictionary<ServiceKey, Assignment> _assignments = [];
-    private readonly Dictionary<string, List<AddressHolding>> _shared = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<IPAddr>> _shared = new(StringComparer.Ordinal);
     private readonly Dictionary<ServiceKey, ServiceRequest> _pending = [];
     private PoolConfiguration _configuration;
     private Dictionary<string, PoolIndex> _indexes;
@@ -46,7 +47,7 @@ public sealed class AddressAllocator
 
     /// <summary>The Services holding an address (more than one when shared).</summary>
     public IReadOnlyList<ServiceKey> HoldersOf(IPAddr address) =>
-        _holdings.TryGetValue(address, out var holding) ? [.. holding.Users.Select(u => u.Service)] : [];
+        _holdings.TryGetValue(address, out var holding) ? [.. Enumerable.Range(0, holding.Count).Select(i => holding[i].Service)] : [];
 
     /// <summary>
     /// Gives the Service addresses. An existing assignment that still satisfies the request is kept
@@ -171,7 +172,7 @@ public sealed class AddressAllocator
         var moved = new List<ServiceKey>();
         foreach (var assignment in previous)
         {
-            var plan = PlanRequested(assignment.Request, [.. assignment], "holds");
+            var plan = PlanRequested(assignment.Request, assignment, "holds");
             if (plan.Failure is { } failure)
             {
                 lost.Add((assignment.Service, failure));
@@ -239,7 +240,7 @@ public sealed class AddressAllocator
             return false;
         }
 
-        return PlanRequested(request, PrimaryFirst(request, [.. existing]), "holds") is { Failure: null } plan
+        return PlanRequested(request, PrimaryFirst(request, existing), "holds") is { Failure: null } plan
             && string.Equals(plan.Pool!.Name, existing.Pool, StringComparison.Ordinal);
     }
 
@@ -247,20 +248,23 @@ public sealed class AddressAllocator
     private void Refresh(Assignment existing, ServiceRequest request)
     {
         existing.Request = request;
-        foreach (var address in existing)
+        for (var i = 0; i < existing.Count; i++)
         {
-            var holding = _holdings[address];
-            if (holding.Users.Count == 1 && !string.Equals(holding.SharingKey, request.SharingKey, StringComparison.Ordinal))
+            var address = existing[i];
+            ref var holding = ref CollectionsMarshal.GetValueRefOrNullRef(_holdings, address);
+            if (holding.Count != 1)
             {
-                Unshare(holding);
-                holding.SharingKey = request.SharingKey;
-                Share(holding);
+                continue;
             }
 
-            if (holding.Users.Count == 1)
+            if (!string.Equals(holding.SharingKey, request.SharingKey, StringComparison.Ordinal))
             {
-                holding.BackendKey = request.BackendKey;
+                Unshare(holding.SharingKey, address);
+                holding.SharingKey = request.SharingKey;
+                Share(holding.SharingKey, address);
             }
+
+            holding.BackendKey = request.BackendKey;
         }
     }
 
@@ -282,8 +286,9 @@ public sealed class AddressAllocator
         }
 
         PoolIndex? index = null;
-        foreach (var address in addresses)
+        for (var i = 0; i < addresses.Count; i++)
         {
+            var address = addresses[i];
             var pool = _configuration.PoolContaining(address);
             if (pool is null)
             {
@@ -317,7 +322,7 @@ public sealed class AddressAllocator
             }
 
             index = _indexes[pool.Name];
-            if (_holdings.TryGetValue(address, out var holding) && SharingRules.CheckCanJoin(holding, request) is { } conflict)
+            if (_holdings.TryGetValue(address, out var holding) && SharingRules.CheckCanJoin(holding, address, request) is { } conflict)
             {
                 return new Plan(conflict);
             }
@@ -363,8 +368,10 @@ public sealed class AddressAllocator
                 continue;
             }
 
-            foreach (var pool in _configuration.Pools)
+            var pools = _configuration.PoolsInOrder;
+            for (var p = 0; p < pools.Length; p++)
             {
+                var pool = pools[p];
                 if (pool.AutoAssign
                     && pool.Allows(request.Key.Namespace, request.NamespaceLabels, request.ServiceLabels, out _)
                     && TryPlanIn(_indexes[pool.Name], request, first, second, out var plan))
@@ -408,13 +415,14 @@ public sealed class AddressAllocator
     // A Service with a sharing key first joins an address already shared under that key in this pool; else the lowest free one.
     private bool TryPick(PoolIndex index, ServiceRequest request, IPFamily family, out IPAddr address)
     {
-        if (request.SharingKey is { } key && _shared.TryGetValue(key, out var holdings))
+        if (request.SharingKey is { } key && _shared.TryGetValue(key, out var shared))
         {
-            foreach (var holding in holdings)
+            foreach (var candidate in shared)
             {
-                if (holding.Pool == index && holding.Address.Family == family && SharingRules.CheckCanJoin(holding, request) is null)
+                ref var holding = ref CollectionsMarshal.GetValueRefOrNullRef(_holdings, candidate);
+                if (holding.Pool == index && candidate.Family == family && SharingRules.CheckCanJoin(holding, candidate, request) is null)
                 {
-                    address = holding.Address;
+                    address = candidate;
                     return true;
                 }
             }
@@ -475,37 +483,39 @@ public sealed class AddressAllocator
 
     private void Hold(IPAddr address, PoolIndex index, Assignment assignment)
     {
-        if (!_holdings.TryGetValue(address, out var holding))
+        ref var holding = ref CollectionsMarshal.GetValueRefOrAddDefault(_holdings, address, out var exists);
+        if (!exists)
         {
             var taken = index.TryTake(address);
-            Debug.Assert(taken, $"{address} was planned as free in {index.Name}");
-            holding = new AddressHolding(address, index, assignment.Request.SharingKey, assignment.Request.BackendKey);
-            _holdings.Add(address, holding);
-            Share(holding);
+            Debug.Assert(taken, "the address was planned as free");
+            holding = new AddressHolding(index, assignment.Request.SharingKey, assignment.Request.BackendKey);
+            Share(holding.SharingKey, address);
         }
 
-        holding.Users.Add(assignment);
+        holding.Add(assignment);
     }
 
     private void Drop(Assignment assignment)
     {
         _assignments.Remove(assignment.Service);
-        foreach (var address in assignment)
+        for (var i = 0; i < assignment.Count; i++)
         {
-            var holding = _holdings[address];
-            holding.Users.Remove(assignment);
-            if (holding.Users.Count == 0)
+            var address = assignment[i];
+            ref var holding = ref CollectionsMarshal.GetValueRefOrNullRef(_holdings, address);
+            holding.Remove(assignment);
+            if (holding.Count == 0)
             {
+                var (pool, key) = (holding.Pool, holding.SharingKey);
                 _holdings.Remove(address);
-                Unshare(holding);
-                holding.Pool.Give(address);
+                Unshare(key, address);
+                pool.Give(address);
             }
         }
     }
 
-    private void Share(AddressHolding holding)
+    private void Share(string? key, IPAddr address)
     {
-        if (holding.SharingKey is not { } key)
+        if (key is null)
         {
             return;
         }
@@ -515,14 +525,14 @@ public sealed class AddressAllocator
             _shared[key] = list = [];
         }
 
-        list.Add(holding);
+        list.Add(address);
     }
 
-    private void Unshare(AddressHolding holding)
+    private void Unshare(string? key, IPAddr address)
     {
-        if (holding.SharingKey is { } key && _shared.TryGetValue(key, out var list))
+        if (key is not null && _shared.TryGetValue(key, out var list))
         {
-            list.Remove(holding);
+            list.Remove(address);
             if (list.Count == 0)
             {
                 _shared.Remove(key);

@@ -60,9 +60,10 @@ internal static class FamilyRules
             return Invalid($"the Service {verb} two {addresses[0].Family} addresses ({addresses[0]}, {addresses[1]}); it may have one per IP family");
         }
 
-        foreach (var address in addresses)
+        for (var i = 0; i < addresses.Count; i++)
         {
-            if (request.Families.Count > 0 && !request.Families.Contains(address.Family))
+            var address = addresses[i];
+            if (request.Families.Count > 0 && request.Families[0] != address.Family && (request.Families.Count < 2 || request.Families[1] != address.Family))
             {
                 return Invalid($"{address} is an {address.Family} address, but the Service's IP families are {string.Join(", ", request.Families)}");
             }

@@ -1,3 +1,5 @@
+using BareLb.Core.Addresses;
+
 namespace BareLb.Core.Allocation;
 
 /// <summary>
@@ -7,10 +9,11 @@ namespace BareLb.Core.Allocation;
 /// </summary>
 internal static class SharingRules
 {
-    public static AllocationFailure? CheckCanJoin(AddressHolding holding, ServiceRequest request)
+    public static AllocationFailure? CheckCanJoin(in AddressHolding holding, IPAddr address, ServiceRequest request)
     {
-        foreach (var user in holding.Users)
+        for (var u = 0; u < holding.Count; u++)
         {
+            var user = holding[u];
             if (user.Service == request.Key)
             {
                 continue;
@@ -20,7 +23,7 @@ internal static class SharingRules
             {
                 return new AllocationFailure(
                     AllocationFailureReason.AddressInUse,
-                    $"{holding.Address} is in use by {user.Service}; two Services share an address only when both carry the same sharing key",
+                    $"{address} is in use by {user.Service}; two Services share an address only when both carry the same sharing key",
                     user.Service);
             }
 
@@ -28,7 +31,7 @@ internal static class SharingRules
             {
                 return new AllocationFailure(
                     AllocationFailureReason.SharingKeyMismatch,
-                    $"{holding.Address} is shared by {user.Service} under the sharing key \"{holding.SharingKey}\", not \"{request.SharingKey}\"",
+                    $"{address} is shared by {user.Service} under the sharing key \"{holding.SharingKey}\", not \"{request.SharingKey}\"",
                     user.Service);
             }
 
@@ -36,7 +39,7 @@ internal static class SharingRules
             {
                 return new AllocationFailure(
                     AllocationFailureReason.BackendMismatch,
-                    $"{holding.Address} is shared by {user.Service}, whose backends differ; Services that share an address with externalTrafficPolicy Local must select the same pods",
+                    $"{address} is shared by {user.Service}, whose backends differ; Services that share an address with externalTrafficPolicy Local must select the same pods",
                     user.Service);
             }
 
@@ -48,7 +51,7 @@ internal static class SharingRules
                     {
                         return new AllocationFailure(
                             AllocationFailureReason.PortConflict,
-                            $"port {port} on {holding.Address} is in use by {user.Service}",
+                            $"port {port} on {address} is in use by {user.Service}",
                             user.Service);
                     }
                 }

@@ -15,7 +15,8 @@ public sealed class PoolConfiguration
 
     private PoolConfiguration(IReadOnlyList<AddressPool> pools)
     {
-        Pools = [.. pools.OrderBy(p => p.Priority ?? int.MaxValue).ThenBy(p => p.Priority is null ? 1 : 0).ThenBy(p => p.Name, StringComparer.Ordinal)];
+        PoolsInOrder = [.. pools.OrderBy(p => p.Priority ?? int.MaxValue).ThenBy(p => p.Priority is null ? 1 : 0).ThenBy(p => p.Name, StringComparer.Ordinal)];
+        Pools = PoolsInOrder;
         _byName = Pools.ToDictionary(p => p.Name, StringComparer.Ordinal);
         _rangesInOrder = [.. Pools.SelectMany(p => p.Ranges.Select(r => (r, p))).OrderBy(x => x.r.First)];
     }
@@ -25,6 +26,9 @@ public sealed class PoolConfiguration
 
     /// <summary>The pools in allocation order.</summary>
     public IReadOnlyList<AddressPool> Pools { get; }
+
+    /// <summary>The pools in allocation order, as an array for loops on the hot path.</summary>
+    internal AddressPool[] PoolsInOrder { get; }
 
     /// <summary>Validates pool specs and builds a configuration; on any error, returns false and every problem found.</summary>
     public static bool TryCreate(IEnumerable<AddressPoolSpec> specs, [NotNullWhen(true)] out PoolConfiguration? configuration, out IReadOnlyList<ConfigurationError> errors)
