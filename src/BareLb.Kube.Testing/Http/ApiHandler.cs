@@ -164,6 +164,11 @@ internal sealed partial class ApiHandler
             throw ApiException.PathNotFound();
         }
 
+        if (target.Subresource is not null && verb is not ("get" or "update" or "patch"))
+        {
+            throw ApiException.MethodNotAllowed($"{verb} is not allowed on {type.Plural}/{target.Subresource}");
+        }
+
         var resourceName = target.Subresource is null ? type.Plural : $"{type.Plural}/{target.Subresource}";
         if (_faults.TakeFailure(verb, resourceName) is { } injected)
         {
