@@ -381,7 +381,7 @@ internal sealed partial class ApiHandler
                 continue;
             }
 
-            if (!labels.Matches(obj.Node) || !fields.Matches(obj.Node))
+            if (!labels.Matches(obj.Root) || !fields.Matches(obj.Root))
             {
                 continue;
             }
@@ -443,11 +443,11 @@ internal sealed partial class ApiHandler
         var deleted = new JsonArray();
         foreach (var obj in all)
         {
-            if (labels.Matches(obj.Node) && fields.Matches(obj.Node))
+            if (labels.Matches(obj.Root) && fields.Matches(obj.Root))
             {
                 try
                 {
-                    deleted.Add(Served(type, _store.Delete(storeType, obj.Namespace, obj.Name, null, null, dryRun)).DeepClone());
+                    deleted.Add(Served(type, _store.Delete(storeType, obj.Namespace, obj.Name, null, null, dryRun)));
                 }
                 catch (ApiException e) when (e.Code == 404)
                 {
@@ -572,13 +572,13 @@ internal sealed partial class ApiHandler
     private static byte[] Encode(string type, JsonObject obj) =>
         Encoding.UTF8.GetBytes(new JsonObject { ["type"] = type, ["object"] = obj }.ToJsonString(Json.Options) + "\n");
 
-    private static bool SameVersion(ResourceType type, StoredObject obj) => Json.String(obj.Node, "apiVersion") == type.ApiVersion;
+    private static bool SameVersion(ResourceType type, StoredObject obj) => obj.ApiVersion == type.ApiVersion;
 
     private static JsonObject Served(ResourceType type, StoredObject obj)
     {
         if (SameVersion(type, obj))
         {
-            return obj.Node;
+            return obj.CloneNode();
         }
 
         if (EventConversion.Applies(type))

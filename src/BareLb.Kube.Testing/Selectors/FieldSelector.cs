@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using BareLb.Kube.Testing.Storage;
 
 namespace BareLb.Kube.Testing.Selectors;
@@ -55,11 +55,11 @@ internal sealed class FieldSelector
         return new FieldSelector(terms) { Name = name };
     }
 
-    public bool Matches(JsonObject obj)
+    public bool Matches(JsonElement obj)
     {
         foreach (var (path, value, equal) in _terms)
         {
-            var actual = Json.Scalar(Json.At(obj, path)) ?? string.Empty;
+            var actual = Json.TryAt(obj, path, out var element) ? Json.Scalar(element) ?? string.Empty : string.Empty;
             if ((actual == value) != equal)
             {
                 return false;

@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using BareLb.Kube.Testing.Storage;
 
 namespace BareLb.Kube.Testing.Selectors;
@@ -36,18 +36,23 @@ internal sealed class LabelSelector
         return new LabelSelector(requirements);
     }
 
-    public bool Matches(JsonObject obj)
+    public bool Matches(JsonElement obj)
     {
         if (_requirements.Count == 0)
         {
             return true;
         }
 
-        var labels = Json.At(obj, "metadata", "labels") as JsonObject;
+        var hasLabels = Json.TryAt(obj, ["metadata", "labels"], out var labels) && labels.ValueKind == JsonValueKind.Object;
+        return Matches(key => hasLabels && labels.TryGetProperty(key, out var value) ? Json.Scalar(value) : null);
+    }
+
+    private bool Matches(Func<string, string?> label)
+    {
         foreach (var r in _requirements)
         {
-            string? value = null;
-            var has = labels is not null && labels.TryGetPropertyValue(r.Key, out var node) && (value = Json.Scalar(node)) is not null;
+            var value = label(r.Key);
+            var has = value is not null;
             var ok = r.Op switch
             {
                 Op.Exists => has,

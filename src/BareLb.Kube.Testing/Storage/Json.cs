@@ -62,33 +62,6 @@ internal static class Json
         _ => node.ToJsonString(),
     };
 
-    /// <summary>
-    /// Walks a whole tree so that every lazily parsed object and array is materialised: a stored tree is then
-    /// safe to read from many threads at once (lists, watch filters and tables read it concurrently).
-    /// </summary>
-    public static void Freeze(JsonNode? node)
-    {
-        switch (node)
-        {
-            case JsonObject obj:
-                foreach (var (_, value) in obj)
-                {
-                    Freeze(value);
-                }
-
-                break;
-            case JsonArray array:
-                foreach (var item in array)
-                {
-                    Freeze(item);
-                }
-
-                break;
-            default:
-                break;
-        }
-    }
-
     /// <summary>Reads a boolean, or null if the node is missing or not a boolean.</summary>
     public static bool? Bool(JsonNode? node) => node is JsonValue v && v.TryGetValue<bool>(out var b) ? b : null;
 
@@ -112,6 +85,31 @@ internal static class Json
 
         return long.TryParse(value.ToJsonString(), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out l) ? l : null;
     }
+
+    /// <summary>Follows a path of property names through a read-only element.</summary>
+    public static bool TryAt(JsonElement element, ReadOnlySpan<string> path, out JsonElement value)
+    {
+        value = element;
+        foreach (var segment in path)
+        {
+            if (value.ValueKind != JsonValueKind.Object || !value.TryGetProperty(segment, out value))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Renders a scalar element as <see cref="Scalar(JsonNode?)"/> renders a node.</summary>
+    public static string? Scalar(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.String => element.GetString(),
+        JsonValueKind.True => "true",
+        JsonValueKind.False => "false",
+        JsonValueKind.Null or JsonValueKind.Undefined => null,
+        _ => element.GetRawText(),
+    };
 
     public static JsonObject ParseObject(ReadOnlySpan<byte> utf8)
     {

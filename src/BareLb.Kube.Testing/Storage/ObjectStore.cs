@@ -136,7 +136,7 @@ internal sealed class ObjectStore
                     throw ApiException.NotFound("namespaces", string.Empty, ns);
                 }
 
-                if (Json.At(nsObj.Node, "metadata", "deletionTimestamp") is not null)
+                if (nsObj.Root.GetProperty("metadata").TryGetProperty("deletionTimestamp", out _))
                 {
                     throw ApiException.FromCode(403, $"{type.Plural} \"{name}\" is forbidden: unable to create new content in namespace {ns} because it is being terminated");
                 }
@@ -199,6 +199,7 @@ internal sealed class ObjectStore
             var key = Key(type, ns, name);
             var current = Bucket(type.StorageKey).GetValueOrDefault(key)
                 ?? throw ApiException.NotFound(type.Plural, type.Group, name);
+            var currentNode = current.CloneNode();
             var proposed = produce(current.CloneNode());
             CheckTypeMeta(type, proposed);
             var metadata = Json.Metadata(proposed);
@@ -239,7 +240,7 @@ internal sealed class ObjectStore
                 next = proposed;
                 if (type.HasStatus)
                 {
-                    if (current.Node["status"] is { } oldStatus)
+                    if (currentNode["status"] is { } oldStatus)
                     {
                         next["status"] = oldStatus.DeepClone();
                     }
@@ -250,7 +251,7 @@ internal sealed class ObjectStore
                 }
             }
 
-            var oldMeta = Json.Metadata(current.Node);
+            var oldMeta = Json.Metadata(currentNode);
             var newMeta = Json.Metadata(next);
             newMeta["name"] = name;
             foreach (var field in (string[])["namespace", "uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "generateName"])
@@ -259,18 +260,18 @@ internal sealed class ObjectStore
             }
 
             newMeta.Remove("managedFields");
-            if (type.HasGeneration && !status && SpecChanged(current.Node, next))
+            if (type.HasGeneration && !status && SpecChanged(currentNode, next))
             {
                 newMeta["generation"] = (Json.Integer(oldMeta["generation"]) ?? 1) + 1;
             }
 
             foreach (var admission in _admissions)
             {
-                admission.Admit(type, current.Node, next);
+                admission.Admit(type, currentNode, next);
             }
 
             newMeta["resourceVersion"] = current.ResourceVersion.ToString(CultureInfo.InvariantCulture);
-            if (JsonNode.DeepEquals(next, current.Node))
+            if (JsonNode.DeepEquals(next, currentNode))
             {
                 return current;
             }
@@ -285,7 +286,7 @@ internal sealed class ObjectStore
                 var removed = Commit(type, next, key: null);
                 Bucket(type.StorageKey).Remove(key);
                 Record(type.StorageKey, "DELETED", removed, current);
-                AfterDelete(type, current.Node);
+                AfterDelete(type, currentNode);
                 return removed;
             }
 
@@ -293,7 +294,7 @@ internal sealed class ObjectStore
             Record(type.StorageKey, "MODIFIED", stored, current);
             foreach (var admission in _admissions)
             {
-                admission.Committed(type, current.Node, next);
+                admission.Committed(type, currentNode, next);
             }
 
             return stored;
@@ -308,9 +309,10 @@ internal sealed class ObjectStore
             var key = Key(type, ns, name);
             var current = Bucket(type.StorageKey).GetValueOrDefault(key)
                 ?? throw ApiException.NotFound(type.Plural, type.Group, name);
-            if (uid is not null && Json.String(current.Node, "metadata", "uid") != uid)
+            var currentNode = current.CloneNode();
+            if (uid is not null && Json.String(currentNode, "metadata", "uid") != uid)
             {
-                throw ApiException.FromCode(409, $"Precondition failed: UID in precondition: {uid}, UID in object meta: {Json.String(current.Node, "metadata", "uid")}");
+                throw ApiException.FromCode(409, $"Precondition failed: UID in precondition: {uid}, UID in object meta: {Json.String(currentNode, "metadata", "uid")}");
             }
 
             if (resourceVersion is not null && resourceVersion != current.ResourceVersion.ToString(CultureInfo.InvariantCulture))
@@ -323,14 +325,14 @@ internal sealed class ObjectStore
                 return current;
             }
 
-            if (Json.At(current.Node, "metadata", "finalizers") is JsonArray { Count: > 0 })
+            if (Json.At(currentNode, "metadata", "finalizers") is JsonArray { Count: > 0 })
             {
-                if (Json.At(current.Node, "metadata", "deletionTimestamp") is not null)
+                if (Json.At(currentNode, "metadata", "deletionTimestamp") is not null)
                 {
                     return current;
                 }
 
-                var marked = current.CloneNode();
+                var marked = currentNode;
                 Json.Metadata(marked)["deletionTimestamp"] = Now();
                 Json.Metadata(marked)["deletionGracePeriodSeconds"] = 0;
                 var stored = Commit(type, marked, key);
@@ -449,7 +451,7 @@ internal sealed class ObjectStore
         var removed = Commit(type, final, key: null);
         Bucket(type.StorageKey).Remove(key);
         Record(type.StorageKey, "DELETED", removed, current);
-        AfterDelete(type, current.Node);
+        AfterDelete(type, current.CloneNode());
         return removed;
     }
 
@@ -486,7 +488,6 @@ internal sealed class ObjectStore
         var version = ++_resourceVersion;
         Json.Metadata(obj)["resourceVersion"] = version.ToString(CultureInfo.InvariantCulture);
         var stored = new StoredObject(obj, version);
-        _ = stored.Utf8; // Render once, inside the lock: every reader and watcher shares these bytes.
         if (key is not null)
         {
             Bucket(type.StorageKey)[key] = stored;

@@ -1,27 +1,32 @@
-using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace BareLb.Kube.Testing.Storage;
 
 /// <summary>
-/// An immutable stored object: its tree (never mutated once stored) and its JSON, rendered once and
-/// shared by every list and every watcher.
+/// An immutable stored object: its JSON, rendered once at commit and shared by every list and every watcher,
+/// and a read-only <see cref="JsonElement"/> view of it that selectors read from many threads at once. Writers
+/// get a fresh mutable tree from <see cref="CloneNode"/>.
 /// </summary>
 internal sealed class StoredObject
 {
-    private byte[]? _utf8;
-
     public StoredObject(JsonObject node, long resourceVersion)
     {
-        Json.Freeze(node);
-        Node = node;
+        Utf8 = JsonSerializer.SerializeToUtf8Bytes(node, Json.Options);
+        var reader = new Utf8JsonReader(Utf8);
+        Root = JsonElement.ParseValue(ref reader);
         ResourceVersion = resourceVersion;
         Namespace = Json.String(node, "metadata", "namespace") ?? string.Empty;
         Name = Json.String(node, "metadata", "name") ?? string.Empty;
+        ApiVersion = Json.String(node, "apiVersion") ?? string.Empty;
         Key = Namespace.Length == 0 ? Name : $"{Namespace}/{Name}";
     }
 
-    public JsonObject Node { get; }
+    /// <summary>The object as UTF-8 JSON.</summary>
+    public byte[] Utf8 { get; }
+
+    /// <summary>A read-only view of the object, safe to read concurrently.</summary>
+    public JsonElement Root { get; }
 
     public long ResourceVersion { get; }
 
@@ -29,10 +34,11 @@ internal sealed class StoredObject
 
     public string Name { get; }
 
+    public string ApiVersion { get; }
+
     /// <summary>The sort key of lists: <c>namespace/name</c>, or the name of a cluster-scoped object.</summary>
     public string Key { get; }
 
-    public byte[] Utf8 => _utf8 ??= Encoding.UTF8.GetBytes(Node.ToJsonString(Json.Options));
-
-    public JsonObject CloneNode() => (JsonObject)Node.DeepClone();
+    /// <summary>A new mutable tree of the object, owned by the caller.</summary>
+    public JsonObject CloneNode() => (JsonObject)JsonNode.Parse(Utf8)!;
 }

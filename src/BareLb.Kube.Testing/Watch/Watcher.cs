@@ -34,8 +34,8 @@ internal sealed class Watcher
     public bool Matches(StoredObject obj) =>
         (Namespace is null || obj.Namespace == Namespace)
         && (Fields.Name is null || obj.Name == Fields.Name)
-        && Labels.Matches(obj.Node)
-        && Fields.Matches(obj.Node);
+        && Labels.Matches(obj.Root)
+        && Fields.Matches(obj.Root);
 
     /// <summary>Queues the event this watcher sees for a change, if any (filters can turn MODIFIED into ADDED or DELETED).</summary>
     public void Offer(string type, StoredObject obj, StoredObject? old)

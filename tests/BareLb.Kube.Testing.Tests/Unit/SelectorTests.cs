@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using BareLb.Kube.Testing.Selectors;
 using BareLb.Kube.Testing.Storage;
 
@@ -6,8 +6,8 @@ namespace BareLb.Kube.Testing.Tests.Unit;
 
 public sealed class SelectorTests
 {
-    private static readonly JsonObject Pod = (JsonObject)JsonNode.Parse(
-        """{"metadata":{"name":"p","namespace":"ns","labels":{"app":"web","tier":"edge"}},"spec":{"nodeName":"node-1"}}""")!;
+    private static readonly JsonElement Pod = JsonDocument.Parse(
+        """{"metadata":{"name":"p","namespace":"ns","labels":{"app":"web","tier":"edge"}},"spec":{"nodeName":"node-1"}}""").RootElement;
 
     [Theory]
     [InlineData("", true)]
