@@ -21,6 +21,13 @@ public sealed class Layer2Options
     /// <summary>How long a receive loop waits before checking whether it should stop. Default 100 ms.</summary>
     public TimeSpan ReceivePollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// After a frame, how long the receive thread keeps polling without sleeping before it
+    /// blocks again: a busy stream of requests then pays no wake-up each, at the cost of that
+    /// much CPU per frame. <see cref="TimeSpan.Zero"/> (the default) never spins.
+    /// </summary>
+    public TimeSpan BusyPoll { get; set; } = TimeSpan.Zero;
+
     /// <summary>Returns one message per invalid setting, naming it; empty when all are valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -53,6 +60,11 @@ public sealed class Layer2Options
         if (ReceivePollInterval < TimeSpan.FromMilliseconds(1) || ReceivePollInterval > TimeSpan.FromSeconds(1))
         {
             errors.Add($"{nameof(ReceivePollInterval)} must be between 1 ms and 1 s, not {ReceivePollInterval}.");
+        }
+
+        if (BusyPoll < TimeSpan.Zero || BusyPoll > TimeSpan.FromMilliseconds(10))
+        {
+            errors.Add($"{nameof(BusyPoll)} must be between 0 and 10 ms, not {BusyPoll}.");
         }
 
         return errors;

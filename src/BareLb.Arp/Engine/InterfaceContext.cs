@@ -14,6 +14,7 @@ internal sealed class InterfaceContext : IDisposable
     private readonly IFrameTransport _transport;
     private readonly Layer2Options _options;
     private readonly Layer2Metrics _metrics;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly AddressTable _table = new();
     private readonly FrameResponder _responder;
@@ -28,6 +29,7 @@ internal sealed class InterfaceContext : IDisposable
         _transport = transport;
         _options = options;
         _metrics = metrics;
+        _time = timeProvider;
         _logger = logger;
         var limiter = new SourceRateLimiter(options.RateLimitPerSecond, options.RateLimitBurst, timeProvider.TimestampFrequency);
         _responder = new FrameResponder(transport.InterfaceName, transport.HardwareAddress, _table, limiter, metrics, timeProvider);
@@ -128,12 +130,15 @@ internal sealed class InterfaceContext : IDisposable
     {
         var buffer = GC.AllocateUninitializedArray<byte>(65536, pinned: true);
         Span<byte> reply = stackalloc byte[FrameResponder.MaxReplyLength];
+        var busyPollTicks = (long)(_options.BusyPoll.TotalSeconds * _time.TimestampFrequency);
+        var spinUntil = 0L;
         while (!_stopping)
         {
             int length;
             try
             {
-                length = _transport.Receive(buffer, _options.ReceivePollInterval);
+                var spinning = busyPollTicks > 0 && _time.GetTimestamp() < spinUntil;
+                length = _transport.Receive(buffer, spinning ? TimeSpan.Zero : _options.ReceivePollInterval);
             }
             catch (ObjectDisposedException)
             {
@@ -154,6 +159,11 @@ internal sealed class InterfaceContext : IDisposable
             if (length <= 0)
             {
                 continue;
+            }
+
+            if (busyPollTicks > 0)
+            {
+                spinUntil = _time.GetTimestamp() + busyPollTicks;
             }
 
             var replyLength = _responder.Respond(buffer.AsSpan(0, length), reply);

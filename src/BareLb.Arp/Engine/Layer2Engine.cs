@@ -61,9 +61,27 @@ public sealed class Layer2Engine : IDisposable
 
     /// <summary>Starts answering on an interface. The engine owns the transport from now on and disposes it.</summary>
     /// <exception cref="InvalidOperationException">An interface of that name is already attached.</exception>
-    public void AddInterface(IFrameTransport transport)
+    public void AddInterface(IFrameTransport transport) => AddInterface(transport, []);
+
+    /// <summary>
+    /// Starts answering on an interface for <paramref name="addresses"/>, which are announced
+    /// before the first frame is read. The engine owns the transport from now on and disposes it.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">An interface of that name is already attached.</exception>
+    /// <exception cref="ArgumentException">An address cannot be announced.</exception>
+    public void AddInterface(IFrameTransport transport, IEnumerable<IPAddr> addresses)
     {
         ArgumentNullException.ThrowIfNull(transport);
+        ArgumentNullException.ThrowIfNull(addresses);
+        var initial = addresses.ToArray();
+        foreach (var address in initial)
+        {
+            if (!IsAnnounceable(address, out var why))
+            {
+                throw new ArgumentException($"{address} cannot be announced: {why}.", nameof(addresses));
+            }
+        }
+
         InterfaceContext context;
         lock (_gate)
         {
@@ -75,6 +93,11 @@ public sealed class Layer2Engine : IDisposable
 
             context = new InterfaceContext(transport, _options, _time, _metrics, _logger);
             _interfaces.Add(transport.InterfaceName, context);
+        }
+
+        foreach (var address in initial)
+        {
+            context.Announce(address);
         }
 
         context.Start();

@@ -14,8 +14,6 @@ public sealed partial class AfPacketTransport : IFrameTransport
 {
     private readonly Socket _socket;
     private readonly int _interfaceIndex;
-    private readonly Lock _timeoutGate = new();
-    private int _timeoutMilliseconds = -1;
     private volatile bool _disposed;
 
     private AfPacketTransport(Socket socket, string interfaceName, int interfaceIndex, MacAddress hardwareAddress)
@@ -56,18 +54,21 @@ public sealed partial class AfPacketTransport : IFrameTransport
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// The socket is non-blocking: a frame already queued costs one recv(2); otherwise the call
+    /// waits in poll(2). A zero <paramref name="timeout"/> only checks the queue.
+    /// </remarks>
     public int Receive(Span<byte> buffer, TimeSpan timeout)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        SetTimeout(timeout);
-        var received = _socket.Receive(buffer, SocketFlags.None, out var error);
-        return error switch
+        var received = ReceiveNow(buffer);
+        if (received > 0 || timeout <= TimeSpan.Zero)
         {
-            SocketError.Success => received,
-            SocketError.WouldBlock or SocketError.TimedOut or SocketError.Interrupted => 0,
-            SocketError.OperationAborted or SocketError.Shutdown when _disposed => throw new ObjectDisposedException(nameof(AfPacketTransport)),
-            _ => throw new SocketException((int)error),
-        };
+            return received;
+        }
+
+        var microseconds = (int)Math.Clamp(timeout.Ticks / 10, 1, int.MaxValue);
+        return _socket.Poll(microseconds, SelectMode.SelectRead) ? ReceiveNow(buffer) : 0;
     }
 
     /// <inheritdoc/>
@@ -96,16 +97,15 @@ public sealed partial class AfPacketTransport : IFrameTransport
         _socket.Dispose();
     }
 
-    private void SetTimeout(TimeSpan timeout)
+    private int ReceiveNow(Span<byte> buffer)
     {
-        var milliseconds = (int)Math.Clamp(timeout.TotalMilliseconds, 1, int.MaxValue);
-        if (milliseconds != _timeoutMilliseconds)
+        var received = _socket.Receive(buffer, SocketFlags.None, out var error);
+        return error switch
         {
-            lock (_timeoutGate)
-            {
-                _socket.ReceiveTimeout = milliseconds;
-                _timeoutMilliseconds = milliseconds;
-            }
-        }
+            SocketError.Success => received,
+            SocketError.WouldBlock or SocketError.TryAgain or SocketError.Interrupted => 0,
+            SocketError.OperationAborted or SocketError.Shutdown or SocketError.NotSocket when _disposed => throw new ObjectDisposedException(nameof(AfPacketTransport)),
+            _ => throw new SocketException((int)error),
+        };
     }
 }

@@ -38,9 +38,7 @@ public sealed class PcapReplayTests
 
             using (var engine = new Layer2Engine(new Layer2Options { AnnouncementCount = 1, RefreshInterval = TimeSpan.Zero, ReceivePollInterval = TimeSpan.FromMilliseconds(10) }))
             {
-                engine.AddInterface(transport);
-                engine.Announce("replay0", IPAddr.Parse("198.18.0.100"));
-                engine.Announce("replay0", IPAddr.Parse("2001:db8::100"));
+                engine.AddInterface(transport, [IPAddr.Parse("198.18.0.100"), IPAddr.Parse("2001:db8::100")]);
                 var deadline = DateTime.UtcNow.AddSeconds(10);
                 while (!(transport.IsExhausted && transport.SentCount >= 5) && DateTime.UtcNow < deadline)
                 {

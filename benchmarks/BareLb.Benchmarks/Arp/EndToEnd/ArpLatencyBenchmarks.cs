@@ -21,11 +21,15 @@ public class ArpLatencyBenchmarks
     private Layer2Engine _engine = null!;
     private ArpGenerator _generator = null!;
 
+    /// <summary>The engine's busy-poll window in microseconds (0, the default, never spins).</summary>
+    [Params(0, 50)]
+    public int BusyPollMicroseconds { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
         _rig = new VethRig();
-        _engine = new Layer2Engine(new Layer2Options { AnnouncementCount = 1 });
+        _engine = new Layer2Engine(new Layer2Options { AnnouncementCount = 1, BusyPoll = TimeSpan.FromMicroseconds(BusyPollMicroseconds) });
         _engine.AddInterface(AfPacketTransport.Open("vn", _rig.Node));
         _engine.Announce("vn", IPAddr.Parse("198.18.0.100"));
         _generator = new ArpGenerator(_rig.Client, 0xC612_0002u, 0xC612_0064u); // 198.18.0.2 (kernel), 198.18.0.100 (BareLb)

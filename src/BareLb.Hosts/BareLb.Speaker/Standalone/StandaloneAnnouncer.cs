@@ -23,11 +23,7 @@ internal sealed partial class StandaloneAnnouncer : IHostedService
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _engine.AddInterface(_transport);
-        foreach (var address in _arguments.Addresses)
-        {
-            _engine.Announce(_transport.InterfaceName, address);
-        }
+        _engine.AddInterface(_transport, _arguments.Addresses);
 
         Log.Started(_logger, _arguments.Addresses.Count, _transport.InterfaceName, _transport.HardwareAddress.ToString());
         return Task.CompletedTask;
