@@ -88,7 +88,8 @@ public sealed class KubeApiServer : IAsyncDisposable
         var faults = new ApiFaults(store);
         var handler = new ApiHandler(store, catalog, faults, options, loggerFactory.CreateLogger("BareLb.Kube.Testing.ApiServer"));
 
-        var certificate = options.UseTls ? SelfSignedCertificate.Create(time) : null;
+        // Clients check the certificate against the wall clock, whatever clock the server runs on.
+        var certificate = options.UseTls ? SelfSignedCertificate.Create(TimeProvider.System) : null;
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Services.AddSingleton(loggerFactory);
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
