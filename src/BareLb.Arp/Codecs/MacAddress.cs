@@ -38,7 +38,7 @@ public readonly struct MacAddress : IEquatable<MacAddress>
     {
         if (source.Length < 6)
         {
-            throw new ArgumentException("A MAC address is six bytes long.", nameof(source));
+            ThrowTooShort(nameof(source));
         }
 
         return new(((ulong)BinaryPrimitives.ReadUInt16BigEndian(source) << 32) | BinaryPrimitives.ReadUInt32BigEndian(source[2..]));
@@ -50,7 +50,7 @@ public readonly struct MacAddress : IEquatable<MacAddress>
     {
         if (destination.Length < 6)
         {
-            throw new ArgumentException("A MAC address is six bytes long.", nameof(destination));
+            ThrowTooShort(nameof(destination));
         }
 
         BinaryPrimitives.WriteUInt16BigEndian(destination, (ushort)(Value >> 32));
@@ -105,6 +105,9 @@ public readonly struct MacAddress : IEquatable<MacAddress>
         WriteTo(b);
         return string.Create(CultureInfo.InvariantCulture, $"{b[0]:x2}:{b[1]:x2}:{b[2]:x2}:{b[3]:x2}:{b[4]:x2}:{b[5]:x2}");
     }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowTooShort(string parameter) => throw new ArgumentException("A MAC address is six bytes long.", parameter);
 
     /// <inheritdoc/>
     public bool Equals(MacAddress other) => Value == other.Value;
