@@ -191,6 +191,39 @@ $", pods);
     }
 
     [Fact]
+    public async Task GetWatch_PrintsARowForEachChange()
+    {
+        await using var scope = await ApiServerScope.StartAsync();
+        scope.Server.Seed(Web);
+        var start = new System.Diagnostics.ProcessStartInfo(KubectlRunner.Path) { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var arg in (string[])["--kubeconfig", scope.Server.KubeconfigPath, "get", "svc", "web", "-w"])
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["HOME"] = Path.GetDirectoryName(scope.Server.KubeconfigPath)!;
+        using var process = System.Diagnostics.Process.Start(start)!;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(30));
+            var header = await process.StandardOutput.ReadLineAsync(timeout.Token);
+            var first = await process.StandardOutput.ReadLineAsync(timeout.Token);
+            await scope.Client.CoreV1.PatchNamespacedServiceAsync(new V1Patch("""{"spec":{"type":"LoadBalancer"}}""", V1Patch.PatchType.MergePatch), "web", "default", cancellationToken: Ct);
+            var second = await process.StandardOutput.ReadLineAsync(timeout.Token);
+
+            Assert.Matches(@"^NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE$", header);
+            Assert.Matches(@"^web\s+ClusterIP\s+\S+\s+<none>\s+80/TCP\s+\d+s$", first);
+            Assert.Matches(@"^web\s+LoadBalancer\s+\S+\s+<pending>\s+80:3\d{4}/TCP\s+\d+s$", second);
+        }
+        finally
+        {
+            process.Kill();
+            await process.WaitForExitAsync(Ct);
+        }
+    }
+
+    [Fact]
     public async Task ShortNames_ResolveForBuiltInKinds()
     {
         await using var scope = await ApiServerScope.StartAsync();
