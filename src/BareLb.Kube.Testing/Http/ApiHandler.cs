@@ -57,6 +57,11 @@ internal sealed partial class ApiHandler
         {
             if (!context.Response.HasStarted)
             {
+                if (e.Code == 429)
+                {
+                    context.Response.Headers.RetryAfter = "1";
+                }
+
                 await WriteJsonAsync(context, e.Code, e.ToStatus()).ConfigureAwait(false);
             }
         }

@@ -58,6 +58,11 @@ internal sealed class ApiException : Exception
             status["details"] = details;
         }
 
+        if (Code == 429)
+        {
+            status["details"] = new JsonObject { ["retryAfterSeconds"] = 1 };
+        }
+
         status["code"] = Code;
         return status;
     }

@@ -11,8 +11,8 @@ public sealed class LeaderElectionTests
     private static LeaderElector Elector(ApiServerScope scope, string identity) =>
         new(new LeaderElectionConfig(new LeaseLock(scope.Client, "kube-system", "barelb-controller", identity))
         {
-            LeaseDuration = TimeSpan.FromSeconds(2),
-            RenewDeadline = TimeSpan.FromSeconds(1),
+            LeaseDuration = TimeSpan.FromSeconds(3),
+            RenewDeadline = TimeSpan.FromSeconds(2),
             RetryPeriod = TimeSpan.FromMilliseconds(100),
         });
 

@@ -211,7 +211,9 @@ public sealed class StatusAndServiceTests
         {
             var error = await Assert.ThrowsAsync<HttpOperationException>(() => scope.Client.CoreV1.CreateNamespacedServiceAsync(Objects.Service("web"), "default", cancellationToken: Ct));
             Assert.Equal(code, (int)error.Response.StatusCode);
-            Assert.Equal(code, KubernetesJson.Deserialize<V1Status>(error.Response.Content).Code);
+            var status = KubernetesJson.Deserialize<V1Status>(error.Response.Content);
+            Assert.Equal(code, status.Code);
+            Assert.Equal(code == 429 ? 1 : null, status.Details?.RetryAfterSeconds);
         }
 
         await scope.Client.CoreV1.CreateNamespacedServiceAsync(Objects.Service("web"), "default", cancellationToken: Ct);

@@ -209,6 +209,10 @@ $", pods);
             timeout.CancelAfter(TimeSpan.FromSeconds(30));
             var header = await process.StandardOutput.ReadLineAsync(timeout.Token);
             var first = await process.StandardOutput.ReadLineAsync(timeout.Token);
+
+            // kubectl watches from resourceVersion 0 and skips the first (initial) event, so change the object only
+            // once its watch is open, as a person at the terminal would.
+            await WatchTests.WaitForWatchesAsync(scope.Server, 1);
             await scope.Client.CoreV1.PatchNamespacedServiceAsync(new V1Patch("""{"spec":{"type":"LoadBalancer"}}""", V1Patch.PatchType.MergePatch), "web", "default", cancellationToken: Ct);
             var second = await process.StandardOutput.ReadLineAsync(timeout.Token);
 
