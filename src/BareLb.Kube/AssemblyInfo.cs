@@ -1,0 +1,2 @@
+// BareLb.Kube: Kubernetes bindings. Concepts live in folders (Configuration/, Informers/, ...).
+[assembly: System.CLSCompliant(false)]
