@@ -1,0 +1,23 @@
+using k8s;
+
+namespace BareLb.Kube.Informers;
+
+/// <summary>How an informer lists and watches one kind of object.</summary>
+/// <typeparam name="T">The object type.</typeparam>
+public interface IListWatch<T>
+{
+    /// <summary>Lists every object, with the list's resourceVersion.</summary>
+    Task<ListResult<T>> ListAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Watches from a resourceVersion, with bookmarks. Errors the server sends inside the stream
+    /// (such as 410 Gone) are passed to <paramref name="onError"/>.
+    /// </summary>
+    IAsyncEnumerable<(WatchEventType Type, T Object)> WatchAsync(string resourceVersion, Action<Exception> onError, CancellationToken cancellationToken);
+}
+
+/// <summary>A list's objects and its resourceVersion.</summary>
+/// <typeparam name="T">The object type.</typeparam>
+/// <param name="Items">The objects.</param>
+/// <param name="ResourceVersion">The resourceVersion to watch from.</param>
+public sealed record ListResult<T>(IReadOnlyList<T> Items, string ResourceVersion);

@@ -1,0 +1,274 @@
+using System.Collections.Concurrent;
+using System.Net;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace BareLb.Kube.Informers;
+
+/// <summary>
+/// Keeps a cache of one kind of object in step with the API server, as client-go's informers do
+/// (KubernetesClient ships none): list, then watch from the list's resourceVersion with
+/// bookmarks; after a watch ends or is cut, watch again from the last version seen; on 410 Gone,
+/// list again and report what changed meanwhile (deletions included); on errors, retry with
+/// exponential backoff; a watchdog reopens a watch that has gone silent. Subscribers see every
+/// change in order, on the informer's own task.
+/// </summary>
+/// <typeparam name="T">The object type.</typeparam>
+public sealed class Informer<T> : IAsyncDisposable
+    where T : class, IKubernetesObject<V1ObjectMeta>
+{
+    private readonly IListWatch<T> _source;
+    private readonly InformerOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly string _kind;
+    private readonly ConcurrentDictionary<string, T> _cache = new(StringComparer.Ordinal);
+    private readonly List<Action<InformerChange<T>>> _subscribers = [];
+    private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _loop;
+    private long _lists;
+    private long _watches;
+
+    /// <summary>Creates an informer; call <see cref="Start"/> after subscribing.</summary>
+    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    public Informer(IListWatch<T> source, InformerOptions? options = null, TimeProvider? timeProvider = null, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        _source = source;
+        _options = options ?? new InformerOptions();
+        if (_options.Validate() is { } problem)
+        {
+            throw new ArgumentException(problem, nameof(options));
+        }
+
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
+        _kind = typeof(T).Name;
+    }
+
+    /// <summary>Whether the first list has been loaded.</summary>
+    public bool HasSynced => _synced.Task.IsCompleted;
+
+    /// <summary>The last resourceVersion seen (from a list, an event or a bookmark).</summary>
+    public string? ResourceVersion { get; private set; }
+
+    /// <summary>How many times the informer has listed (1 after start, more after 410s).</summary>
+    public long ListCount => Interlocked.Read(ref _lists);
+
+    /// <summary>How many watches the informer has opened.</summary>
+    public long WatchCount => Interlocked.Read(ref _watches);
+
+    /// <summary>The cached objects.</summary>
+    public IReadOnlyCollection<T> Objects => [.. _cache.Values];
+
+    /// <summary>Registers a subscriber; it sees changes from then on. Call before <see cref="Start"/> to see the initial list.</summary>
+    public void Subscribe(Action<InformerChange<T>> onChange)
+    {
+        ArgumentNullException.ThrowIfNull(onChange);
+        lock (_subscribers)
+        {
+            _subscribers.Add(onChange);
+        }
+    }
+
+    /// <summary>The cached object of a key ("namespace/name", or "name" for cluster objects).</summary>
+    public T? Get(string key) => _cache.GetValueOrDefault(key);
+
+    /// <summary>Starts listing and watching in the background.</summary>
+    public void Start() => _loop ??= Task.Run(() => RunAsync(_stop.Token));
+
+    /// <summary>Waits until the first list has been loaded.</summary>
+    public Task WaitForSyncAsync(CancellationToken cancellationToken) => _synced.Task.WaitAsync(cancellationToken);
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_loop is not null)
+        {
+            try
+            {
+                await _loop.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped.
+            }
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task RunAsync(CancellationToken stop)
+    {
+        var backoff = _options.InitialBackoff;
+        var mustList = true;
+        while (!stop.IsCancellationRequested)
+        {
+            var operation = mustList ? "list" : "watch";
+            try
+            {
+                if (mustList)
+                {
+                    await ListAsync(stop).ConfigureAwait(false);
+                    mustList = false;
+                }
+
+                var outcome = await WatchAsync(stop).ConfigureAwait(false);
+                if (outcome == WatchOutcome.Gone)
+                {
+                    InformerLog.Gone(_logger, _kind, ResourceVersion ?? "");
+                    mustList = true;
+                }
+
+                if (outcome != WatchOutcome.Failed)
+                {
+                    backoff = _options.InitialBackoff;
+                    continue;
+                }
+
+                operation = "watch";
+                throw new InvalidOperationException("the watch stream reported an error");
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (IsGone(e))
+            {
+                InformerLog.Gone(_logger, _kind, ResourceVersion ?? "");
+                mustList = true;
+            }
+            catch (Exception e)
+            {
+                InformerLog.Failed(_logger, _kind, operation, backoff, e);
+                try
+                {
+                    await Task.Delay(backoff, _time, stop).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _options.MaxBackoff.Ticks));
+            }
+        }
+    }
+
+    private async Task ListAsync(CancellationToken stop)
+    {
+        var list = await _source.ListAsync(stop).ConfigureAwait(false);
+        Interlocked.Increment(ref _lists);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var item in list.Items)
+        {
+            var key = ObjectKeys.Of(item);
+            seen.Add(key);
+            Upsert(key, item);
+        }
+
+        foreach (var (key, old) in _cache)
+        {
+            if (!seen.Contains(key) && _cache.TryRemove(key, out _))
+            {
+                Notify(new InformerChange<T>(InformerChangeType.Deleted, key, old));
+            }
+        }
+
+        ResourceVersion = list.ResourceVersion;
+        InformerLog.Listed(_logger, _kind, list.Items.Count, list.ResourceVersion);
+        _synced.TrySetResult();
+    }
+
+    private async Task<WatchOutcome> WatchAsync(CancellationToken stop)
+    {
+        Interlocked.Increment(ref _watches);
+        using var watchdog = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        using var timer = _time.CreateTimer(_ => watchdog.Cancel(), null, _options.WatchdogTimeout, Timeout.InfiniteTimeSpan);
+        Exception? streamError = null;
+        try
+        {
+            await foreach (var (type, item) in _source.WatchAsync(ResourceVersion ?? "", e => streamError ??= e, watchdog.Token).ConfigureAwait(false))
+            {
+                timer.Change(_options.WatchdogTimeout, Timeout.InfiniteTimeSpan);
+                if (item?.Metadata?.ResourceVersion is { Length: > 0 } version)
+                {
+                    ResourceVersion = version;
+                }
+
+                switch (type)
+                {
+                    case WatchEventType.Added or WatchEventType.Modified:
+                        Upsert(ObjectKeys.Of(item!), item!);
+                        break;
+                    case WatchEventType.Deleted:
+                        var key = ObjectKeys.Of(item!);
+                        _cache.TryRemove(key, out _);
+                        Notify(new InformerChange<T>(InformerChangeType.Deleted, key, item!));
+                        break;
+                    default:
+                        break; // bookmarks only move the resourceVersion
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!stop.IsCancellationRequested)
+        {
+            InformerLog.Silent(_logger, _kind, _options.WatchdogTimeout);
+            return WatchOutcome.Ended;
+        }
+
+        return streamError switch
+        {
+            null => WatchOutcome.Ended,
+            _ when IsGone(streamError) => WatchOutcome.Gone,
+            _ => WatchOutcome.Failed,
+        };
+    }
+
+    private void Upsert(string key, T item)
+    {
+        var existed = _cache.TryGetValue(key, out var old);
+        _cache[key] = item;
+        if (!existed)
+        {
+            Notify(new InformerChange<T>(InformerChangeType.Added, key, item));
+        }
+        else if (!string.Equals(old!.Metadata?.ResourceVersion, item.Metadata?.ResourceVersion, StringComparison.Ordinal))
+        {
+            Notify(new InformerChange<T>(InformerChangeType.Modified, key, item));
+        }
+    }
+
+    private void Notify(InformerChange<T> change)
+    {
+        Action<InformerChange<T>>[] subscribers;
+        lock (_subscribers)
+        {
+            subscribers = [.. _subscribers];
+        }
+
+        foreach (var subscriber in subscribers)
+        {
+            subscriber(change);
+        }
+    }
+
+    private static bool IsGone(Exception e) => e switch
+    {
+        HttpOperationException http => http.Response?.StatusCode == HttpStatusCode.Gone,
+        KubernetesException k8s => k8s.Status?.Code == 410,
+        _ => false,
+    };
+
+    private enum WatchOutcome
+    {
+        Ended,
+        Gone,
+        Failed,
+    }
+}

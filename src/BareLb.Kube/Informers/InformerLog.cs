@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Logging;
+
+namespace BareLb.Kube.Informers;
+
+/// <summary>The informer's log messages.</summary>
+internal static partial class InformerLog
+{
+    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Informer {Kind}: listed {Count} objects at resourceVersion {ResourceVersion}")]
+    public static partial void Listed(ILogger logger, string kind, int count, string resourceVersion);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Informer {Kind}: resourceVersion {ResourceVersion} is gone (410); listing again")]
+    public static partial void Gone(ILogger logger, string kind, string resourceVersion);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Informer {Kind}: the watch was silent for {Timeout}; reconnecting")]
+    public static partial void Silent(ILogger logger, string kind, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "Informer {Kind}: {Operation} failed; retrying in {Delay}")]
+    public static partial void Failed(ILogger logger, string kind, string operation, TimeSpan delay, Exception exception);
+}

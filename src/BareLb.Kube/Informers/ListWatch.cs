@@ -1,0 +1,42 @@
+using k8s;
+using k8s.Models;
+
+namespace BareLb.Kube.Informers;
+
+/// <summary>Builds an <see cref="IListWatch{T}"/> from a KubernetesClient list call and its watch call.</summary>
+public static class ListWatch
+{
+    /// <summary>
+    /// An <see cref="IListWatch{T}"/> over KubernetesClient's list and watch methods, e.g.
+    /// <c>ListWatch.For(ct =&gt; client.CoreV1.ListServiceForAllNamespacesAsync(cancellationToken: ct),
+    /// (rv, timeout, onError, ct) =&gt; client.CoreV1.WatchListServiceForAllNamespacesAsync(allowWatchBookmarks: true,
+    /// resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct))</c>.
+    /// The watch is called with the resourceVersion, the server-side timeout in seconds, the error callback and the token.
+    /// </summary>
+    public static IListWatch<T> For<T, TList>(
+        Func<CancellationToken, Task<TList>> list,
+        Func<string, int, Action<Exception>, CancellationToken, IAsyncEnumerable<(WatchEventType, T)>> watch,
+        TimeSpan? watchTimeout = null)
+        where TList : IItems<T>, IMetadata<V1ListMeta>
+    {
+        ArgumentNullException.ThrowIfNull(list);
+        ArgumentNullException.ThrowIfNull(watch);
+        return new CallListWatch<T, TList>(list, watch, (int)(watchTimeout ?? TimeSpan.FromMinutes(5)).TotalSeconds);
+    }
+
+    private sealed class CallListWatch<T, TList>(
+        Func<CancellationToken, Task<TList>> list,
+        Func<string, int, Action<Exception>, CancellationToken, IAsyncEnumerable<(WatchEventType, T)>> watch,
+        int timeoutSeconds) : IListWatch<T>
+        where TList : IItems<T>, IMetadata<V1ListMeta>
+    {
+        public async Task<ListResult<T>> ListAsync(CancellationToken cancellationToken)
+        {
+            var result = await list(cancellationToken).ConfigureAwait(false);
+            return new ListResult<T>([.. result.Items ?? []], result.Metadata?.ResourceVersion ?? "");
+        }
+
+        public IAsyncEnumerable<(WatchEventType Type, T Object)> WatchAsync(string resourceVersion, Action<Exception> onError, CancellationToken cancellationToken) =>
+            watch(resourceVersion, timeoutSeconds, onError, cancellationToken);
+    }
+}
