@@ -6,6 +6,8 @@ internal static class CommandDispatcher
     private static readonly ICommand[] Commands =
     [
         new ApiServerCommand(),
+        new ConfigCheckCommand(),
+        new ConfigConvertCommand(),
     ];
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)

@@ -1,0 +1,51 @@
+using System.Text.Json.Serialization;
+using k8s;
+using k8s.Models;
+
+namespace BareLb.Kube.Configuration.Api;
+
+/// <summary><c>metallb.io/v1beta1</c> L2Advertisement: announce the addresses of some pools with ARP and NDP.</summary>
+public sealed class L2Advertisement : IKubernetesObject<V1ObjectMeta>, ISpec<L2AdvertisementSpec>
+{
+    /// <summary>The kind.</summary>
+    public const string KindName = "L2Advertisement";
+
+    /// <summary>The plural resource name.</summary>
+    public const string Plural = "l2advertisements";
+
+    /// <inheritdoc/>
+    [JsonPropertyName("apiVersion")]
+    public string ApiVersion { get; set; } = MetalLbApi.V1Beta1;
+
+    /// <inheritdoc/>
+    [JsonPropertyName("kind")]
+    public string Kind { get; set; } = KindName;
+
+    /// <inheritdoc/>
+    [JsonPropertyName("metadata")]
+    public V1ObjectMeta Metadata { get; set; } = new();
+
+    /// <inheritdoc/>
+    [JsonPropertyName("spec")]
+    public L2AdvertisementSpec Spec { get; set; } = new();
+}
+
+/// <summary>The desired state of an <see cref="L2Advertisement"/>.</summary>
+public sealed class L2AdvertisementSpec
+{
+    /// <summary>Pools to announce by name; with no names and no selectors, every pool.</summary>
+    [JsonPropertyName("ipAddressPools")]
+    public IList<string>? IPAddressPools { get; set; }
+
+    /// <summary>Pools to announce by their labels.</summary>
+    [JsonPropertyName("ipAddressPoolSelectors")]
+    public IList<V1LabelSelector>? IPAddressPoolSelectors { get; set; }
+
+    /// <summary>Nodes that may announce; all when empty.</summary>
+    [JsonPropertyName("nodeSelectors")]
+    public IList<V1LabelSelector>? NodeSelectors { get; set; }
+
+    /// <summary>Interfaces to announce on; all when empty.</summary>
+    [JsonPropertyName("interfaces")]
+    public IList<string>? Interfaces { get; set; }
+}

@@ -1,0 +1,411 @@
+using System.Net.Sockets;
+using BareLb.Core.Election;
+using BareLb.Core.Pools;
+using BareLb.Core.Selectors;
+using BareLb.Kube.Configuration.Api;
+
+namespace BareLb.Kube.Configuration;
+
+/// <summary>
+/// Translates metallb.io objects into a <see cref="MetalLbConfiguration"/>: pools go through Core's
+/// validation, advertisements have their pool selectors resolved, peers, BFD profiles and communities are
+/// checked, and pools that nothing announces get a warning.
+/// </summary>
+internal sealed class ResourceTranslator
+{
+    private readonly List<ConfigurationProblem> _problems = [];
+    private readonly LegacyOrigins? _origins;
+    private readonly HashSet<string> _covered = new(StringComparer.Ordinal);
+
+    private ResourceTranslator(LegacyOrigins? origins) => _origins = origins;
+
+    public static MetalLbConfiguration Translate(MetalLbResources resources, ConfigurationForm form, LegacyOrigins? origins = null, IEnumerable<ConfigurationProblem>? earlier = null)
+    {
+        var translator = new ResourceTranslator(origins);
+        if (earlier is not null)
+        {
+            translator._problems.AddRange(earlier);
+        }
+
+        return translator.Run(resources, form);
+    }
+
+    private MetalLbConfiguration Run(MetalLbResources resources, ConfigurationForm form)
+    {
+        var specs = new List<AddressPoolSpec>();
+        var labels = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
+        foreach (var pool in resources.Pools)
+        {
+            if (TranslatePool(pool) is { } spec)
+            {
+                specs.Add(spec);
+                labels.TryAdd(spec.Name, pool.Metadata?.Labels is { } l ? new Dictionary<string, string>(l, StringComparer.Ordinal) : new Dictionary<string, string>());
+            }
+        }
+
+        PoolConfiguration? pools = null;
+        if (PoolConfiguration.TryCreate(specs, out var created, out var poolErrors))
+        {
+            pools = created;
+        }
+
+        foreach (var error in poolErrors)
+        {
+            var field = error.Kind == IPAddressPool.KindName && error.Field == "spec.name" ? "metadata.name" : error.Field;
+            _problems.Add(new ConfigurationProblem(ProblemSeverity.Error, error.Kind, error.ObjectName, field, error.Message));
+        }
+
+        var aliases = CheckCommunities(resources.Communities);
+        var profiles = CheckBfdProfiles(resources.BfdProfiles);
+        var peers = CheckPeers(resources.BgpPeers, profiles);
+        var l2 = resources.L2Advertisements.Select(a => TranslateL2(a, labels)).OfType<L2AdvertisementRule>().ToList();
+        var bgp = resources.BgpAdvertisements.Select(a => TranslateBgp(a, labels, aliases, peers)).OfType<BgpAdvertisementRule>().ToList();
+
+        // An advertisement with errors still counts as covering its pools: its own error says what to fix.
+        foreach (var spec in specs.Where(s => !_covered.Contains(s.Name)))
+        {
+            Report(ProblemSeverity.Warning, spec.Source.Kind, spec.Source.ObjectName ?? spec.Name, "",
+                $"addresses from pool {spec.Name} will not be announced: no L2Advertisement or BGPAdvertisement selects it, so Services get addresses that nothing makes reachable");
+        }
+
+        var hasErrors = _problems.Any(p => p.Severity == ProblemSeverity.Error);
+        return new MetalLbConfiguration
+        {
+            Form = form,
+            PoolSpecs = specs,
+            Pools = hasErrors ? null : pools,
+            L2Advertisements = l2,
+            BgpAdvertisements = bgp,
+            Peers = [.. resources.BgpPeers],
+            BfdProfiles = [.. resources.BfdProfiles],
+            Problems = [.. _problems],
+        };
+    }
+
+    private void Report(ProblemSeverity severity, string kind, string name, string field, string message)
+    {
+        if (_origins is not null && _origins.TryMap(kind, name, field, out var mapped))
+        {
+            _problems.Add(new ConfigurationProblem(severity, LegacyOrigins.Kind, _origins.ObjectName, mapped, message));
+            return;
+        }
+
+        _problems.Add(new ConfigurationProblem(severity, kind, name, field, message));
+    }
+
+    private void ReportAll(string kind, string name, List<(string Field, string Message)> errors)
+    {
+        foreach (var (field, message) in errors)
+        {
+            Report(ProblemSeverity.Error, kind, name, field, message);
+        }
+    }
+
+    private static string NameOf(k8s.Models.V1ObjectMeta? metadata) => metadata?.Name ?? "";
+
+    private AddressPoolSpec? TranslatePool(IPAddressPool pool)
+    {
+        var name = NameOf(pool.Metadata);
+        var spec = pool.Spec ?? new IPAddressPoolSpec();
+        var errors = new List<(string Field, string Message)>();
+        ServiceAllocationSpec? allocation = null;
+        if (spec.ServiceAllocation is { } a)
+        {
+            allocation = new ServiceAllocationSpec
+            {
+                Priority = a.Priority,
+                Namespaces = [.. a.Namespaces ?? []],
+                NamespaceSelectors = LabelSelectors.ConvertAll(a.NamespaceSelectors, "spec.serviceAllocation.namespaceSelectors", errors),
+                ServiceSelectors = LabelSelectors.ConvertAll(a.ServiceSelectors, "spec.serviceAllocation.serviceSelectors", errors),
+            };
+        }
+
+        ReportAll(IPAddressPool.KindName, name, errors);
+        return new AddressPoolSpec
+        {
+            Name = name,
+            Addresses = [.. spec.Addresses ?? []],
+            AutoAssign = spec.AutoAssign ?? true,
+            AvoidBuggyIPs = spec.AvoidBuggyIPs ?? false,
+            ServiceAllocation = allocation,
+            Source = _origins?.PoolSource(name) ?? new ConfigurationSource(IPAddressPool.KindName, name, "spec"),
+        };
+    }
+
+    private List<string> ResolvePools(string kind, string name, IList<string>? names, IList<k8s.Models.V1LabelSelector>? selectors, Dictionary<string, IReadOnlyDictionary<string, string>> labels, List<(string, string)> errors)
+    {
+        var result = new List<string>();
+        var byName = names ?? [];
+        for (var i = 0; i < byName.Count; i++)
+        {
+            if (labels.ContainsKey(byName[i]))
+            {
+                result.Add(byName[i]);
+            }
+            else
+            {
+                Report(ProblemSeverity.Warning, kind, name, $"spec.ipAddressPools[{i}]", $"there is no IPAddressPool named {byName[i]}");
+            }
+        }
+
+        var converted = LabelSelectors.ConvertAll(selectors, "spec.ipAddressPoolSelectors", errors);
+        foreach (var selector in converted)
+        {
+            result.AddRange(labels.Where(p => selector.Matches(p.Value)).Select(p => p.Key));
+        }
+
+        if (byName.Count == 0 && (selectors?.Count ?? 0) == 0)
+        {
+            result.AddRange(labels.Keys);
+        }
+
+        _covered.UnionWith(result);
+        return [.. result.Distinct(StringComparer.Ordinal)];
+    }
+
+    private L2AdvertisementRule? TranslateL2(L2Advertisement advertisement, Dictionary<string, IReadOnlyDictionary<string, string>> labels)
+    {
+        var name = NameOf(advertisement.Metadata);
+        var spec = advertisement.Spec ?? new L2AdvertisementSpec();
+        var errors = new List<(string Field, string Message)>();
+        var pools = ResolvePools(L2Advertisement.KindName, name, spec.IPAddressPools, spec.IPAddressPoolSelectors, labels, errors);
+        var nodes = LabelSelectors.ConvertAll(spec.NodeSelectors, "spec.nodeSelectors", errors);
+        var interfaces = spec.Interfaces ?? [];
+        for (var i = 0; i < interfaces.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(interfaces[i]) || interfaces[i].Length > 15 || interfaces[i].Any(c => c is '/' or ' ' or ':'))
+            {
+                errors.Add(($"spec.interfaces[{i}]", $"\"{interfaces[i]}\" is not an interface name (1 to 15 characters, no '/', ':' or spaces)"));
+            }
+        }
+
+        ReportAll(L2Advertisement.KindName, name, errors);
+        return errors.Count > 0 ? null : new L2AdvertisementRule
+        {
+            Name = name,
+            Pools = pools,
+            Scope = new AdvertisementScope { NodeSelectors = nodes, Interfaces = [.. interfaces] },
+        };
+    }
+
+    private BgpAdvertisementRule? TranslateBgp(BGPAdvertisement advertisement, Dictionary<string, IReadOnlyDictionary<string, string>> labels, Dictionary<string, string> aliases, HashSet<string> peers)
+    {
+        var name = NameOf(advertisement.Metadata);
+        var spec = advertisement.Spec ?? new BGPAdvertisementSpec();
+        var errors = new List<(string Field, string Message)>();
+        var pools = ResolvePools(BGPAdvertisement.KindName, name, spec.IPAddressPools, spec.IPAddressPoolSelectors, labels, errors);
+        if (spec.AggregationLength is < 0 or > 32)
+        {
+            errors.Add(("spec.aggregationLength", $"{spec.AggregationLength} is not an IPv4 prefix length (0 to 32)"));
+        }
+
+        if (spec.AggregationLengthV6 is < 0 or > 128)
+        {
+            errors.Add(("spec.aggregationLengthV6", $"{spec.AggregationLengthV6} is not an IPv6 prefix length (0 to 128)"));
+        }
+
+        var communities = new List<string>();
+        var written = spec.Communities ?? [];
+        for (var i = 0; i < written.Count; i++)
+        {
+            if (aliases.TryGetValue(written[i], out var value))
+            {
+                communities.Add(value);
+            }
+            else if (BgpValueSyntax.IsCommunityValue(written[i], out var why))
+            {
+                communities.Add(written[i]);
+            }
+            else
+            {
+                errors.Add(($"spec.communities[{i}]", $"{why}, or the name of a Community alias (none is named so)"));
+            }
+        }
+
+        var peerNames = spec.Peers ?? [];
+        for (var i = 0; i < peerNames.Count; i++)
+        {
+            if (!peers.Contains(peerNames[i]))
+            {
+                Report(ProblemSeverity.Warning, BGPAdvertisement.KindName, name, $"spec.peers[{i}]", $"there is no BGPPeer named {peerNames[i]}");
+            }
+        }
+
+        var nodes = LabelSelectors.ConvertAll(spec.NodeSelectors, "spec.nodeSelectors", errors);
+        ReportAll(BGPAdvertisement.KindName, name, errors);
+        return errors.Count > 0 ? null : new BgpAdvertisementRule
+        {
+            Name = name,
+            Pools = pools,
+            AggregationLength = spec.AggregationLength ?? 32,
+            AggregationLengthV6 = spec.AggregationLengthV6 ?? 128,
+            LocalPref = spec.LocalPref,
+            Communities = communities,
+            NodeSelectors = nodes,
+            Peers = [.. peerNames],
+        };
+    }
+
+    private Dictionary<string, string> CheckCommunities(IList<Community> communities)
+    {
+        var aliases = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var community in communities)
+        {
+            var name = NameOf(community.Metadata);
+            var errors = new List<(string Field, string Message)>();
+            var list = community.Spec?.Communities ?? [];
+            for (var i = 0; i < list.Count; i++)
+            {
+                var alias = list[i];
+                if (string.IsNullOrEmpty(alias.Name))
+                {
+                    errors.Add(($"spec.communities[{i}].name", "an alias needs a name"));
+                }
+                else if (!BgpValueSyntax.IsCommunityValue(alias.Value ?? "", out var why))
+                {
+                    errors.Add(($"spec.communities[{i}].value", why!));
+                }
+                else if (!aliases.TryAdd(alias.Name, alias.Value!))
+                {
+                    errors.Add(($"spec.communities[{i}].name", $"the alias {alias.Name} is defined twice"));
+                }
+            }
+
+            ReportAll(Community.KindName, name, errors);
+        }
+
+        return aliases;
+    }
+
+    private HashSet<string> CheckBfdProfiles(IList<BFDProfile> profiles)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var profile in profiles)
+        {
+            var name = NameOf(profile.Metadata);
+            var spec = profile.Spec ?? new BFDProfileSpec();
+            var errors = new List<(string Field, string Message)>();
+            void Range(uint? value, string field, uint min, uint max)
+            {
+                if (value is { } v && (v < min || v > max))
+                {
+                    errors.Add((field, $"{v} is out of range: allowed {min} to {max}"));
+                }
+            }
+
+            Range(spec.ReceiveInterval, "spec.receiveInterval", 10, 60000);
+            Range(spec.TransmitInterval, "spec.transmitInterval", 10, 60000);
+            Range(spec.EchoInterval, "spec.echoInterval", 10, 60000);
+            Range(spec.DetectMultiplier, "spec.detectMultiplier", 2, 255);
+            Range(spec.MinimumTtl, "spec.minimumTtl", 1, 254);
+            if (!names.Add(name))
+            {
+                errors.Add(("metadata.name", $"the BFD profile {name} is defined twice"));
+            }
+
+            ReportAll(BFDProfile.KindName, name, errors);
+        }
+
+        return names;
+    }
+
+    private HashSet<string> CheckPeers(IList<BGPPeer> peers, HashSet<string> profiles)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var peer in peers)
+        {
+            var name = NameOf(peer.Metadata);
+            names.Add(name);
+            var spec = peer.Spec ?? new BGPPeerSpec();
+            var errors = new List<(string Field, string Message)>();
+            if (spec.MyAsn is null or 0)
+            {
+                errors.Add(("spec.myASN", "the local AS number is missing (1 to 4294967295)"));
+            }
+
+            if (spec.PeerAsn is null or 0 && spec.DynamicAsn is null)
+            {
+                errors.Add(("spec.peerASN", "the peer's AS number is missing (1 to 4294967295), or set dynamicASN"));
+            }
+            else if (spec.PeerAsn is > 0 && spec.DynamicAsn is not null)
+            {
+                errors.Add(("spec.dynamicASN", "set either peerASN or dynamicASN, not both"));
+            }
+            else if (spec.DynamicAsn is not null and not "internal" and not "external")
+            {
+                errors.Add(("spec.dynamicASN", $"\"{spec.DynamicAsn}\" is neither internal nor external"));
+            }
+
+            if (string.IsNullOrEmpty(spec.PeerAddress))
+            {
+                errors.Add(("spec.peerAddress", "the peer's address is missing"));
+            }
+            else if (!BgpValueSyntax.IsAddress(spec.PeerAddress))
+            {
+                errors.Add(("spec.peerAddress", $"\"{spec.PeerAddress}\" is not an IP address"));
+            }
+
+            if (!string.IsNullOrEmpty(spec.SourceAddress) && !BgpValueSyntax.IsAddress(spec.SourceAddress))
+            {
+                errors.Add(("spec.sourceAddress", $"\"{spec.SourceAddress}\" is not an IP address"));
+            }
+
+            if (!string.IsNullOrEmpty(spec.RouterId) && !BgpValueSyntax.IsAddress(spec.RouterId, AddressFamily.InterNetwork))
+            {
+                errors.Add(("spec.routerID", $"\"{spec.RouterId}\" is not an IPv4 address"));
+            }
+
+            if (spec.PeerPort is 0)
+            {
+                errors.Add(("spec.peerPort", "port 0 cannot be dialled; leave it out for 179"));
+            }
+
+            TimeSpan? hold = null;
+            if (spec.HoldTime is { } holdText)
+            {
+                hold = BgpValueSyntax.ParseDuration(holdText, out var why);
+                if (hold is null)
+                {
+                    errors.Add(("spec.holdTime", why!));
+                }
+                else if (hold > TimeSpan.Zero && hold < TimeSpan.FromSeconds(3))
+                {
+                    errors.Add(("spec.holdTime", $"{holdText} is too short: a hold time is 0 or at least 3s (RFC 4271)"));
+                }
+            }
+
+            if (spec.KeepaliveTime is { } keepaliveText)
+            {
+                var keepalive = BgpValueSyntax.ParseDuration(keepaliveText, out var why);
+                if (keepalive is null)
+                {
+                    errors.Add(("spec.keepaliveTime", why!));
+                }
+                else if (keepalive > (hold ?? TimeSpan.FromSeconds(90)))
+                {
+                    errors.Add(("spec.keepaliveTime", $"{keepaliveText} is longer than the hold time {spec.HoldTime ?? "90s"}"));
+                }
+            }
+
+            if (spec.ConnectTime is { } connectText && BgpValueSyntax.ParseDuration(connectText, out var connectWhy) is null)
+            {
+                errors.Add(("spec.connectTime", connectWhy!));
+            }
+
+            if (!string.IsNullOrEmpty(spec.Password) && spec.PasswordSecret is not null)
+            {
+                errors.Add(("spec.passwordSecret", "set either password or passwordSecret, not both"));
+            }
+
+            if (!string.IsNullOrEmpty(spec.BfdProfile) && !profiles.Contains(spec.BfdProfile))
+            {
+                errors.Add(("spec.bfdProfile", $"there is no BFDProfile named {spec.BfdProfile}"));
+            }
+
+            _ = LabelSelectors.ConvertAll(spec.NodeSelectors, "spec.nodeSelectors", errors);
+            ReportAll(BGPPeer.KindName, name, errors);
+        }
+
+        return names;
+    }
+}
