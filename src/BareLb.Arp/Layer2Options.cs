@@ -12,7 +12,7 @@ public sealed class Layer2Options
     /// <summary>Time between refresh announcements after the burst, for switches whose tables age out; <see cref="TimeSpan.Zero"/> disables them. Default 60 s.</summary>
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Sustained replies per second to one source MAC address; 0 disables the limit. Default 100.</summary>
+    /// <summary>Sustained replies per second to one source MAC address, at most 1,000,000; 0 disables the limit. Default 100.</summary>
     public int RateLimitPerSecond { get; set; } = 100;
 
     /// <summary>Replies a quiet source may get at once. Default 50.</summary>
@@ -47,9 +47,9 @@ public sealed class Layer2Options
             errors.Add($"{nameof(RefreshInterval)} must be zero (off) or between 1 s and 1 day, not {RefreshInterval}.");
         }
 
-        if (RateLimitPerSecond < 0)
+        if (RateLimitPerSecond is < 0 or > 1_000_000)
         {
-            errors.Add($"{nameof(RateLimitPerSecond)} must be 0 (off) or positive, not {RateLimitPerSecond}.");
+            errors.Add($"{nameof(RateLimitPerSecond)} must be 0 (off) or up to 1,000,000, not {RateLimitPerSecond}.");
         }
 
         if (RateLimitBurst < 1)

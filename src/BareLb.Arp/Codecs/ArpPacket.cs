@@ -43,14 +43,15 @@ internal readonly struct ArpPacket
             return false;
         }
 
-        // Hardware type 1 (Ethernet), protocol type 0x0800 (IPv4), lengths 6 and 4.
-        if (BinaryPrimitives.ReadUInt32BigEndian(payload) != 0x0001_0800u || payload[4] != 6 || payload[5] != 4)
+        // Hardware type 1 (Ethernet), protocol type 0x0800 (IPv4), lengths 6 and 4, in one read.
+        var head = BinaryPrimitives.ReadUInt64BigEndian(payload);
+        if ((head >> 16) != 0x0001_0800_0604UL)
         {
             reason = DropReason.ArpUnsupportedFormat;
             return false;
         }
 
-        var operation = BinaryPrimitives.ReadUInt16BigEndian(payload[6..]);
+        var operation = (ushort)head;
         if (operation is not (OperationRequest or OperationReply))
         {
             reason = DropReason.ArpUnsupportedOperation;

@@ -31,8 +31,8 @@ internal sealed class InterfaceContext : IDisposable
         _metrics = metrics;
         _time = timeProvider;
         _logger = logger;
-        var limiter = new SourceRateLimiter(options.RateLimitPerSecond, options.RateLimitBurst, timeProvider.TimestampFrequency);
-        _responder = new FrameResponder(transport.InterfaceName, transport.HardwareAddress, _table, limiter, metrics, timeProvider);
+        var limiter = new SourceRateLimiter(options.RateLimitPerSecond, options.RateLimitBurst, timeProvider);
+        _responder = new FrameResponder(transport.InterfaceName, transport.HardwareAddress, _table, limiter, metrics);
         _announcer = new Announcer(transport, options, timeProvider, metrics, logger);
         _receiver = new Thread(ReceiveLoop) { IsBackground = true, Name = "barelb-arp " + transport.InterfaceName };
     }

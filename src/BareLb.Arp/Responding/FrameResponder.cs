@@ -19,16 +19,16 @@ internal sealed class FrameResponder
     private readonly AddressTable _table;
     private readonly SourceRateLimiter _limiter;
     private readonly Layer2Metrics _metrics;
-    private readonly TimeProvider _time;
+    private readonly ReplyTemplates _templates;
 
-    public FrameResponder(string interfaceName, MacAddress hardwareAddress, AddressTable table, SourceRateLimiter limiter, Layer2Metrics metrics, TimeProvider timeProvider)
+    public FrameResponder(string interfaceName, MacAddress hardwareAddress, AddressTable table, SourceRateLimiter limiter, Layer2Metrics metrics)
     {
         InterfaceName = interfaceName;
         HardwareAddress = hardwareAddress;
         _table = table;
         _limiter = limiter;
         _metrics = metrics;
-        _time = timeProvider;
+        _templates = new ReplyTemplates(hardwareAddress);
     }
 
     public string InterfaceName { get; }
@@ -108,16 +108,26 @@ internal sealed class FrameResponder
             return Drop(DropReason.ArpBadSender, out reason);
         }
 
-        if (!_limiter.TryAcquire(ethernet.Source.Value, _time.GetTimestamp()))
+        if (!_limiter.TryAcquire(ethernet.Source.Value))
         {
             return Drop(DropReason.RateLimited, out reason);
         }
 
-        var header = Ethernet.Write(reply, requester, HardwareAddress, Ethernet.TypeArp, ethernet.HasVlanTag, ethernet.VlanTci);
-        new ArpPacket(ArpPacket.OperationReply, HardwareAddress, arp.TargetProtocol, requester, arp.SenderProtocol).Write(reply[header..]);
+        int length;
+        if (ethernet.HasVlanTag)
+        {
+            length = Ethernet.Write(reply, requester, HardwareAddress, Ethernet.TypeArp, true, ethernet.VlanTci);
+            new ArpPacket(ArpPacket.OperationReply, HardwareAddress, arp.TargetProtocol, requester, arp.SenderProtocol).Write(reply[length..]);
+            length += ArpPacket.Length;
+        }
+        else
+        {
+            length = _templates.WriteArpReply(reply, requester, arp.TargetProtocol, arp.SenderProtocol);
+        }
+
         _metrics.Reply(InterfaceName, Arp, entry.Text);
         reason = DropReason.None;
-        return header + ArpPacket.Length;
+        return length;
     }
 
     private int RespondNdp(in EthernetHeader ethernet, ReadOnlySpan<byte> payload, Span<byte> reply, out DropReason reason)
@@ -156,7 +166,7 @@ internal sealed class FrameResponder
         }
 
         _metrics.Request(InterfaceName, Ndp, entry.Text);
-        if (!_limiter.TryAcquire(ethernet.Source.Value, _time.GetTimestamp()))
+        if (!_limiter.TryAcquire(ethernet.Source.Value))
         {
             return Drop(DropReason.RateLimited, out reason);
         }
@@ -179,11 +189,20 @@ internal sealed class FrameResponder
             flags = NeighborDiscovery.FlagSolicited | NeighborDiscovery.FlagOverride;
         }
 
-        var header = Ethernet.Write(reply, toMac, HardwareAddress, Ethernet.TypeIPv6, ethernet.HasVlanTag, ethernet.VlanTci);
-        var written = NeighborDiscovery.WriteAdvertisement(reply[header..], solicitation.Target, to, solicitation.Target, HardwareAddress, flags);
+        int length;
+        if (ethernet.HasVlanTag)
+        {
+            length = Ethernet.Write(reply, toMac, HardwareAddress, Ethernet.TypeIPv6, true, ethernet.VlanTci);
+            length += NeighborDiscovery.WriteAdvertisement(reply[length..], solicitation.Target, to, solicitation.Target, HardwareAddress, flags);
+        }
+        else
+        {
+            length = _templates.WriteAdvertisement(reply, toMac, to, solicitation.Target, flags);
+        }
+
         _metrics.Reply(InterfaceName, Ndp, entry.Text);
         reason = DropReason.None;
-        return header + written;
+        return length;
     }
 
     private static int Drop(DropReason why, out DropReason reason)

@@ -6,33 +6,45 @@ namespace BareLb.Arp.Responding;
 /// used as an amplifier. A source that collides with another in the table takes its slot and
 /// starts with a full bucket. Used by one receive thread only; allocation-free.
 /// </summary>
+/// <remarks>
+/// Time is kept in microseconds at millisecond resolution, which is all a limit of at most a
+/// million per second needs. On the system clock it reads <see cref="Environment.TickCount64"/>
+/// (a coarse clock, several times cheaper than a full timestamp on the packet path); any other
+/// <see cref="TimeProvider"/>, such as a fake one in tests, is read through its timestamps.
+/// </remarks>
 internal sealed class SourceRateLimiter
 {
     private const int Slots = 4096;
     private readonly ulong[] _keys = new ulong[Slots];
     private readonly long[] _theoreticalArrival = new long[Slots];
+    private readonly TimeProvider? _time;
+    private readonly long _millisecondTicks;
     private readonly long _interval;
     private readonly long _tolerance;
-    private readonly bool _enabled;
 
-    /// <param name="perSecond">Sustained replies per second per source; 0 disables the limit.</param>
+    /// <param name="perSecond">Sustained replies per second per source (at most a million); 0 disables the limit.</param>
     /// <param name="burst">Replies a quiet source may get at once.</param>
-    /// <param name="timestampFrequency">Ticks per second of the timestamps passed to <see cref="TryAcquire"/>.</param>
-    public SourceRateLimiter(int perSecond, int burst, long timestampFrequency)
+    /// <param name="timeProvider">The clock.</param>
+    public SourceRateLimiter(int perSecond, int burst, TimeProvider timeProvider)
     {
-        _enabled = perSecond > 0;
-        _interval = _enabled ? Math.Max(1, timestampFrequency / perSecond) : 0;
+        Enabled = perSecond > 0;
+        _time = ReferenceEquals(timeProvider, TimeProvider.System) ? null : timeProvider;
+        _millisecondTicks = Math.Max(1, timeProvider.TimestampFrequency / 1000);
+        _interval = Enabled ? Math.Max(1, 1_000_000 / perSecond) : 0;
         _tolerance = _interval * Math.Max(0, burst - 1);
     }
 
+    public bool Enabled { get; }
+
     /// <summary>Whether the source may have a reply now; if so, charges it.</summary>
-    public bool TryAcquire(ulong source, long now)
+    public bool TryAcquire(ulong source)
     {
-        if (!_enabled)
+        if (!Enabled)
         {
             return true;
         }
 
+        var now = NowMicroseconds();
         var hash = source * 0x9E37_79B9_7F4A_7C15UL;
         var slot = (int)(hash >> 52);
         var key = source + 1; // 0 marks an empty slot
@@ -52,4 +64,7 @@ internal sealed class SourceRateLimiter
         _theoreticalArrival[slot] = Math.Max(tat, now) + _interval;
         return true;
     }
+
+    private long NowMicroseconds()
+        => (_time is null ? Environment.TickCount64 : _time.GetTimestamp() / _millisecondTicks) * 1000;
 }

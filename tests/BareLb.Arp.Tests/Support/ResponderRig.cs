@@ -13,8 +13,8 @@ internal sealed class ResponderRig : IDisposable
     {
         Time = new FakeTimeProvider();
         Metrics = new Layer2Metrics(null);
-        Limiter = new SourceRateLimiter(ratePerSecond, burst, Time.TimestampFrequency);
-        Responder = new FrameResponder("eth0", Frames.Ours, Table, Limiter, Metrics, Time);
+        Limiter = new SourceRateLimiter(ratePerSecond, burst, Time);
+        Responder = new FrameResponder("eth0", Frames.Ours, Table, Limiter, Metrics);
         foreach (var address in addresses)
         {
             Table.Add(IPAddr.Parse(address));
