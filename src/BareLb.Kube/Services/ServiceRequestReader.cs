@@ -41,7 +41,7 @@ public static class ServiceRequestReader
         request = new ServiceRequest
         {
             Key = new ServiceKey(service.Metadata?.NamespaceProperty ?? "default", service.Metadata?.Name ?? ""),
-            ServiceLabels = (IReadOnlyDictionary<string, string>?)service.Metadata?.Labels ?? NoLabels,
+            ServiceLabels = Labels.ReadOnly(service.Metadata?.Labels),
             NamespaceLabels = namespaceLabels ?? NoLabels,
             RequestedAddresses = requested,
             Pool = Either(annotations, ServiceAnnotations.AddressPool, ServiceAnnotations.LegacyAddressPool),
