@@ -1,7 +1,4 @@
-using BareLb.Core.Allocation;
-using BareLb.Core.Pools;
 using BareLb.Kube.Controller;
-using BareLb.Kube.Informers;
 using BareLb.Kube.Testing;
 using k8s;
 using k8s.Models;
@@ -23,7 +20,7 @@ public sealed class ServiceControllerTests : IAsyncLifetime
 
     private KubeApiServer _server = null!;
     private Kubernetes _client = null!;
-    private readonly List<(CancellationTokenSource Stop, Task Run, ServiceController Controller, Informer<V1Service> Services, Informer<V1Namespace> Namespaces)> _running = [];
+    private readonly List<(CancellationTokenSource Stop, Task Run, ControllerParts Parts)> _running = [];
 
     public async ValueTask InitializeAsync()
     {
@@ -54,30 +51,21 @@ public sealed class ServiceControllerTests : IAsyncLifetime
         await _server.DisposeAsync();
     }
 
-    private static async Task StopAsync((CancellationTokenSource Stop, Task Run, ServiceController Controller, Informer<V1Service> Services, Informer<V1Namespace> Namespaces) running)
+    private static async Task StopAsync((CancellationTokenSource Stop, Task Run, ControllerParts Parts) running)
     {
         await running.Stop.CancelAsync();
         await running.Run;
-        await running.Services.DisposeAsync();
-        await running.Namespaces.DisposeAsync();
-        running.Controller.Dispose();
+        await running.Parts.DisposeAsync();
     }
 
     private async Task<CountingWriter> StartControllerAsync()
     {
-        var config = PoolConfiguration.Create([new AddressPoolSpec { Name = "default", Addresses = ["192.168.35.100-192.168.35.110"] }]);
         var writer = new CountingWriter(new KubernetesServiceWriter(_client, "barelb-controller"));
-        var services = new Informer<V1Service>(ListWatch.For<V1Service, V1ServiceList>(
-            ct => _client.CoreV1.ListServiceForAllNamespacesAsync(cancellationToken: ct),
-            (rv, timeout, onError, ct) => _client.CoreV1.WatchListServiceForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct)));
-        var namespaces = new Informer<V1Namespace>(ListWatch.For<V1Namespace, V1NamespaceList>(
-            ct => _client.CoreV1.ListNamespaceAsync(cancellationToken: ct),
-            (rv, timeout, onError, ct) => _client.CoreV1.WatchListNamespaceAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct)));
-        var controller = new ServiceController(services, namespaces, new ServiceReconciler(new AddressAllocator(config), writer));
+        var parts = ControllerParts.Build(_client, writer);
         var stop = new CancellationTokenSource();
-        var run = Task.Run(() => controller.RunAsync(stop.Token), Ct);
-        _running.Add((stop, run, controller, services, namespaces));
-        await controller.WaitUntilReadyAsync(Ct).WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        var run = Task.Run(() => parts.Controller.RunAsync(stop.Token), Ct);
+        _running.Add((stop, run, parts));
+        await parts.Controller.WaitUntilReadyAsync(Ct).WaitAsync(TimeSpan.FromSeconds(10), Ct);
         return writer;
     }
 
