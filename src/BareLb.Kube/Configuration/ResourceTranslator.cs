@@ -62,7 +62,8 @@ internal sealed class ResourceTranslator
         var bgp = resources.BgpAdvertisements.Select(a => TranslateBgp(a, labels, aliases, peers)).OfType<BgpAdvertisementRule>().ToList();
 
         // An advertisement with errors still counts as covering its pools: its own error says what to fix.
-        foreach (var spec in specs.Where(s => !_covered.Contains(s.Name)))
+        // A legacy pool carries its protocol, so it is covered, or its protocol is already an error.
+        foreach (var spec in specs.Where(s => form != ConfigurationForm.ConfigMap && !_covered.Contains(s.Name)))
         {
             Report(ProblemSeverity.Warning, spec.Source.Kind, spec.Source.ObjectName ?? spec.Name, "",
                 $"addresses from pool {spec.Name} will not be announced: no L2Advertisement or BGPAdvertisement selects it, so Services get addresses that nothing makes reachable");
