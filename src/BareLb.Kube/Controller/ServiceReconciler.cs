@@ -63,18 +63,20 @@ public sealed class ServiceReconciler(AddressAllocator allocator, IServiceWriter
             return;
         }
 
+        // The event goes first: if it or a write fails, the retry still sees a difference and records it again.
         var addresses = assignment.Select(a => a.ToString()).ToList();
-        var wrote = await WriteAsync(service, addresses, assignment.Pool, cancellationToken).ConfigureAwait(false);
-        if (result.Changed || wrote)
+        if (result.Changed || Differs(service, addresses, assignment.Pool))
         {
             await writer.RecordEventAsync(service, "Normal", ServiceEventReasons.IPAllocated, $"Assigned IP [\"{string.Join("\", \"", addresses)}\"]", cancellationToken).ConfigureAwait(false);
         }
+
+        await WriteAsync(service, addresses, assignment.Pool, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task ClearAsync(ServiceKey key, V1Service service, string why, bool warn, CancellationToken cancellationToken)
     {
         var held = Allocator.Release(key);
-        var wrote = await WriteAsync(service, [], null, cancellationToken).ConfigureAwait(false);
+        var wrote = Differs(service, [], null);
         if (warn)
         {
             await writer.RecordEventAsync(service, "Warning", ServiceEventReasons.AllocationFailed, $"Failed to allocate IP for \"{key}\": {why}", cancellationToken).ConfigureAwait(false);
@@ -83,27 +85,32 @@ public sealed class ServiceReconciler(AddressAllocator allocator, IServiceWriter
         {
             await writer.RecordEventAsync(service, "Normal", ServiceEventReasons.ClearAssignment, $"Cleared the assignment: {why}", cancellationToken).ConfigureAwait(false);
         }
+
+        await WriteAsync(service, [], null, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static bool Differs(V1Service service, IReadOnlyList<string> addresses, string? pool) =>
+        !IngressAddresses(service).SequenceEqual(addresses, StringComparer.Ordinal) || !string.Equals(PoolAnnotation(service), pool, StringComparison.Ordinal);
+
+    private static string? PoolAnnotation(V1Service service)
+    {
+        string? current = null;
+        service.Metadata?.Annotations?.TryGetValue(ServiceAnnotations.IPAllocatedFromPool, out current);
+        return current;
     }
 
     // Writes the status and the annotation only where they differ from what is wanted.
-    private async Task<bool> WriteAsync(V1Service service, IReadOnlyList<string> addresses, string? pool, CancellationToken cancellationToken)
+    private async Task WriteAsync(V1Service service, IReadOnlyList<string> addresses, string? pool, CancellationToken cancellationToken)
     {
-        var wrote = false;
         if (!IngressAddresses(service).SequenceEqual(addresses, StringComparer.Ordinal))
         {
             await writer.WriteIngressAsync(service, addresses, cancellationToken).ConfigureAwait(false);
-            wrote = true;
         }
 
-        string? current = null;
-        service.Metadata?.Annotations?.TryGetValue(ServiceAnnotations.IPAllocatedFromPool, out current);
-        if (!string.Equals(current, pool, StringComparison.Ordinal))
+        if (!string.Equals(PoolAnnotation(service), pool, StringComparison.Ordinal))
         {
             await writer.WritePoolAnnotationAsync(service, pool, cancellationToken).ConfigureAwait(false);
-            wrote = true;
         }
-
-        return wrote;
     }
 
     private static List<string> IngressAddresses(V1Service service) =>

@@ -63,6 +63,11 @@ public sealed class FaultConvergenceTests
         Assert.Equal(shown.Count, shown.Values.Distinct().Count());
         Assert.All(shown.Values, ip => Assert.StartsWith("192.168.35.", ip, StringComparison.Ordinal));
 
+        // Events lost to the injected 429s were recorded again by the retries.
+        var events = await client.CoreV1.ListNamespacedEventAsync("apps", cancellationToken: Ct);
+        var explained = events.Items.Where(e => e.Reason == ServiceEventReasons.IPAllocated).Select(e => e.InvolvedObject.Name).ToHashSet();
+        Assert.Superset(shown.Keys.ToHashSet(), explained);
+
         await stop.CancelAsync();
         await run;
     }
