@@ -12,6 +12,7 @@ public sealed class InMemoryTransport : IFrameTransport
     private readonly SemaphoreSlim _available = new(0);
     private readonly ConcurrentDictionary<MacAddress, int> _groups = new();
     private volatile bool _disposed;
+    private long _sent;
 
     internal InMemoryTransport(InMemoryLink link, string interfaceName, MacAddress hardwareAddress, bool promiscuous)
     {
@@ -32,8 +33,6 @@ public sealed class InMemoryTransport : IFrameTransport
 
     /// <summary>Frames sent through this endpoint so far.</summary>
     public long SentCount => Interlocked.Read(ref _sent);
-
-    private long _sent;
 
     /// <inheritdoc/>
     public int Receive(Span<byte> buffer, TimeSpan timeout)

@@ -28,7 +28,7 @@ internal sealed record StandaloneArguments(string InterfaceName, IReadOnlyList<I
               --announce-count N      announcements sent when an address is gained (default 3)
               --announce-interval MS  milliseconds between them (default 300)
               --refresh SECONDS       seconds between refresh announcements, 0 for none (default 60)
-              --rate-limit N          replies per second to one source MAC, 0 for no limit (default 100)
+              --rate-limit N          replies per second to one source MAC, up to 1000000, 0 for none (default 100)
               --busy-poll US          after a frame, poll this many microseconds before sleeping (default 0)
               --netns NAME            open the interface in network namespace NAME (ip netns)
           -h, --help                  show this help
@@ -107,7 +107,7 @@ internal sealed record StandaloneArguments(string InterfaceName, IReadOnlyList<I
                     options.RefreshInterval = TimeSpan.FromSeconds(ParseInt(name, Value(), 0, 86_400));
                     break;
                 case "--rate-limit":
-                    options.RateLimitPerSecond = ParseInt(name, Value(), 0, 10_000_000);
+                    options.RateLimitPerSecond = ParseInt(name, Value(), 0, 1_000_000);
                     options.RateLimitBurst = Math.Max(options.RateLimitBurst, options.RateLimitPerSecond / 2);
                     break;
                 case "--busy-poll":
