@@ -19,7 +19,12 @@ internal sealed class LegacyOrigins
     /// <summary>"namespace/name" of the ConfigMap.</summary>
     public string ObjectName { get; }
 
+    private readonly Dictionary<(string Kind, string Name, string Field), string> _fields = [];
+
     public void Add(string kind, string name, string prefix) => _prefixes[(kind, name)] = prefix;
+
+    /// <summary>Maps one field of a converted object to a legacy field whose path is not derived by spelling alone.</summary>
+    public void AddField(string kind, string name, string field, string legacyField) => _fields[(kind, name, field)] = legacyField;
 
     public ConfigurationSource? PoolSource(string poolName) =>
         _prefixes.TryGetValue(("IPAddressPool", poolName), out var prefix) ? new ConfigurationSource(Kind, ObjectName, prefix) : null;
@@ -27,6 +32,11 @@ internal sealed class LegacyOrigins
     /// <summary>The legacy field for a field of a converted object: "spec.holdTime" of peer i becomes "peers[i].hold-time".</summary>
     public bool TryMap(string kind, string name, string field, [NotNullWhen(true)] out string? mapped)
     {
+        if (_fields.TryGetValue((kind, name, field), out mapped))
+        {
+            return true;
+        }
+
         mapped = null;
         if (!_prefixes.TryGetValue((kind, name), out var prefix))
         {

@@ -262,13 +262,14 @@ internal sealed class ResourceTranslator
                 {
                     errors.Add(($"spec.communities[{i}].name", "an alias needs a name"));
                 }
-                else if (!BgpValueSyntax.IsCommunityValue(alias.Value ?? "", out var why))
-                {
-                    errors.Add(($"spec.communities[{i}].value", why!));
-                }
-                else if (!aliases.TryAdd(alias.Name, alias.Value!))
+                else if (!aliases.TryAdd(alias.Name, alias.Value ?? ""))
                 {
                     errors.Add(($"spec.communities[{i}].name", $"the alias {alias.Name} is defined twice"));
+                }
+                else if (!BgpValueSyntax.IsCommunityValue(alias.Value ?? "", out var why))
+                {
+                    // The alias stays known, so that advertisements using it are not reported as well.
+                    errors.Add(($"spec.communities[{i}].value", why!));
                 }
             }
 

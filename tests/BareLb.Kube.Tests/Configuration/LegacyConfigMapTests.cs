@@ -128,6 +128,15 @@ public sealed class LegacyConfigMapTests
     }
 
     [Fact]
+    public void ABadCommunityValue_IsReportedAtItsAlias()
+    {
+        var problem = Checking.Check(Samples.EveryLegacyField.Replace("no-advertise: 65535:65282", "no-advertise: 65535:99999", StringComparison.Ordinal)).Single();
+
+        Assert.Equal(("ConfigMap", "bgp-communities.no-advertise", 28), (problem.Kind, problem.Field, problem.Line));
+        Assert.Contains("is not a community", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void UnknownTopLevelKey_MissingProtocol_AndBadYaml_AreErrors()
     {
         var unknown = Checking.Check(Samples.GuideConfigMap.Replace("    address-pools:\n", "    adress-pools:\n", StringComparison.Ordinal)).Single();

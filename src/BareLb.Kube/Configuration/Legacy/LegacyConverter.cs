@@ -162,6 +162,14 @@ internal static class LegacyConverter
         if (file.BgpCommunities is { Count: > 0 } communities)
         {
             origins.Add(Community.KindName, CommunityObjectName, "bgp-communities");
+            var index = 0;
+            foreach (var alias in communities.Keys)
+            {
+                origins.AddField(Community.KindName, CommunityObjectName, $"spec.communities[{index}].value", $"bgp-communities.{alias}");
+                origins.AddField(Community.KindName, CommunityObjectName, $"spec.communities[{index}].name", $"bgp-communities.{alias}");
+                index++;
+            }
+
             resources.Communities.Add(new Community
             {
                 Metadata = Meta(CommunityObjectName),
