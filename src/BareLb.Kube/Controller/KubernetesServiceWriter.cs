@@ -4,11 +4,11 @@ using k8s.Models;
 
 namespace BareLb.Kube.Controller;
 
-/// <summary>Writes Service status, annotations and events through KubernetesClient.</summary>
+/// <summary>Writes Service status, annotations and events, and configuration problems as events, through KubernetesClient.</summary>
 /// <param name="client">The client.</param>
 /// <param name="component">The name events are reported from, e.g. "barelb-controller".</param>
 /// <param name="timeProvider">The clock for event timestamps.</param>
-public sealed class KubernetesServiceWriter(IKubernetes client, string component, TimeProvider? timeProvider = null) : IServiceWriter
+public sealed class KubernetesServiceWriter(IKubernetes client, string component, TimeProvider? timeProvider = null) : IServiceWriter, IConfigurationEvents
 {
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
 
@@ -37,11 +37,8 @@ public sealed class KubernetesServiceWriter(IKubernetes client, string component
     public Task RecordEventAsync(V1Service service, string type, string reason, string message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(service);
-        var now = _time.GetUtcNow().UtcDateTime;
-        var ev = new Corev1Event
-        {
-            Metadata = new V1ObjectMeta { GenerateName = service.Metadata.Name + ".", NamespaceProperty = service.Metadata.NamespaceProperty },
-            InvolvedObject = new V1ObjectReference
+        return RecordAsync(
+            new V1ObjectReference
             {
                 ApiVersion = "v1",
                 Kind = "Service",
@@ -50,6 +47,36 @@ public sealed class KubernetesServiceWriter(IKubernetes client, string component
                 Uid = service.Metadata.Uid,
                 ResourceVersion = service.Metadata.ResourceVersion,
             },
+            type,
+            reason,
+            message,
+            cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task RecordProblemAsync(Configuration.ConfigurationProblem problem, string objectNamespace, string? objectUid, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        var slash = problem.ObjectName.IndexOf('/', StringComparison.Ordinal);
+        var name = slash < 0 ? problem.ObjectName : problem.ObjectName[(slash + 1)..];
+        var (apiVersion, kind) = problem.Kind == "ConfigMap" ? ("v1", "ConfigMap") : ("metallb.io/v1beta1", problem.Kind);
+        const string type = "Warning";
+        var reason = problem.Severity == Configuration.ProblemSeverity.Error ? "InvalidConfiguration" : "ConfigurationWarning";
+        return RecordAsync(
+            new V1ObjectReference { ApiVersion = apiVersion, Kind = kind, Name = name, NamespaceProperty = objectNamespace, Uid = objectUid },
+            type,
+            reason,
+            problem.Field.Length == 0 ? problem.Message : $"{problem.Field}: {problem.Message}",
+            cancellationToken);
+    }
+
+    private Task<Corev1Event> RecordAsync(V1ObjectReference involved, string type, string reason, string message, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow().UtcDateTime;
+        var ev = new Corev1Event
+        {
+            Metadata = new V1ObjectMeta { GenerateName = involved.Name + ".", NamespaceProperty = involved.NamespaceProperty },
+            InvolvedObject = involved,
             Type = type,
             Reason = reason,
             Message = message,
@@ -59,6 +86,6 @@ public sealed class KubernetesServiceWriter(IKubernetes client, string component
             LastTimestamp = now,
             Count = 1,
         };
-        return client.CoreV1.CreateNamespacedEventAsync(ev, service.Metadata.NamespaceProperty, cancellationToken: cancellationToken);
+        return client.CoreV1.CreateNamespacedEventAsync(ev, involved.NamespaceProperty, cancellationToken: cancellationToken);
     }
 }

@@ -1,4 +1,5 @@
 using BareLb.Core.Allocation;
+using BareLb.Kube.Configuration;
 using BareLb.Kube.Informers;
 using BareLb.Kube.Queues;
 using k8s.Models;
@@ -8,33 +9,78 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace BareLb.Kube.Controller;
 
 /// <summary>
-/// Runs the Service reconciler: informers for Services and Namespaces feed a de-duplicating work
-/// queue; once both caches have synced, every Service's existing addresses are restored (oldest
-/// Service first) before any key is processed; then one worker reconciles key by key, retrying
-/// failures with backoff, and retries pending Services whenever addresses are released.
+/// Runs the Service reconciler: informers for Services and Namespaces (and, when given, the legacy
+/// ConfigMap) feed a de-duplicating work queue; once the caches have synced and a valid
+/// configuration is loaded, every Service's existing addresses are restored (oldest Service
+/// first) before any key is processed; then one worker reconciles key by key, retrying failures
+/// with backoff, and retries pending Services whenever addresses are released. A configuration
+/// change is applied by the same worker, so the allocator has one owner; an invalid one is
+/// reported on its object and the last good one stays in force.
 /// </summary>
-public sealed class ServiceController : IDisposable
+public sealed partial class ServiceController : IDisposable
 {
+    private const string ConfigurationKey = "\0configuration";
     private readonly Informer<V1Service> _services;
     private readonly Informer<V1Namespace> _namespaces;
     private readonly ServiceReconciler _reconciler;
     private readonly WorkQueue<string> _queue;
     private readonly ILogger _logger;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Informer<V1ConfigMap>? _configMaps;
+    private readonly ServiceControllerOptions _options;
+    private readonly IConfigurationEvents? _configurationEvents;
+    private readonly HashSet<string> _deferred = new(StringComparer.Ordinal);
+    private bool _configured;
 
-    /// <summary>Creates a controller over informers that it starts itself.</summary>
-    public ServiceController(Informer<V1Service> services, Informer<V1Namespace> namespaces, ServiceReconciler reconciler, TimeProvider? timeProvider = null, ILogger? logger = null)
+    /// <summary>
+    /// Creates a controller over informers that it starts itself. With <paramref name="configMaps"/>
+    /// (an informer over the controller's namespace), pools come from the legacy ConfigMap and no
+    /// Service is touched before it holds a valid configuration; without it, the reconciler's
+    /// allocator keeps the pools it was created with.
+    /// </summary>
+    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    public ServiceController(
+        Informer<V1Service> services,
+        Informer<V1Namespace> namespaces,
+        ServiceReconciler reconciler,
+        TimeProvider? timeProvider = null,
+        ILogger? logger = null,
+        Informer<V1ConfigMap>? configMaps = null,
+        ServiceControllerOptions? options = null,
+        IConfigurationEvents? configurationEvents = null)
     {
         _services = services ?? throw new ArgumentNullException(nameof(services));
         _namespaces = namespaces ?? throw new ArgumentNullException(nameof(namespaces));
         _reconciler = reconciler ?? throw new ArgumentNullException(nameof(reconciler));
+        _options = options ?? new ServiceControllerOptions();
+        if (_options.Validate() is { } problem)
+        {
+            throw new ArgumentException(problem, nameof(options));
+        }
+
         _queue = new WorkQueue<string>(timeProvider);
         _logger = logger ?? NullLogger.Instance;
+        _configMaps = configMaps;
+        _configurationEvents = configurationEvents;
+        _configured = configMaps is null;
         _services.Subscribe(change => _queue.Add(change.Key));
         _namespaces.Subscribe(change => EnqueueNamespace(change.Item.Metadata?.Name));
+        _configMaps?.Subscribe(change =>
+        {
+            if (string.Equals(change.Key, $"{_options.Namespace}/{_options.ConfigMapName}", StringComparison.Ordinal))
+            {
+                _queue.Add(ConfigurationKey);
+            }
+        });
     }
 
-    /// <summary>Whether the caches have synced and existing addresses are restored.</summary>
+    /// <summary>The configuration in force (null until a valid one is loaded, or when pools were given directly).</summary>
+    public MetalLbConfiguration? Configuration { get; private set; }
+
+    /// <summary>The problems of the last configuration read, valid or not.</summary>
+    public IReadOnlyList<ConfigurationProblem> ConfigurationProblems { get; private set; } = [];
+
+    /// <summary>Whether the caches have synced, a valid configuration is loaded and existing addresses are restored.</summary>
     public bool IsReady => _ready.Task.IsCompleted;
 
     /// <summary>Waits until the controller is ready.</summary>
@@ -45,16 +91,18 @@ public sealed class ServiceController : IDisposable
     {
         _services.Start();
         _namespaces.Start();
+        _configMaps?.Start();
         await _services.WaitForSyncAsync(cancellationToken).ConfigureAwait(false);
         await _namespaces.WaitForSyncAsync(cancellationToken).ConfigureAwait(false);
-
-        var existing = _services.Objects
-            .OrderBy(s => s.Metadata?.CreationTimestamp ?? DateTime.MaxValue)
-            .ThenBy(ObjectKeys.Of, StringComparer.Ordinal)
-            .ToList();
-        var restored = existing.Count(s => _reconciler.Restore(s, LabelsOf(s.Metadata?.NamespaceProperty)));
-        ServiceControllerLog.Restored(_logger, restored, existing.Count);
-        _ready.TrySetResult();
+        if (_configMaps is not null)
+        {
+            await _configMaps.WaitForSyncAsync(cancellationToken).ConfigureAwait(false);
+            await ApplyConfigurationAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            RestoreAll();
+        }
 
         using var stop = cancellationToken.Register(_queue.ShutDown);
         while (true)
@@ -67,6 +115,18 @@ public sealed class ServiceController : IDisposable
 
             try
             {
+                if (string.Equals(key, ConfigurationKey, StringComparison.Ordinal))
+                {
+                    await ApplyConfigurationAsync(cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                if (!_configured)
+                {
+                    _deferred.Add(key);
+                    continue;
+                }
+
                 var assignedBefore = _reconciler.Allocator.AssignedCount;
                 var service = _services.Get(key);
                 await _reconciler.ReconcileAsync(KeyOf(key), service, LabelsOf(service?.Metadata?.NamespaceProperty), cancellationToken).ConfigureAwait(false);
@@ -96,6 +156,68 @@ public sealed class ServiceController : IDisposable
 
     /// <inheritdoc/>
     public void Dispose() => _queue.Dispose();
+
+    // Restores every Service's shown addresses, oldest first, then opens the gate.
+    private void RestoreAll()
+    {
+        var existing = _services.Objects
+            .OrderBy(s => s.Metadata?.CreationTimestamp ?? DateTime.MaxValue)
+            .ThenBy(ObjectKeys.Of, StringComparer.Ordinal)
+            .ToList();
+        var restored = existing.Count(s => _reconciler.Restore(s, LabelsOf(s.Metadata?.NamespaceProperty)));
+        ServiceControllerLog.Restored(_logger, restored, existing.Count);
+        _ready.TrySetResult();
+    }
+
+    private async Task ApplyConfigurationAsync(CancellationToken cancellationToken)
+    {
+        var configMap = _configMaps!.Get($"{_options.Namespace}/{_options.ConfigMapName}");
+        var configuration = MetalLbConfigurationReader.Resolve(configMap, new MetalLbResources());
+        ConfigurationProblems = configuration.Problems;
+        foreach (var problem in configuration.Problems)
+        {
+            LogProblem(_logger, problem.Severity.ToString(), problem.ToString());
+            if (_configurationEvents is not null && configMap is not null)
+            {
+                await _configurationEvents.RecordProblemAsync(problem, _options.Namespace, configMap.Metadata?.Uid, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (!configuration.IsValid || configuration.Form == ConfigurationForm.None)
+        {
+            KeepingLastGood(
+                _logger,
+                configuration.Form == ConfigurationForm.None ? "no configuration was found" : "the configuration is invalid and does not take effect",
+                Configuration is null ? "none yet: no Service is touched until a valid one exists" : "the last valid one");
+            return;
+        }
+
+        Configuration = configuration;
+        var impact = _reconciler.Allocator.Reconfigure(configuration.Pools!);
+        if (!_configured)
+        {
+            _configured = true;
+            RestoreAll();
+            foreach (var service in _services.Objects)
+            {
+                _queue.Add(ObjectKeys.Of(service));
+            }
+
+            _deferred.Clear();
+            return;
+        }
+
+        foreach (var key in impact.Lost.Select(l => l.Service).Concat(impact.MayNowSucceed).Concat(impact.Moved))
+        {
+            _queue.Add(key.ToString());
+        }
+    }
+
+    [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "Configuration {Severity}: {Problem}")]
+    private static partial void LogProblem(ILogger logger, string severity, string problem);
+
+    [LoggerMessage(EventId = 203, Level = LogLevel.Error, Message = "{What}; in force: {InForce}")]
+    private static partial void KeepingLastGood(ILogger logger, string what, string inForce);
 
     private static ServiceKey KeyOf(string key)
     {

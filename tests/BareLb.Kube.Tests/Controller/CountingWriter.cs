@@ -6,6 +6,9 @@ namespace BareLb.Kube.Tests.Controller;
 /// <summary>Passes writes through to the real writer and counts them.</summary>
 internal sealed class CountingWriter(IServiceWriter inner) : IServiceWriter
 {
+    /// <summary>The inner writer's configuration events, when it records them.</summary>
+    public IConfigurationEvents? Events => inner as IConfigurationEvents;
+
     private int _statusWrites;
     private int _annotationWrites;
     private int _events;
@@ -14,7 +17,7 @@ internal sealed class CountingWriter(IServiceWriter inner) : IServiceWriter
 
     public int AnnotationWrites => Volatile.Read(ref _annotationWrites);
 
-    public int Events => Volatile.Read(ref _events);
+    public int EventCount => Volatile.Read(ref _events);
 
     public Task WriteIngressAsync(V1Service service, IReadOnlyList<string> addresses, CancellationToken cancellationToken)
     {

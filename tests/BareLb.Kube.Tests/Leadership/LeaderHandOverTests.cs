@@ -82,7 +82,7 @@ public sealed class LeaderHandOverTests
         Assert.Equal("192.168.35.100", await ExternalIPAsync(clientA, "metallb-system", "first"));
         Assert.Equal("192.168.35.105", await ExternalIPAsync(clientA, "metallb-system", "pinned"));
         Assert.False(b.IsLeader);
-        Assert.Equal(0, writerB.StatusWrites + writerB.AnnotationWrites + writerB.Events);
+        Assert.Equal(0, writerB.StatusWrites + writerB.AnnotationWrites + writerB.EventCount);
 
         await stopA.CancelAsync();
         await runA;
