@@ -44,7 +44,6 @@ public sealed partial class AfPacketTransport
 
             SetReceiveBuffer(socket);
             socket.Bind(new PacketEndPoint(index, LinuxNative.EthPAll));
-            socket.Blocking = false;
             return new AfPacketTransport(socket, interfaceName, index, hardwareAddress);
         }
         catch

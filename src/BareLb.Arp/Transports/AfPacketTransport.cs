@@ -15,6 +15,7 @@ public sealed partial class AfPacketTransport : IFrameTransport
     private readonly Socket _socket;
     private readonly int _interfaceIndex;
     private volatile bool _disposed;
+    private int _timeoutMilliseconds;
 
     private AfPacketTransport(Socket socket, string interfaceName, int interfaceIndex, MacAddress hardwareAddress)
     {
@@ -55,20 +56,25 @@ public sealed partial class AfPacketTransport : IFrameTransport
 
     /// <inheritdoc/>
     /// <remarks>
-    /// The socket is non-blocking: a frame already queued costs one recv(2); otherwise the call
-    /// waits in poll(2). A zero <paramref name="timeout"/> only checks the queue.
+    /// Waits in one blocking recv(2) bounded by SO_RCVTIMEO, so a frame costs a single system
+    /// call and one wake-up. A zero <paramref name="timeout"/> only checks the queue (FIONREAD).
     /// </remarks>
     public int Receive(Span<byte> buffer, TimeSpan timeout)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var received = ReceiveNow(buffer);
-        if (received > 0 || timeout <= TimeSpan.Zero)
+        if (timeout <= TimeSpan.Zero)
         {
-            return received;
+            return _socket.Available > 0 ? ReceiveNow(buffer) : 0;
         }
 
-        var microseconds = (int)Math.Clamp(timeout.Ticks / 10, 1, int.MaxValue);
-        return _socket.Poll(microseconds, SelectMode.SelectRead) ? ReceiveNow(buffer) : 0;
+        var milliseconds = (int)Math.Clamp(Math.Ceiling(timeout.TotalMilliseconds), 1, int.MaxValue);
+        if (milliseconds != Volatile.Read(ref _timeoutMilliseconds))
+        {
+            _socket.ReceiveTimeout = milliseconds;
+            Volatile.Write(ref _timeoutMilliseconds, milliseconds);
+        }
+
+        return ReceiveNow(buffer);
     }
 
     /// <inheritdoc/>
@@ -103,7 +109,7 @@ public sealed partial class AfPacketTransport : IFrameTransport
         return error switch
         {
             SocketError.Success => received,
-            SocketError.WouldBlock or SocketError.TryAgain or SocketError.Interrupted => 0,
+            SocketError.WouldBlock or SocketError.TimedOut or SocketError.Interrupted => 0,
             SocketError.OperationAborted or SocketError.Shutdown or SocketError.NotSocket when _disposed => throw new ObjectDisposedException(nameof(AfPacketTransport)),
             _ => throw new SocketException((int)error),
         };
