@@ -128,6 +128,16 @@ public sealed class LegacyConfigMapTests
     }
 
     [Fact]
+    public void Yaml11Booleans_AreReadAsMetalLbsParserDid()
+    {
+        var check = Checking.Check(Samples.GuideConfigMap.Replace("protocol: layer2", "protocol: layer2\n      auto-assign: no\n      avoid-buggy-ips: yes", StringComparison.Ordinal));
+
+        check.AssertClean();
+        var spec = Assert.Single(Assert.Single(check.Configurations).PoolSpecs);
+        Assert.Equal((false, true), (spec.AutoAssign, spec.AvoidBuggyIPs));
+    }
+
+    [Fact]
     public void ABadCommunityValue_IsReportedAtItsAlias()
     {
         var problem = Checking.Check(Samples.EveryLegacyField.Replace("no-advertise: 65535:65282", "no-advertise: 65535:99999", StringComparison.Ordinal)).Single();

@@ -92,6 +92,14 @@ internal static class StrictBinder
                 return;
             }
 
+            // Go's yaml.v2, which MetalLB's legacy parser used, reads YAML 1.1 booleans such as yes and off.
+            if (scalarsAsStrings && replace is not null && node is JsonValue text && text.TryGetValue<string>(out var word)
+                && YamlBoolean(word) is { } yes)
+            {
+                replace(JsonValue.Create(yes));
+                return;
+            }
+
             errors.Add((path, $"must be true or false, got {Describe(node)}"));
             return;
         }
@@ -164,6 +172,13 @@ internal static class StrictBinder
             }
         }
     }
+
+    private static bool? YamlBoolean(string word) => word switch
+    {
+        "y" or "Y" or "yes" or "Yes" or "YES" or "on" or "On" or "ON" => true,
+        "n" or "N" or "no" or "No" or "NO" or "off" or "Off" or "OFF" => false,
+        _ => null,
+    };
 
     private static Dictionary<string, PropertyInfo> PropertiesOf(Type type)
     {
