@@ -16,7 +16,10 @@ public sealed record ConfigurationProblem(ProblemSeverity Severity, string Kind,
     /// <summary>The file the object was read from, if any.</summary>
     public string? File { get; init; }
 
-    /// <summary>The 1-based line of the field in <see cref="File"/>, if known.</summary>
+    /// <summary>
+    /// The 1-based line of the field in <see cref="File"/>, if known; for a ConfigMap read from the API (no file),
+    /// the line inside its <c>data.config</c> text.
+    /// </summary>
     public int? Line { get; init; }
 
     /// <summary>"Kind name: field: message", prefixed with "warning: " for warnings.</summary>

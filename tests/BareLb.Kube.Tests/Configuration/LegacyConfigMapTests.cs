@@ -62,7 +62,7 @@ public sealed class LegacyConfigMapTests
         var first = configuration.BgpAdvertisements[0];
         Assert.Equal(["bgp-pool"], first.Pools);
         Assert.Equal(24, first.AggregationLength);
-        Assert.Equal(64, first.AggregationLengthV6);
+        Assert.Equal(124, first.AggregationLengthV6);
         Assert.Equal(100u, first.LocalPref);
         Assert.Equal(["65535:65282", "64500:1"], first.Communities);
         var second = configuration.BgpAdvertisements[1];
@@ -125,6 +125,15 @@ public sealed class LegacyConfigMapTests
             p => Assert.Equal(("peers[0].keepalive-time", 15), (p.Field, p.Line)),
             p => Assert.Equal(("bfd-profiles[0].detect-multiplier", 33), (p.Field, p.Line)));
         Assert.All(problems, p => Assert.Equal(("ConfigMap", "metallb-system/config"), (p.Kind, p.ObjectName)));
+    }
+
+    [Fact]
+    public void PeerPortZero_MeansTheDefaultPort_AsInMetalLb()
+    {
+        var check = Checking.Check(Samples.EveryLegacyField.Replace("peer-port: 1179", "peer-port: 0", StringComparison.Ordinal));
+
+        check.AssertClean();
+        Assert.Null(Assert.Single(Assert.Single(check.Configurations).Peers).Spec.PeerPort);
     }
 
     [Fact]

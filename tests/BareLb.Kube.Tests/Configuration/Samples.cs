@@ -74,7 +74,7 @@ internal static class Samples
               - 2001:db8::/120
               bgp-advertisements:
               - aggregation-length: 24
-                aggregation-length-v6: 64
+                aggregation-length-v6: 124
                 localpref: 100
                 communities: [no-advertise, "64500:1"]
               - {}

@@ -111,7 +111,7 @@ internal static class LegacyConverter
                     PeerAsn = peer.PeerAsn,
                     PeerAddress = peer.PeerAddress,
                     SourceAddress = NullIfEmpty(peer.SourceAddress),
-                    PeerPort = peer.PeerPort,
+                    PeerPort = peer.PeerPort is 0 ? null : peer.PeerPort, // MetalLB read 0 as "the default, 179"
                     HoldTime = NullIfEmpty(peer.HoldTime),
                     KeepaliveTime = NullIfEmpty(peer.KeepaliveTime),
                     RouterId = NullIfEmpty(peer.RouterId),
