@@ -60,6 +60,7 @@ internal sealed class ResourceTranslator
         var peers = CheckPeers(resources.BgpPeers, profiles);
         var l2 = resources.L2Advertisements.Select(a => TranslateL2(a, labels)).OfType<L2AdvertisementRule>().ToList();
         var bgp = resources.BgpAdvertisements.Select(a => TranslateBgp(a, labels, aliases, peers)).OfType<BgpAdvertisementRule>().ToList();
+        CheckAggregation(bgp, specs);
 
         // An advertisement with errors still counts as covering its pools: its own error says what to fix.
         // A legacy pool carries its protocol, so it is covered, or its protocol is already an error.
@@ -245,6 +246,23 @@ internal sealed class ResourceTranslator
             NodeSelectors = nodes,
             Peers = [.. peerNames],
         };
+    }
+
+    private void CheckAggregation(List<BgpAdvertisementRule> advertisements, List<AddressPoolSpec> specs)
+    {
+        var byName = specs.GroupBy(s => s.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        foreach (var advertisement in advertisements.Where(a => a.AggregationLength < 32 || a.AggregationLengthV6 < 128))
+        {
+            foreach (var pool in advertisement.Pools)
+            {
+                if (byName.TryGetValue(pool, out var spec)
+                    && AggregationCheck.Check(pool, spec.Addresses, advertisement.AggregationLength, advertisement.AggregationLengthV6) is { } why)
+                {
+                    var field = why.StartsWith("aggregationLengthV6", StringComparison.Ordinal) ? "spec.aggregationLengthV6" : "spec.aggregationLength";
+                    Report(ProblemSeverity.Error, BGPAdvertisement.KindName, advertisement.Name, field, why);
+                }
+            }
+        }
     }
 
     private Dictionary<string, string> CheckCommunities(IList<Community> communities)

@@ -129,7 +129,7 @@ public sealed class CustomResourceTests
     [Fact]
     public void APoolNoAdvertisementCovers_GetsAWarning_ButTheConfigurationIsValid()
     {
-        var yaml = Samples.EveryCrdKind.Replace("ipAddressPools: [second]", "ipAddressPools: [first]", StringComparison.Ordinal);
+        var yaml = Samples.EveryCrdKind.Replace("ipAddressPools: [second]", "ipAddressPoolSelectors: [{matchLabels: {zone: b}}]", StringComparison.Ordinal);
 
         var check = Checking.Check(yaml);
 
