@@ -3,11 +3,7 @@
 // applied and its four dashboards are switched to LoadBalancer with kubectl, exactly as the
 // guide does, and `kubectl get svc -A` shows their EXTERNAL-IPs. Addresses are data only here:
 // no packet leaves this process.
-using BareLb.Core.Addresses;
-using BareLb.Core.Allocation;
-using BareLb.Core.Pools;
 using BareLb.Kube.Controller;
-using BareLb.Kube.Informers;
 using BareLb.Kube.Testing;
 using BareLb.Samples.Tutorial;
 using k8s;
@@ -51,21 +47,10 @@ foreach (var (ns, name, clusterIP, ports, _) in dashboards)
         ns);
 }
 
-// BareLb's controller, wired as the host wires it.
-var writer = new KubernetesServiceWriter(client, "barelb-controller");
-await using var services = new Informer<V1Service>(ListWatch.For<V1Service, V1ServiceList>(
-    ct => client.CoreV1.ListServiceForAllNamespacesAsync(cancellationToken: ct),
-    (rv, timeout, onError, ct) => client.CoreV1.WatchListServiceForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct)));
-await using var namespaces = new Informer<V1Namespace>(ListWatch.For<V1Namespace, V1NamespaceList>(
-    ct => client.CoreV1.ListNamespaceAsync(cancellationToken: ct),
-    (rv, timeout, onError, ct) => client.CoreV1.WatchListNamespaceAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct)));
-await using var configMaps = new Informer<V1ConfigMap>(ListWatch.For<V1ConfigMap, V1ConfigMapList>(
-    ct => client.CoreV1.ListNamespacedConfigMapAsync("metallb-system", cancellationToken: ct),
-    (rv, timeout, onError, ct) => client.CoreV1.WatchListNamespacedConfigMapAsync("metallb-system", allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct)));
-var allocator = new AddressAllocator(PoolConfiguration.Empty);
-using var controller = new ServiceController(services, namespaces, new ServiceReconciler(allocator, writer), configMaps: configMaps, configurationEvents: writer);
+// BareLb's controller, wired as the host wires it: pools from the legacy ConfigMap in metallb-system.
+await using var host = ServiceControllerHost.Create(client);
 using var stop = new CancellationTokenSource();
-var running = Task.Run(() => controller.RunAsync(stop.Token));
+var running = Task.Run(() => host.Controller.RunAsync(stop.Token));
 
 var configFile = Path.Combine(Path.GetTempPath(), $"metallb_config-{Environment.ProcessId}.yaml");
 await File.WriteAllTextAsync(configFile, GuideConfig);
@@ -111,15 +96,14 @@ await kubectl.ShowAsync(["get", "svc", "-A"], "kubectl get svc -A", async () =>
     return string.Join(Environment.NewLine, all.Items.Select(s => $"{s.Metadata.NamespaceProperty,-15}{s.Metadata.Name,-31}{s.Spec.Type,-14}{s.Spec.ClusterIP,-16}{(s.Status?.LoadBalancer?.Ingress is [{ Ip: { } ip }, ..] ? ip : "<none>")}"));
 });
 
-foreach (var stats in allocator.GetStatistics())
+await stop.CancelAsync();
+await running;
+foreach (var stats in host.Allocator.GetStatistics())
 {
     Console.WriteLine($"pool {stats.Pool} {stats.Family}: {stats.Total} addresses, {stats.InUse} in use, {stats.Available} available");
 }
 
 Console.WriteLine();
 Console.WriteLine("Layer 2: which node answers ARP for each address");
-ElectionTable.Print([.. allocator.Assignments.Select(a => a[0]).Order()]);
-
-await stop.CancelAsync();
-await running;
+ElectionTable.Print([.. host.Allocator.Assignments.Select(a => a[0]).Order()]);
 return 0;

@@ -1,6 +1,7 @@
 using BareLb.Core.Allocation;
 using BareLb.Kube.Configuration;
 using BareLb.Kube.Informers;
+using BareLb.Kube.Metrics;
 using BareLb.Kube.Queues;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
@@ -30,6 +31,7 @@ public sealed partial class ServiceController : IDisposable
     private readonly ServiceControllerOptions _options;
     private readonly IConfigurationEvents? _configurationEvents;
     private readonly HashSet<string> _deferred = new(StringComparer.Ordinal);
+    private readonly ControllerMetrics? _metrics;
     private bool _configured;
 
     /// <summary>
@@ -47,8 +49,10 @@ public sealed partial class ServiceController : IDisposable
         ILogger? logger = null,
         Informer<V1ConfigMap>? configMaps = null,
         ServiceControllerOptions? options = null,
-        IConfigurationEvents? configurationEvents = null)
+        IConfigurationEvents? configurationEvents = null,
+        ControllerMetrics? metrics = null)
     {
+        _metrics = metrics;
         _services = services ?? throw new ArgumentNullException(nameof(services));
         _namespaces = namespaces ?? throw new ArgumentNullException(nameof(namespaces));
         _reconciler = reconciler ?? throw new ArgumentNullException(nameof(reconciler));
@@ -131,6 +135,8 @@ public sealed partial class ServiceController : IDisposable
                 var service = _services.Get(key);
                 await _reconciler.ReconcileAsync(KeyOf(key), service, LabelsOf(service?.Metadata?.NamespaceProperty), cancellationToken).ConfigureAwait(false);
                 _queue.Forget(key);
+                _metrics?.UpdateProcessed(failed: false);
+                _metrics?.Publish(_reconciler.Allocator.GetStatistics());
                 if (_reconciler.Allocator.AssignedCount < assignedBefore)
                 {
                     foreach (var pending in _reconciler.Allocator.PendingServices)
@@ -145,6 +151,7 @@ public sealed partial class ServiceController : IDisposable
             }
             catch (Exception e)
             {
+                _metrics?.UpdateProcessed(failed: true);
                 ServiceControllerLog.Failed(_logger, key, _queue.AddRateLimited(key), e);
             }
             finally
@@ -166,6 +173,7 @@ public sealed partial class ServiceController : IDisposable
             .ToList();
         var restored = existing.Count(s => _reconciler.Restore(s, LabelsOf(s.Metadata?.NamespaceProperty)));
         ServiceControllerLog.Restored(_logger, restored, existing.Count);
+        _metrics?.Publish(_reconciler.Allocator.GetStatistics());
         _ready.TrySetResult();
     }
 
@@ -183,6 +191,7 @@ public sealed partial class ServiceController : IDisposable
             }
         }
 
+        _metrics?.ConfigurationRead(configuration.IsValid && configuration.Form != ConfigurationForm.None);
         if (!configuration.IsValid || configuration.Form == ConfigurationForm.None)
         {
             KeepingLastGood(
@@ -194,6 +203,7 @@ public sealed partial class ServiceController : IDisposable
 
         Configuration = configuration;
         var impact = _reconciler.Allocator.Reconfigure(configuration.Pools!);
+        _metrics?.Publish(_reconciler.Allocator.GetStatistics());
         if (!_configured)
         {
             _configured = true;

@@ -20,7 +20,7 @@ public sealed class ServiceControllerTests : IAsyncLifetime
 
     private KubeApiServer _server = null!;
     private Kubernetes _client = null!;
-    private readonly List<(CancellationTokenSource Stop, Task Run, ControllerParts Parts)> _running = [];
+    private readonly List<(CancellationTokenSource Stop, Task Run, ServiceControllerHost Parts)> _running = [];
 
     public async ValueTask InitializeAsync()
     {
@@ -51,7 +51,7 @@ public sealed class ServiceControllerTests : IAsyncLifetime
         await _server.DisposeAsync();
     }
 
-    private static async Task StopAsync((CancellationTokenSource Stop, Task Run, ControllerParts Parts) running)
+    private static async Task StopAsync((CancellationTokenSource Stop, Task Run, ServiceControllerHost Parts) running)
     {
         await running.Stop.CancelAsync();
         await running.Run;
