@@ -89,7 +89,7 @@ public static class ConfigurationFiles
         {
             if (!problems.Any(p => p.Severity == ProblemSeverity.Error))
             {
-                problems.Add(new ConfigurationProblem(ProblemSeverity.Error, "File", file.Path, "",
+                problems.Add(new ConfigurationProblem(ProblemSeverity.Error, "", file.Path, "",
                     $"holds {read.ConfigMaps.Count.ToString(CultureInfo.InvariantCulture)} MetalLB ConfigMaps (a ConfigMap with key config); convert needs exactly one") { File = file.Path });
             }
 

@@ -7,7 +7,7 @@ namespace BareLb.Kube.Configuration;
 /// read from a file, where.
 /// </summary>
 /// <param name="Severity">Error or warning.</param>
-/// <param name="Kind">The kind of the offending object, e.g. "IPAddressPool" or "ConfigMap".</param>
+/// <param name="Kind">The kind of the offending object, e.g. "IPAddressPool" or "ConfigMap"; "" for a problem with a whole file.</param>
 /// <param name="ObjectName">Its name, e.g. "default" or "metallb-system/config".</param>
 /// <param name="Field">The field path, e.g. "spec.addresses[1]" or "address-pools[0].protocol"; "" for the whole object.</param>
 /// <param name="Message">Why it is wrong.</param>
@@ -25,7 +25,8 @@ public sealed record ConfigurationProblem(ProblemSeverity Severity, string Kind,
     /// <summary>"Kind name: field: message", prefixed with "warning: " for warnings.</summary>
     public string Describe()
     {
-        var what = Field.Length == 0 ? $"{Kind} {ObjectName}: {Message}" : $"{Kind} {ObjectName}: {Field}: {Message}";
+        var subject = Kind.Length == 0 ? "" : ObjectName.Length == 0 ? $"{Kind}: " : $"{Kind} {ObjectName}: ";
+        var what = Field.Length == 0 ? $"{subject}{Message}" : $"{subject}{Field}: {Message}";
         return Severity == ProblemSeverity.Warning ? $"warning: {what}" : what;
     }
 

@@ -29,7 +29,7 @@ internal sealed class ManifestDocuments
         var result = new ManifestDocuments { Path = file.Path };
         if (!YamlDocumentReader.TryRead(file.Text, 0, out var documents, out var syntax))
         {
-            result.Problems.Add(new ConfigurationProblem(ProblemSeverity.Error, "File", file.Path, "", syntax!.Value.Message) { File = file.Path, Line = syntax.Value.Line });
+            result.Problems.Add(new ConfigurationProblem(ProblemSeverity.Error, "", file.Path, "", syntax!.Value.Message) { File = file.Path, Line = syntax.Value.Line });
             return result;
         }
 
@@ -54,7 +54,7 @@ internal sealed class ManifestDocuments
         var lines = document.Lines;
         if (document.Root is not JsonObject root)
         {
-            Fail("Document", "", "", "is not a Kubernetes object (a map with apiVersion, kind and metadata)", lines);
+            Fail("", "", "", "not a Kubernetes object (a map with apiVersion, kind and metadata)", lines);
             return;
         }
 
@@ -63,7 +63,7 @@ internal sealed class ManifestDocuments
         var name = (root["metadata"]?["name"] as JsonValue)?.TryGetValue<string>(out var n) == true ? n : null;
         if (apiVersion is null || kind is null)
         {
-            Fail(kind ?? "Document", name ?? "", apiVersion is null ? "apiVersion" : "kind", "is missing: every manifest needs apiVersion and kind", lines);
+            Fail(kind ?? "", name ?? "", apiVersion is null ? "apiVersion" : "kind", "is missing: every manifest needs apiVersion and kind", lines);
             return;
         }
 
