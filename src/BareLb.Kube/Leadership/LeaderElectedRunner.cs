@@ -38,6 +38,9 @@ public sealed partial class LeaderElectedRunner
     /// <summary>Whether this replica leads now.</summary>
     public bool IsLeader => _isLeader;
 
+    /// <summary>The identity of the leader this replica last observed, itself included; null before any.</summary>
+    public string? ObservedLeader { get; private set; }
+
     /// <summary>Campaigns and runs <paramref name="work"/> during each term, until cancelled.</summary>
     public async Task RunAsync(Func<CancellationToken, Task> work, CancellationToken cancellationToken)
     {
@@ -58,6 +61,7 @@ public sealed partial class LeaderElectedRunner
                 Leading(_logger, _options.Identity, _options.Namespace, _options.LeaseName);
                 running = Task.Run(() => work(term.Token), CancellationToken.None);
             };
+            elector.OnNewLeader += leader => ObservedLeader = leader;
             elector.OnStoppedLeading += () =>
             {
                 _isLeader = false;
