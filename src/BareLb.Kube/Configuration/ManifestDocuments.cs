@@ -145,6 +145,21 @@ internal sealed class ManifestDocuments
             }
 
             list.Add(item);
+            WarnAboutNamespace(root, kind, name, lines);
+        }
+    }
+
+    // BareLb, like MetalLB, reads its configuration from one namespace; an object elsewhere is silently unused.
+    private void WarnAboutNamespace(JsonObject root, string kind, string name, FieldLineMap lines)
+    {
+        var ns = (root["metadata"]?["namespace"] as JsonValue)?.TryGetValue<string>(out var s) == true ? s : null;
+        if (ns is null)
+        {
+            Fail(kind, name, "metadata.namespace", $"is not set, so kubectl puts the object in the current namespace (default unless -n); BareLb reads {MetalLbApi.DefaultNamespace} unless told otherwise", lines, ProblemSeverity.Warning);
+        }
+        else if (ns != MetalLbApi.DefaultNamespace)
+        {
+            Fail(kind, name, "metadata.namespace", $"{ns} is not {MetalLbApi.DefaultNamespace}, the namespace BareLb reads unless told otherwise", lines, ProblemSeverity.Warning);
         }
     }
 
@@ -167,6 +182,7 @@ internal sealed class ManifestDocuments
             return;
         }
 
+        WarnAboutNamespace(root, "ConfigMap", objectName, lines);
         ConfigMaps.Add((objectName, ns, text, lines.ContentOffsetOf("data.config")));
     }
 }

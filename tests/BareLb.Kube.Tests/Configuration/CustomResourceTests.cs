@@ -120,6 +120,18 @@ public sealed class CustomResourceTests
     }
 
     [Fact]
+    public void AnObjectOutsideMetallbSystem_GetsAWarning()
+    {
+        var check = Checking.Check("apiVersion: metallb.io/v1beta1\nkind: L2Advertisement\nmetadata:\n  name: a\n---\napiVersion: metallb.io/v1beta1\nkind: L2Advertisement\nmetadata:\n  name: b\n  namespace: metallb\n");
+
+        Assert.False(check.HasErrors);
+        Assert.Collection(
+            check.Problems,
+            p => Assert.Equal(("L2Advertisement", "a", "metadata.namespace", 3), (p.Kind, p.ObjectName, p.Field, p.Line)),
+            p => Assert.Equal(("L2Advertisement", "b", "metadata.namespace", 10), (p.Kind, p.ObjectName, p.Field, p.Line)));
+    }
+
+    [Fact]
     public void AnUnknownMetallbKind_OrVersion_IsAnError()
     {
         var problem = Checking.Check("apiVersion: metallb.io/v1alpha1\nkind: AddressPool\nmetadata:\n  name: old\n").Single();
