@@ -15,8 +15,7 @@ namespace BareLb.Arp.Responding;
 internal sealed class SourceRateLimiter
 {
     private const int Slots = 4096;
-    private readonly ulong[] _keys = new ulong[Slots];
-    private readonly long[] _theoreticalArrival = new long[Slots];
+    private readonly Slot[] _slots = new Slot[Slots];
     private readonly TimeProvider? _time;
     private readonly long _millisecondTicks;
     private readonly long _interval;
@@ -48,21 +47,29 @@ internal sealed class SourceRateLimiter
         var hash = source * 0x9E37_79B9_7F4A_7C15UL;
         var slot = (int)(hash >> 52);
         var key = source + 1; // 0 marks an empty slot
-        if (_keys[slot] != key)
+        ref var entry = ref _slots[slot];
+        if (entry.Key != key)
         {
-            _keys[slot] = key;
-            _theoreticalArrival[slot] = now + _interval;
+            entry.Key = key;
+            entry.TheoreticalArrival = now + _interval;
             return true;
         }
 
-        var tat = _theoreticalArrival[slot];
+        var tat = entry.TheoreticalArrival;
         if (tat - _tolerance > now)
         {
             return false;
         }
 
-        _theoreticalArrival[slot] = Math.Max(tat, now) + _interval;
+        entry.TheoreticalArrival = Math.Max(tat, now) + _interval;
         return true;
+    }
+
+    /// <summary>A source and when its bucket is next due, side by side in one cache line.</summary>
+    private struct Slot
+    {
+        public ulong Key;
+        public long TheoreticalArrival;
     }
 
     private long NowMicroseconds()
