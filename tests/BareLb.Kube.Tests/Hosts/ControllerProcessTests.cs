@@ -77,7 +77,14 @@ public sealed partial class ControllerProcessTests
             }
 
             Assert.Equal("192.168.35.100", ip);
-            var metrics = await http.GetStringAsync("/metrics", Ct);
+            // Counts are published when the reconcile that wrote the status has finished.
+            var metrics = "";
+            for (var i = 0; i < 200 && !metrics.Contains("addresses_in_use_total{pool=\"default\"} 1", StringComparison.Ordinal); i++)
+            {
+                await Task.Delay(20, Ct);
+                metrics = await http.GetStringAsync("/metrics", Ct);
+            }
+
             Assert.Contains("metallb_allocator_addresses_in_use_total{pool=\"default\"} 1", metrics, StringComparison.Ordinal);
             Assert.Contains("metallb_allocator_addresses_total{pool=\"default\"} 11", metrics, StringComparison.Ordinal);
             Assert.Contains("metallb_k8s_client_config_loaded_bool 1", metrics, StringComparison.Ordinal);
