@@ -1,3 +1,4 @@
+using BareLb.Kube.Configuration.Api;
 using System.Globalization;
 using System.Text;
 using BareLb.Kube.Configuration.Yaml;
@@ -15,7 +16,9 @@ public static class ConfigurationFiles
     /// all metallb.io objects as one configuration (references may cross files). A ConfigMap next to
     /// metallb.io objects is validated and also warned about, since the custom resources would win.
     /// </summary>
-    public static ConfigurationCheck Check(IReadOnlyList<ConfigurationFile> files)
+    /// <param name="files">The files.</param>
+    /// <param name="namespace">The namespace BareLb reads its configuration from; objects elsewhere get a warning.</param>
+    public static ConfigurationCheck Check(IReadOnlyList<ConfigurationFile> files, string @namespace = MetalLbApi.DefaultNamespace)
     {
         ArgumentNullException.ThrowIfNull(files);
         var problems = new List<ConfigurationProblem>();
@@ -27,7 +30,7 @@ public static class ConfigurationFiles
 
         foreach (var file in files)
         {
-            var read = ManifestDocuments.Read(file);
+            var read = ManifestDocuments.Read(file, @namespace);
             problems.AddRange(read.Problems);
             var pools = 0;
             foreach (var (objectName, ns, text, offset) in read.ConfigMaps)
@@ -83,8 +86,8 @@ public static class ConfigurationFiles
     public static ConfigurationConversion Convert(ConfigurationFile file)
     {
         ArgumentNullException.ThrowIfNull(file);
-        var read = ManifestDocuments.Read(file);
-        var problems = new List<ConfigurationProblem>(read.Problems);
+        var read = ManifestDocuments.Read(file, MetalLbApi.DefaultNamespace);
+        var problems = new List<ConfigurationProblem>(read.Problems.Where(p => p.Field != "metadata.namespace"));
         if (read.ConfigMaps.Count != 1)
         {
             if (!problems.Any(p => p.Severity == ProblemSeverity.Error))

@@ -10,6 +10,9 @@ internal sealed class ManifestDocuments
 {
     public required string Path { get; init; }
 
+    /// <summary>The namespace BareLb reads its configuration from.</summary>
+    public required string Namespace { get; init; }
+
     public List<ConfigurationProblem> Problems { get; } = [];
 
     /// <summary>Legacy ConfigMaps: object name, namespace, the configuration text and the line before its first line.</summary>
@@ -24,9 +27,9 @@ internal sealed class ManifestDocuments
 
     public int Skipped { get; private set; }
 
-    public static ManifestDocuments Read(ConfigurationFile file)
+    public static ManifestDocuments Read(ConfigurationFile file, string @namespace)
     {
-        var result = new ManifestDocuments { Path = file.Path };
+        var result = new ManifestDocuments { Path = file.Path, Namespace = @namespace };
         if (!YamlDocumentReader.TryRead(file.Text, 0, out var documents, out var syntax))
         {
             result.Problems.Add(new ConfigurationProblem(ProblemSeverity.Error, "", file.Path, "", syntax!.Value.Message) { File = file.Path, Line = syntax.Value.Line });
@@ -155,17 +158,17 @@ internal sealed class ManifestDocuments
         var ns = (root["metadata"]?["namespace"] as JsonValue)?.TryGetValue<string>(out var s) == true ? s : null;
         if (ns is null)
         {
-            Fail(kind, name, "metadata.namespace", $"is not set, so kubectl puts the object in the current namespace (default unless -n); BareLb reads {MetalLbApi.DefaultNamespace} unless told otherwise", lines, ProblemSeverity.Warning);
+            Fail(kind, name, "metadata.namespace", $"is not set, so kubectl puts the object in the current namespace (default unless -n); BareLb reads {Namespace}", lines, ProblemSeverity.Warning);
         }
-        else if (ns != MetalLbApi.DefaultNamespace)
+        else if (ns != Namespace)
         {
-            Fail(kind, name, "metadata.namespace", $"{ns} is not {MetalLbApi.DefaultNamespace}, the namespace BareLb reads unless told otherwise", lines, ProblemSeverity.Warning);
+            Fail(kind, name, "metadata.namespace", $"{ns} is not {Namespace}, the namespace BareLb reads", lines, ProblemSeverity.Warning);
         }
     }
 
     private void ReadConfigMap(JsonObject root, string name, FieldLineMap lines)
     {
-        var ns = (root["metadata"]?["namespace"] as JsonValue)?.TryGetValue<string>(out var s) == true ? s : MetalLbApi.DefaultNamespace;
+        var ns = (root["metadata"]?["namespace"] as JsonValue)?.TryGetValue<string>(out var s) == true ? s : Namespace;
         var objectName = $"{ns}/{name}";
         var data = root["data"] as JsonObject;
         if (data?[MetalLbApi.LegacyConfigMapKey] is not JsonValue config || !config.TryGetValue<string>(out var text))

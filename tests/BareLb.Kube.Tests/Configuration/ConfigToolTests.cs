@@ -40,6 +40,17 @@ public sealed class ConfigToolTests : IDisposable
     }
 
     [Fact]
+    public async Task Check_WithANamespace_WarnsAboutObjectsOutsideIt()
+    {
+        var path = Write("metallb_config.yaml", Samples.GuideConfigMap);
+
+        var run = await ToolRun.RunAsync(null, "config", "check", "--namespace", "lb", path);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains($"{path}:4: warning: ConfigMap metallb-system/config: metadata.namespace: metallb-system is not lb, the namespace BareLb reads", run.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Check_ReadsStandardInput()
     {
         var run = await ToolRun.RunAsync(Samples.GuideConfigMap, "config", "check", "-");
@@ -67,6 +78,7 @@ public sealed class ConfigToolTests : IDisposable
     [Theory]
     [InlineData("config check")]
     [InlineData("config check --strict x.yaml")]
+    [InlineData("config check --namespace")]
     [InlineData("config convert")]
     [InlineData("config convert a.yaml b.yaml")]
     public async Task UsageErrors_ExitTwo(string commandLine)

@@ -1,4 +1,5 @@
 using BareLb.Kube.Configuration;
+using BareLb.Kube.Configuration.Api;
 
 namespace BareLb.Tool.Commands;
 
@@ -6,15 +7,24 @@ namespace BareLb.Tool.Commands;
 internal sealed class ConfigCheckCommand : ICommand
 {
     private const string Usage = """
-        usage: barelb config check FILE...
+        usage: barelb config check [--namespace NS] FILE...
           Validates MetalLB configuration offline: legacy ConfigMaps (metallb-system/config) and metallb.io
           objects (IPAddressPool, L2Advertisement, BGPAdvertisement, BGPPeer, BFDProfile, Community), any mix,
           any number of YAML documents per file; "-" reads standard input. The files are checked together,
           as if applied to one cluster. Prints a summary per file and each problem as FILE:LINE: message.
+          --namespace NS  the namespace BareLb reads its configuration from (default metallb-system);
+                          objects elsewhere get a warning
           Exit status: 0 valid (warnings allowed), 1 invalid or unreadable, 2 usage error.
         """;
 
     public string Name => "config check";
+
+    private static async Task<int> FailAsync(TextWriter error, string message)
+    {
+        await error.WriteLineAsync($"barelb config check: {message}").ConfigureAwait(false);
+        await error.WriteLineAsync(Usage).ConfigureAwait(false);
+        return 2;
+    }
 
     public string Summary => "validate MetalLB ConfigMaps and metallb.io manifests offline";
 
@@ -26,17 +36,37 @@ internal sealed class ConfigCheckCommand : ICommand
             return 0;
         }
 
-        if (args.Count == 0 || args.FirstOrDefault(a => a.StartsWith('-') && a != "-") is { } unknown)
+        var @namespace = MetalLbApi.DefaultNamespace;
+        var paths = new List<string>();
+        for (var i = 0; i < args.Count; i++)
         {
-            var why = args.Count == 0 ? "no file given" : $"unknown option \"{args.First(a => a.StartsWith('-') && a != "-")}\"";
-            await error.WriteLineAsync($"barelb config check: {why}").ConfigureAwait(false);
-            await error.WriteLineAsync(Usage).ConfigureAwait(false);
-            return 2;
+            if (args[i] == "--namespace")
+            {
+                if (i + 1 >= args.Count || args[i + 1].Length == 0)
+                {
+                    return await FailAsync(error, "--namespace needs a namespace name").ConfigureAwait(false);
+                }
+
+                @namespace = args[++i];
+            }
+            else if (args[i].StartsWith('-') && args[i] != "-")
+            {
+                return await FailAsync(error, $"unknown option \"{args[i]}\"").ConfigureAwait(false);
+            }
+            else
+            {
+                paths.Add(args[i]);
+            }
+        }
+
+        if (paths.Count == 0)
+        {
+            return await FailAsync(error, "no file given").ConfigureAwait(false);
         }
 
         var files = new List<ConfigurationFile>();
         var unreadable = false;
-        foreach (var path in args)
+        foreach (var path in paths)
         {
             var (file, problem) = await ConfigFileReading.ReadAsync(path, cancellationToken).ConfigureAwait(false);
             if (file is null)
@@ -49,7 +79,7 @@ internal sealed class ConfigCheckCommand : ICommand
             files.Add(file);
         }
 
-        var check = ConfigurationFiles.Check(files);
+        var check = ConfigurationFiles.Check(files, @namespace);
         foreach (var summary in check.Summaries)
         {
             await output.WriteLineAsync(summary).ConfigureAwait(false);
