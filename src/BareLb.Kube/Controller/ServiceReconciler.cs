@@ -58,8 +58,8 @@ public sealed class ServiceReconciler(AddressAllocator allocator, IServiceWriter
         var result = Allocator.Assign(request!);
         if (result.Assignment is not { } assignment)
         {
-            await WriteAsync(service, [], null, cancellationToken).ConfigureAwait(false);
             await writer.RecordEventAsync(service, "Warning", ServiceEventReasons.AllocationFailed, $"Failed to allocate IP for \"{key}\": {result.Failure!.Message}", cancellationToken).ConfigureAwait(false);
+            await WriteAsync(service, [], null, cancellationToken).ConfigureAwait(false);
             return;
         }
 

@@ -103,8 +103,15 @@ public sealed class ConfigMapConfigurationTests
             await Task.Delay(20, Ct);
         }
 
+        static bool Explains(Corev1Event e) => e.Reason == ServiceEventReasons.AllocationFailed && e.Message.Contains("192.168.35.100 is not in any address pool", StringComparison.Ordinal);
         var events = await client.CoreV1.ListNamespacedEventAsync("istio-system", cancellationToken: Ct);
-        Assert.Contains(events.Items, e => e.Reason == ServiceEventReasons.AllocationFailed && e.Message.Contains("192.168.35.100 is not in any address pool", StringComparison.Ordinal));
+        for (var i = 0; i < 200 && !events.Items.Any(Explains); i++)
+        {
+            await Task.Delay(20, Ct);
+            events = await client.CoreV1.ListNamespacedEventAsync("istio-system", cancellationToken: Ct);
+        }
+
+        Assert.Contains(events.Items, Explains);
 
         await stop.CancelAsync();
         await run;
