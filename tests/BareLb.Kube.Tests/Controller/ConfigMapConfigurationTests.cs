@@ -10,21 +10,7 @@ public sealed class ConfigMapConfigurationTests
 {
     private static readonly CancellationToken Ct = TestContext.Current.CancellationToken;
 
-    // metallb_config.yaml, verbatim from the guide.
-    private const string GuideConfig = """
-        apiVersion: v1
-        kind: ConfigMap
-        metadata:
-          namespace: metallb-system
-          name: config
-        data:
-          config: |
-            address-pools:
-            - name: default
-              protocol: layer2
-              addresses:
-              - 192.168.35.100-192.168.35.110  # IP 대역폭
-        """;
+    private const string GuideConfig = Configuration.Samples.GuideConfigMap;
 
     private static string WithRange(string range) => GuideConfig.Replace("192.168.35.100-192.168.35.110", range, StringComparison.Ordinal);
 
