@@ -1,33 +1,16 @@
 using System.Text.Json.Serialization;
-using k8s;
 using k8s.Models;
 
 namespace BareLb.Kube.Configuration.Api;
 
 /// <summary><c>metallb.io/v1beta1</c> BFDProfile: settings of a BFD session a BGPPeer may use.</summary>
-public sealed class BFDProfile : IKubernetesObject<V1ObjectMeta>, ISpec<BFDProfileSpec>
+public sealed class BFDProfile() : MetalLbObject<BFDProfileSpec>(MetalLbApi.V1Beta1, KindName)
 {
     /// <summary>The kind.</summary>
     public const string KindName = "BFDProfile";
 
     /// <summary>The plural resource name.</summary>
     public const string Plural = "bfdprofiles";
-
-    /// <inheritdoc/>
-    [JsonPropertyName("apiVersion")]
-    public string ApiVersion { get; set; } = MetalLbApi.V1Beta1;
-
-    /// <inheritdoc/>
-    [JsonPropertyName("kind")]
-    public string Kind { get; set; } = KindName;
-
-    /// <inheritdoc/>
-    [JsonPropertyName("metadata")]
-    public V1ObjectMeta Metadata { get; set; } = new();
-
-    /// <inheritdoc/>
-    [JsonPropertyName("spec")]
-    public BFDProfileSpec Spec { get; set; } = new();
 }
 
 /// <summary>The desired state of a <see cref="BFDProfile"/>; intervals in milliseconds.</summary>

@@ -1,33 +1,16 @@
 using System.Text.Json.Serialization;
-using k8s;
 using k8s.Models;
 
 namespace BareLb.Kube.Configuration.Api;
 
 /// <summary><c>metallb.io/v1beta1</c> BGPAdvertisement: announce the addresses of some pools to BGP peers.</summary>
-public sealed class BGPAdvertisement : IKubernetesObject<V1ObjectMeta>, ISpec<BGPAdvertisementSpec>
+public sealed class BGPAdvertisement() : MetalLbObject<BGPAdvertisementSpec>(MetalLbApi.V1Beta1, KindName)
 {
     /// <summary>The kind.</summary>
     public const string KindName = "BGPAdvertisement";
 
     /// <summary>The plural resource name.</summary>
     public const string Plural = "bgpadvertisements";
-
-    /// <inheritdoc/>
-    [JsonPropertyName("apiVersion")]
-    public string ApiVersion { get; set; } = MetalLbApi.V1Beta1;
-
-    /// <inheritdoc/>
-    [JsonPropertyName("kind")]
-    public string Kind { get; set; } = KindName;
-
-    /// <inheritdoc/>
-    [JsonPropertyName("metadata")]
-    public V1ObjectMeta Metadata { get; set; } = new();
-
-    /// <inheritdoc/>
-    [JsonPropertyName("spec")]
-    public BGPAdvertisementSpec Spec { get; set; } = new();
 }
 
 /// <summary>The desired state of a <see cref="BGPAdvertisement"/>.</summary>

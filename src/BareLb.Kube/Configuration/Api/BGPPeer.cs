@@ -1,33 +1,16 @@
 using System.Text.Json.Serialization;
-using k8s;
 using k8s.Models;
 
 namespace BareLb.Kube.Configuration.Api;
 
 /// <summary><c>metallb.io/v1beta2</c> BGPPeer (the storage version): a BGP router to peer with.</summary>
-public sealed class BGPPeer : IKubernetesObject<V1ObjectMeta>, ISpec<BGPPeerSpec>
+public sealed class BGPPeer() : MetalLbObject<BGPPeerSpec>(MetalLbApi.V1Beta2, KindName)
 {
     /// <summary>The kind.</summary>
     public const string KindName = "BGPPeer";
 
     /// <summary>The plural resource name.</summary>
     public const string Plural = "bgppeers";
-
-    /// <inheritdoc/>
-    [JsonPropertyName("apiVersion")]
-    public string ApiVersion { get; set; } = MetalLbApi.V1Beta2;
-
-    /// <inheritdoc/>
-    [JsonPropertyName("kind")]
-    public string Kind { get; set; } = KindName;
-
-    /// <inheritdoc/>
-    [JsonPropertyName("metadata")]
-    public V1ObjectMeta Metadata { get; set; } = new();
-
-    /// <inheritdoc/>
-    [JsonPropertyName("spec")]
-    public BGPPeerSpec Spec { get; set; } = new();
 }
 
 /// <summary>The desired state of a <see cref="BGPPeer"/> (v1beta2).</summary>

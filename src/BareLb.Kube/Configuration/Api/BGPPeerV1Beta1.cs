@@ -1,28 +1,10 @@
 using System.Text.Json.Serialization;
-using k8s;
 using k8s.Models;
 
 namespace BareLb.Kube.Configuration.Api;
 
 /// <summary><c>metallb.io/v1beta1</c> BGPPeer, the older version, whose node selectors have their own shape.</summary>
-public sealed class BGPPeerV1Beta1 : IKubernetesObject<V1ObjectMeta>, ISpec<BGPPeerV1Beta1Spec>
-{
-    /// <inheritdoc/>
-    [JsonPropertyName("apiVersion")]
-    public string ApiVersion { get; set; } = MetalLbApi.V1Beta1;
-
-    /// <inheritdoc/>
-    [JsonPropertyName("kind")]
-    public string Kind { get; set; } = BGPPeer.KindName;
-
-    /// <inheritdoc/>
-    [JsonPropertyName("metadata")]
-    public V1ObjectMeta Metadata { get; set; } = new();
-
-    /// <inheritdoc/>
-    [JsonPropertyName("spec")]
-    public BGPPeerV1Beta1Spec Spec { get; set; } = new();
-}
+public sealed class BGPPeerV1Beta1() : MetalLbObject<BGPPeerV1Beta1Spec>(MetalLbApi.V1Beta1, BGPPeer.KindName);
 
 /// <summary>The desired state of a v1beta1 <see cref="BGPPeerV1Beta1"/>.</summary>
 public sealed class BGPPeerV1Beta1Spec

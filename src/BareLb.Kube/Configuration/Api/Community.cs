@@ -1,33 +1,16 @@
 using System.Text.Json.Serialization;
-using k8s;
 using k8s.Models;
 
 namespace BareLb.Kube.Configuration.Api;
 
 /// <summary><c>metallb.io/v1beta1</c> Community: names for BGP community values.</summary>
-public sealed class Community : IKubernetesObject<V1ObjectMeta>, ISpec<CommunitySpec>
+public sealed class Community() : MetalLbObject<CommunitySpec>(MetalLbApi.V1Beta1, KindName)
 {
     /// <summary>The kind.</summary>
     public const string KindName = "Community";
 
     /// <summary>The plural resource name.</summary>
     public const string Plural = "communities";
-
-    /// <inheritdoc/>
-    [JsonPropertyName("apiVersion")]
-    public string ApiVersion { get; set; } = MetalLbApi.V1Beta1;
-
-    /// <inheritdoc/>
-    [JsonPropertyName("kind")]
-    public string Kind { get; set; } = KindName;
-
-    /// <inheritdoc/>
-    [JsonPropertyName("metadata")]
-    public V1ObjectMeta Metadata { get; set; } = new();
-
-    /// <inheritdoc/>
-    [JsonPropertyName("spec")]
-    public CommunitySpec Spec { get; set; } = new();
 }
 
 /// <summary>The desired state of a <see cref="Community"/>.</summary>

@@ -5,29 +5,13 @@ using k8s.Models;
 namespace BareLb.Kube.Configuration.Api;
 
 /// <summary><c>metallb.io/v1beta1</c> IPAddressPool: addresses that Services of type LoadBalancer may get.</summary>
-public sealed class IPAddressPool : IKubernetesObject<V1ObjectMeta>, ISpec<IPAddressPoolSpec>, IStatus<IPAddressPoolStatus?>
+public sealed class IPAddressPool() : MetalLbObject<IPAddressPoolSpec>(MetalLbApi.V1Beta1, KindName), IStatus<IPAddressPoolStatus?>
 {
     /// <summary>The kind.</summary>
     public const string KindName = "IPAddressPool";
 
     /// <summary>The plural resource name.</summary>
     public const string Plural = "ipaddresspools";
-
-    /// <inheritdoc/>
-    [JsonPropertyName("apiVersion")]
-    public string ApiVersion { get; set; } = MetalLbApi.V1Beta1;
-
-    /// <inheritdoc/>
-    [JsonPropertyName("kind")]
-    public string Kind { get; set; } = KindName;
-
-    /// <inheritdoc/>
-    [JsonPropertyName("metadata")]
-    public V1ObjectMeta Metadata { get; set; } = new();
-
-    /// <inheritdoc/>
-    [JsonPropertyName("spec")]
-    public IPAddressPoolSpec Spec { get; set; } = new();
 
     /// <inheritdoc/>
     [JsonPropertyName("status")]

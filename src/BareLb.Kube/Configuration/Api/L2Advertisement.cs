@@ -1,33 +1,16 @@
 using System.Text.Json.Serialization;
-using k8s;
 using k8s.Models;
 
 namespace BareLb.Kube.Configuration.Api;
 
 /// <summary><c>metallb.io/v1beta1</c> L2Advertisement: announce the addresses of some pools with ARP and NDP.</summary>
-public sealed class L2Advertisement : IKubernetesObject<V1ObjectMeta>, ISpec<L2AdvertisementSpec>
+public sealed class L2Advertisement() : MetalLbObject<L2AdvertisementSpec>(MetalLbApi.V1Beta1, KindName)
 {
     /// <summary>The kind.</summary>
     public const string KindName = "L2Advertisement";
 
     /// <summary>The plural resource name.</summary>
     public const string Plural = "l2advertisements";
-
-    /// <inheritdoc/>
-    [JsonPropertyName("apiVersion")]
-    public string ApiVersion { get; set; } = MetalLbApi.V1Beta1;
-
-    /// <inheritdoc/>
-    [JsonPropertyName("kind")]
-    public string Kind { get; set; } = KindName;
-
-    /// <inheritdoc/>
-    [JsonPropertyName("metadata")]
-    public V1ObjectMeta Metadata { get; set; } = new();
-
-    /// <inheritdoc/>
-    [JsonPropertyName("spec")]
-    public L2AdvertisementSpec Spec { get; set; } = new();
 }
 
 /// <summary>The desired state of an <see cref="L2Advertisement"/>.</summary>
