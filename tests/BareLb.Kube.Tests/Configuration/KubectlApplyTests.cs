@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using BareLb.Kube.Configuration;
 using BareLb.Kube.Testing;
 
@@ -7,48 +6,7 @@ namespace BareLb.Kube.Tests.Configuration;
 /// <summary>The real kubectl applies the CRDs and then converted and hand-written objects to the emulator.</summary>
 public sealed class KubectlApplyTests
 {
-    private const string Kubectl = "/usr/bin/kubectl";
-
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(KubeApiServer server, string? stdin, params string[] args)
-    {
-        var start = new ProcessStartInfo(Kubectl)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = stdin is not null,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("--kubeconfig");
-        start.ArgumentList.Add(server.KubeconfigPath);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        var home = Path.GetDirectoryName(server.KubeconfigPath)!;
-        start.Environment["KUBECACHEDIR"] = Path.Combine(home, "kubecache");
-        start.Environment["HOME"] = home;
-        using var process = Process.Start(start)!;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(60));
-        if (stdin is not null)
-        {
-            await process.StandardInput.WriteAsync(stdin.AsMemory(), timeout.Token);
-            process.StandardInput.Close();
-        }
-
-        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
-    }
-
-    private static async Task<string> SucceedAsync(KubeApiServer server, string? stdin, params string[] args)
-    {
-        var (exitCode, stdout, stderr) = await RunAsync(server, stdin, args);
-        Assert.True(exitCode == 0, $"kubectl {string.Join(' ', args)} exited {exitCode}\nstdout:\n{stdout}\nstderr:\n{stderr}");
-        return stdout;
-    }
+    private static Task<string> SucceedAsync(KubeApiServer server, string? stdin, params string[] args) => Kubectl.SucceedWithInputAsync(server.KubeconfigPath, stdin, args);
 
     [Fact]
     public async Task TheCrds_ThenTheConvertedGuideAndEveryKind_AreAccepted_AndListed()

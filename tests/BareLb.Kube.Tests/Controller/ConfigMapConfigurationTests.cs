@@ -37,7 +37,7 @@ public sealed class ConfigMapConfigurationTests
         await File.WriteAllTextAsync(file, yaml, Ct);
         try
         {
-            return await Kubectl.RunAsync(server.KubeconfigPath, "apply", "-f", file);
+            return await Kubectl.SucceedAsync(server.KubeconfigPath, "apply", "-f", file);
         }
         finally
         {
@@ -74,7 +74,7 @@ public sealed class ConfigMapConfigurationTests
         for (var i = 0; i < 200 && !describe.Contains("InvalidConfiguration", StringComparison.Ordinal); i++)
         {
             await Task.Delay(20, Ct);
-            describe = await Kubectl.RunAsync(server.KubeconfigPath, "describe", "configmap", "config", "-n", "metallb-system");
+            describe = await Kubectl.SucceedAsync(server.KubeconfigPath, "describe", "configmap", "config", "-n", "metallb-system");
         }
 
         Assert.Contains("address-pools[0].addresses[0]", describe, StringComparison.Ordinal);

@@ -108,7 +108,7 @@ public sealed class ServiceControllerTests : IAsyncLifetime
         for (var i = 0; i < Dashboards.Length; i++)
         {
             var (ns, name, _, _) = Dashboards[i];
-            await Kubectl.RunAsync(_server.KubeconfigPath, "patch", "svc", name, "-n", ns, "-p", $$$"""{"spec":{"type":"LoadBalancer","loadBalancerIP":"192.168.35.10{{{i}}}"}}""");
+            await Kubectl.SucceedAsync(_server.KubeconfigPath, "patch", "svc", name, "-n", ns, "-p", $$$"""{"spec":{"type":"LoadBalancer","loadBalancerIP":"192.168.35.10{{{i}}}"}}""");
         }
 
         for (var i = 0; i < Dashboards.Length; i++)
@@ -116,7 +116,7 @@ public sealed class ServiceControllerTests : IAsyncLifetime
             Assert.Equal($"192.168.35.10{i}", await ExternalIPAsync(Dashboards[i].Namespace, Dashboards[i].Name));
         }
 
-        var table = await Kubectl.RunAsync(_server.KubeconfigPath, "get", "svc", "-A");
+        var table = await Kubectl.SucceedAsync(_server.KubeconfigPath, "get", "svc", "-A");
         Assert.Matches(@"istio-system\s+istio-ingressgateway\s+LoadBalancer\s+10\.103\.72\.5\s+192\.168\.35\.100\s+15021:\d+/TCP,80:\d+/TCP,443:\d+/TCP,31400:\d+/TCP,15443:\d+/TCP", table);
         Assert.Matches(@"kubeflow\s+minio-service\s+LoadBalancer\s+10\.109\.209\.87\s+192\.168\.35\.101\s+9000:\d+/TCP", table);
         Assert.Matches(@"mlflow-system\s+mlflow-server-service\s+LoadBalancer\s+10\.111\.173\.209\s+192\.168\.35\.102\s+5000:\d+/TCP", table);
@@ -129,7 +129,7 @@ public sealed class ServiceControllerTests : IAsyncLifetime
             cancellationToken: Ct);
         Assert.Equal("192.168.35.104", await ExternalIPAsync("kubeflow", "another"));
 
-        var yaml = await Kubectl.RunAsync(_server.KubeconfigPath, "get", "svc", "another", "-n", "kubeflow", "-o", "yaml");
+        var yaml = await Kubectl.SucceedAsync(_server.KubeconfigPath, "get", "svc", "another", "-n", "kubeflow", "-o", "yaml");
         Assert.Contains("metallb.io/ip-allocated-from-pool: default", yaml, StringComparison.Ordinal);
         Assert.Contains("ipMode: VIP", yaml, StringComparison.Ordinal);
     }
@@ -138,20 +138,20 @@ public sealed class ServiceControllerTests : IAsyncLifetime
     public async Task ARefusedRequest_IsExplainedInDescribe_AndSatisfiedOnceTheAddressIsFree()
     {
         await StartControllerAsync();
-        await Kubectl.RunAsync(_server.KubeconfigPath, "patch", "svc", "minio-service", "-n", "kubeflow", "-p", """{"spec":{"type":"LoadBalancer","loadBalancerIP":"192.168.35.101"}}""");
+        await Kubectl.SucceedAsync(_server.KubeconfigPath, "patch", "svc", "minio-service", "-n", "kubeflow", "-p", """{"spec":{"type":"LoadBalancer","loadBalancerIP":"192.168.35.101"}}""");
         Assert.Equal("192.168.35.101", await ExternalIPAsync("kubeflow", "minio-service"));
-        await Kubectl.RunAsync(_server.KubeconfigPath, "patch", "svc", "mlflow-server-service", "-n", "mlflow-system", "-p", """{"spec":{"type":"LoadBalancer","loadBalancerIP":"192.168.35.101"}}""");
+        await Kubectl.SucceedAsync(_server.KubeconfigPath, "patch", "svc", "mlflow-server-service", "-n", "mlflow-system", "-p", """{"spec":{"type":"LoadBalancer","loadBalancerIP":"192.168.35.101"}}""");
 
         string describe = "";
         for (var i = 0; i < 200 && !describe.Contains("AllocationFailed", StringComparison.Ordinal); i++)
         {
             await Task.Delay(20, Ct);
-            describe = await Kubectl.RunAsync(_server.KubeconfigPath, "describe", "svc", "mlflow-server-service", "-n", "mlflow-system");
+            describe = await Kubectl.SucceedAsync(_server.KubeconfigPath, "describe", "svc", "mlflow-server-service", "-n", "mlflow-system");
         }
 
         Assert.Contains("192.168.35.101 is in use by kubeflow/minio-service", describe, StringComparison.Ordinal);
 
-        await Kubectl.RunAsync(_server.KubeconfigPath, "delete", "svc", "minio-service", "-n", "kubeflow");
+        await Kubectl.SucceedAsync(_server.KubeconfigPath, "delete", "svc", "minio-service", "-n", "kubeflow");
         Assert.Equal("192.168.35.101", await ExternalIPAsync("mlflow-system", "mlflow-server-service"));
     }
 
@@ -159,11 +159,11 @@ public sealed class ServiceControllerTests : IAsyncLifetime
     public async Task TypeChangedAwayFromLoadBalancer_ReleasesAndClearsTheStatus()
     {
         await StartControllerAsync();
-        await Kubectl.RunAsync(_server.KubeconfigPath, "patch", "svc", "minio-service", "-n", "kubeflow", "-p", """{"spec":{"type":"LoadBalancer"}}""");
+        await Kubectl.SucceedAsync(_server.KubeconfigPath, "patch", "svc", "minio-service", "-n", "kubeflow", "-p", """{"spec":{"type":"LoadBalancer"}}""");
         Assert.Equal("192.168.35.100", await ExternalIPAsync("kubeflow", "minio-service"));
-        await Kubectl.RunAsync(_server.KubeconfigPath, "patch", "svc", "minio-service", "-n", "kubeflow", "-p", """{"spec":{"type":"ClusterIP"}}""");
+        await Kubectl.SucceedAsync(_server.KubeconfigPath, "patch", "svc", "minio-service", "-n", "kubeflow", "-p", """{"spec":{"type":"ClusterIP"}}""");
         await WaitForNoIngressAsync("kubeflow", "minio-service");
-        await Kubectl.RunAsync(_server.KubeconfigPath, "patch", "svc", "mlflow-server-service", "-n", "mlflow-system", "-p", """{"spec":{"type":"LoadBalancer"}}""");
+        await Kubectl.SucceedAsync(_server.KubeconfigPath, "patch", "svc", "mlflow-server-service", "-n", "mlflow-system", "-p", """{"spec":{"type":"LoadBalancer"}}""");
         Assert.Equal("192.168.35.100", await ExternalIPAsync("mlflow-system", "mlflow-server-service"));
     }
 
@@ -171,15 +171,15 @@ public sealed class ServiceControllerTests : IAsyncLifetime
     public async Task ARestart_RestoresEveryAddress_AndWritesNothing()
     {
         await StartControllerAsync();
-        await Kubectl.RunAsync(_server.KubeconfigPath, "patch", "svc", "seldon-core-analytics-grafana", "-n", "seldon-system", "-p", """{"spec":{"type":"LoadBalancer"}}""");
-        await Kubectl.RunAsync(_server.KubeconfigPath, "patch", "svc", "minio-service", "-n", "kubeflow", "-p", """{"spec":{"type":"LoadBalancer","loadBalancerIP":"192.168.35.107"}}""");
+        await Kubectl.SucceedAsync(_server.KubeconfigPath, "patch", "svc", "seldon-core-analytics-grafana", "-n", "seldon-system", "-p", """{"spec":{"type":"LoadBalancer"}}""");
+        await Kubectl.SucceedAsync(_server.KubeconfigPath, "patch", "svc", "minio-service", "-n", "kubeflow", "-p", """{"spec":{"type":"LoadBalancer","loadBalancerIP":"192.168.35.107"}}""");
         Assert.Equal("192.168.35.100", await ExternalIPAsync("seldon-system", "seldon-core-analytics-grafana"));
         Assert.Equal("192.168.35.107", await ExternalIPAsync("kubeflow", "minio-service"));
         await StopAsync(_running[0]);
         _running.Clear();
 
         // A Service created while the controller is down must not take a restored address.
-        await Kubectl.RunAsync(_server.KubeconfigPath, "patch", "svc", "istio-ingressgateway", "-n", "istio-system", "-p", """{"spec":{"type":"LoadBalancer"}}""");
+        await Kubectl.SucceedAsync(_server.KubeconfigPath, "patch", "svc", "istio-ingressgateway", "-n", "istio-system", "-p", """{"spec":{"type":"LoadBalancer"}}""");
         var writer = await StartControllerAsync();
         Assert.Equal("192.168.35.101", await ExternalIPAsync("istio-system", "istio-ingressgateway"));
         Assert.Equal("192.168.35.100", await ExternalIPAsync("seldon-system", "seldon-core-analytics-grafana"));
