@@ -30,7 +30,6 @@ public sealed partial class ServiceController : IDisposable
     private readonly Informer<V1ConfigMap>? _configMaps;
     private readonly ServiceControllerOptions _options;
     private readonly IConfigurationEvents? _configurationEvents;
-    private readonly HashSet<string> _deferred = new(StringComparer.Ordinal);
     private readonly ControllerMetrics? _metrics;
     private bool _configured;
 
@@ -127,8 +126,7 @@ public sealed partial class ServiceController : IDisposable
 
                 if (!_configured)
                 {
-                    _deferred.Add(key);
-                    continue;
+                    continue; // every Service is queued again once a valid configuration arrives
                 }
 
                 var assignedBefore = _reconciler.Allocator.AssignedCount;
@@ -213,7 +211,6 @@ public sealed partial class ServiceController : IDisposable
                 _queue.Add(ObjectKeys.Of(service));
             }
 
-            _deferred.Clear();
             return;
         }
 
