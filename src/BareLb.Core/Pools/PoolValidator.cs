@@ -120,6 +120,15 @@ internal static class PoolValidator
                     ObjectName(current.Spec),
                     current.Spec.Source.Field($"addresses[{current.Index}]"),
                     $"{current.Spec.Addresses[current.Index]} of pool {current.Spec.Name} overlaps {other}: {shared} is in both"));
+                if (!ReferenceEquals(previous.Spec, current.Spec))
+                {
+                    // Either pool may be the one to fix, so each is told, naming the other.
+                    errors.Add(new ConfigurationError(
+                        previous.Spec.Source.Kind,
+                        ObjectName(previous.Spec),
+                        previous.Spec.Source.Field($"addresses[{previous.Index}]"),
+                        $"{previous.Spec.Addresses[previous.Index]} of pool {previous.Spec.Name} overlaps pool {current.Spec.Name} ({current.Spec.Source.Kind} {ObjectName(current.Spec)}, {current.Spec.Addresses[current.Index]}): {shared} is in both"));
+                }
             }
 
             if (furthest is null || current.Range.Family != furthest.Value.Range.Family || current.Range.Last > furthest.Value.Range.Last)

@@ -15,14 +15,17 @@ public sealed class PoolConfigurationTests
     }
 
     [Fact]
-    public void OverlappingPools_NameBothPoolsAndTheSharedAddresses()
+    public void OverlappingPools_AreEachToldTheOtherPoolAndTheSharedAddresses()
     {
         var errors = Errors(Pool("a", "198.18.0.0/24"), Pool("b", "198.18.0.200-198.18.1.10"));
-        var error = Assert.Single(errors);
-        Assert.Equal("b", error.ObjectName);
-        Assert.Equal("addresses[0]", error.Field);
-        Assert.Contains("pool b overlaps pool a", error.Message, StringComparison.Ordinal);
-        Assert.Contains("198.18.0.200-198.18.0.255 is in both", error.Message, StringComparison.Ordinal);
+        Assert.Equal(2, errors.Count);
+        var onB = Assert.Single(errors, e => e.ObjectName == "b");
+        Assert.Equal("addresses[0]", onB.Field);
+        Assert.Contains("pool b overlaps pool a", onB.Message, StringComparison.Ordinal);
+        Assert.Contains("198.18.0.200-198.18.0.255 is in both", onB.Message, StringComparison.Ordinal);
+        var onA = Assert.Single(errors, e => e.ObjectName == "a");
+        Assert.Contains("pool a overlaps pool b", onA.Message, StringComparison.Ordinal);
+        Assert.Contains("198.18.0.200-198.18.0.255 is in both", onA.Message, StringComparison.Ordinal);
     }
 
     [Fact]
