@@ -24,6 +24,39 @@ public static class ListWatch
         return new CallListWatch<T, TList>(list, watch, (int)(watchTimeout ?? TimeSpan.FromMinutes(5)).TotalSeconds);
     }
 
+    /// <summary>
+    /// An <see cref="IListWatch{T}"/> over one namespaced custom resource (e.g. <c>metallb.io</c>, <c>v1beta1</c>,
+    /// <c>ipaddresspools</c>). When the server does not serve the resource (its CRD is not installed), the list is
+    /// empty and the informer lists again every <paramref name="absentRecheck"/> (default 30 s), so installing the
+    /// CRD later is noticed without a restart.
+    /// </summary>
+    public static IListWatch<T> ForCustomResource<T>(
+        IKubernetes client,
+        string group,
+        string version,
+        string plural,
+        string @namespace,
+        TimeSpan? absentRecheck = null,
+        TimeProvider? timeProvider = null,
+        TimeSpan? watchTimeout = null)
+        where T : IKubernetesObject<V1ObjectMeta>
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentException.ThrowIfNullOrEmpty(group);
+        ArgumentException.ThrowIfNullOrEmpty(version);
+        ArgumentException.ThrowIfNullOrEmpty(plural);
+        ArgumentException.ThrowIfNullOrEmpty(@namespace);
+        return new CustomResourceListWatch<T>(
+            client,
+            group,
+            version,
+            plural,
+            @namespace,
+            absentRecheck ?? TimeSpan.FromSeconds(30),
+            timeProvider ?? TimeProvider.System,
+            (int)(watchTimeout ?? TimeSpan.FromMinutes(5)).TotalSeconds);
+    }
+
     private sealed class CallListWatch<T, TList>(
         Func<CancellationToken, Task<TList>> list,
         Func<string, int, Action<Exception>, CancellationToken, IAsyncEnumerable<(WatchEventType, T)>> watch,
