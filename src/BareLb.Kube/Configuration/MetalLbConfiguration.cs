@@ -34,6 +34,12 @@ public sealed class MetalLbConfiguration
     /// <summary>Every error and warning.</summary>
     public IReadOnlyList<ConfigurationProblem> Problems { get; init; } = [];
 
+    /// <summary>
+    /// The pools (of the custom-resource form) that no L2Advertisement or BGPAdvertisement selects: Services may
+    /// get their addresses, but nothing announces them. Each also has a warning in <see cref="Problems"/>.
+    /// </summary>
+    public IReadOnlyList<string> UnadvertisedPools { get; init; } = [];
+
     /// <summary>The errors: any one keeps the configuration from taking effect.</summary>
     public IEnumerable<ConfigurationProblem> Errors => Problems.Where(p => p.Severity == ProblemSeverity.Error);
 

@@ -73,6 +73,7 @@ public static class MetalLbConfigurationReader
             Peers = fromResources.Peers,
             BfdProfiles = fromResources.BfdProfiles,
             Problems = [IgnoredConfigMap(objectName, resources.Count), .. fromResources.Problems],
+            UnadvertisedPools = fromResources.UnadvertisedPools,
         };
     }
 

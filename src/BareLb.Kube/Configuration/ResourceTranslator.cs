@@ -64,7 +64,8 @@ internal sealed class ResourceTranslator
 
         // An advertisement with errors still counts as covering its pools: its own error says what to fix.
         // A legacy pool carries its protocol, so it is covered, or its protocol is already an error.
-        foreach (var spec in specs.Where(s => form != ConfigurationForm.ConfigMap && !_covered.Contains(s.Name)))
+        var unadvertised = specs.Where(s => form != ConfigurationForm.ConfigMap && !_covered.Contains(s.Name)).ToList();
+        foreach (var spec in unadvertised)
         {
             Report(ProblemSeverity.Warning, spec.Source.Kind, spec.Source.ObjectName ?? spec.Name, "",
                 $"addresses from pool {spec.Name} will not be announced: no L2Advertisement or BGPAdvertisement selects it, so Services get addresses that nothing makes reachable");
@@ -81,6 +82,7 @@ internal sealed class ResourceTranslator
             Peers = [.. resources.BgpPeers],
             BfdProfiles = [.. resources.BfdProfiles],
             Problems = [.. _problems],
+            UnadvertisedPools = [.. unadvertised.Select(s => s.Name)],
         };
     }
 

@@ -4,7 +4,7 @@ using k8s.Models;
 namespace BareLb.Kube.Configuration.Api;
 
 /// <summary><c>metallb.io/v1beta1</c> BFDProfile: settings of a BFD session a BGPPeer may use.</summary>
-public sealed class BFDProfile() : MetalLbObject<BFDProfileSpec>(MetalLbApi.V1Beta1, KindName)
+public sealed class BFDProfile() : ConditionedMetalLbObject<BFDProfileSpec>(MetalLbApi.V1Beta1, KindName)
 {
     /// <summary>The kind.</summary>
     public const string KindName = "BFDProfile";

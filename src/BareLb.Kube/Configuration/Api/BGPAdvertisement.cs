@@ -4,7 +4,7 @@ using k8s.Models;
 namespace BareLb.Kube.Configuration.Api;
 
 /// <summary><c>metallb.io/v1beta1</c> BGPAdvertisement: announce the addresses of some pools to BGP peers.</summary>
-public sealed class BGPAdvertisement() : MetalLbObject<BGPAdvertisementSpec>(MetalLbApi.V1Beta1, KindName)
+public sealed class BGPAdvertisement() : ConditionedMetalLbObject<BGPAdvertisementSpec>(MetalLbApi.V1Beta1, KindName)
 {
     /// <summary>The kind.</summary>
     public const string KindName = "BGPAdvertisement";

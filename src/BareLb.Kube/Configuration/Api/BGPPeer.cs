@@ -4,7 +4,7 @@ using k8s.Models;
 namespace BareLb.Kube.Configuration.Api;
 
 /// <summary><c>metallb.io/v1beta2</c> BGPPeer (the storage version): a BGP router to peer with.</summary>
-public sealed class BGPPeer() : MetalLbObject<BGPPeerSpec>(MetalLbApi.V1Beta2, KindName)
+public sealed class BGPPeer() : ConditionedMetalLbObject<BGPPeerSpec>(MetalLbApi.V1Beta2, KindName)
 {
     /// <summary>The kind.</summary>
     public const string KindName = "BGPPeer";

@@ -4,7 +4,7 @@ using k8s.Models;
 namespace BareLb.Kube.Configuration.Api;
 
 /// <summary><c>metallb.io/v1beta1</c> BGPPeer, the older version, whose node selectors have their own shape.</summary>
-public sealed class BGPPeerV1Beta1() : MetalLbObject<BGPPeerV1Beta1Spec>(MetalLbApi.V1Beta1, BGPPeer.KindName);
+public sealed class BGPPeerV1Beta1() : ConditionedMetalLbObject<BGPPeerV1Beta1Spec>(MetalLbApi.V1Beta1, BGPPeer.KindName);
 
 /// <summary>The desired state of a v1beta1 <see cref="BGPPeerV1Beta1"/>.</summary>
 public sealed class BGPPeerV1Beta1Spec

@@ -4,7 +4,7 @@ using k8s.Models;
 namespace BareLb.Kube.Configuration.Api;
 
 /// <summary><c>metallb.io/v1beta1</c> Community: names for BGP community values.</summary>
-public sealed class Community() : MetalLbObject<CommunitySpec>(MetalLbApi.V1Beta1, KindName)
+public sealed class Community() : ConditionedMetalLbObject<CommunitySpec>(MetalLbApi.V1Beta1, KindName)
 {
     /// <summary>The kind.</summary>
     public const string KindName = "Community";

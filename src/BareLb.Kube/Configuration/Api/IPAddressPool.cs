@@ -76,4 +76,8 @@ public sealed class IPAddressPoolStatus
     /// <summary>IPv6 addresses still free (saturated at the largest 64-bit number).</summary>
     [JsonPropertyName("availableIPv6")]
     public long AvailableIPv6 { get; set; }
+
+    /// <summary>BareLb's conditions: <c>Accepted</c> (the pool is part of the configuration in force) and <c>Advertised</c> (some advertisement selects it).</summary>
+    [JsonPropertyName("conditions")]
+    public IList<V1Condition>? Conditions { get; set; }
 }

@@ -4,7 +4,7 @@ using k8s.Models;
 namespace BareLb.Kube.Configuration.Api;
 
 /// <summary><c>metallb.io/v1beta1</c> L2Advertisement: announce the addresses of some pools with ARP and NDP.</summary>
-public sealed class L2Advertisement() : MetalLbObject<L2AdvertisementSpec>(MetalLbApi.V1Beta1, KindName)
+public sealed class L2Advertisement() : ConditionedMetalLbObject<L2AdvertisementSpec>(MetalLbApi.V1Beta1, KindName)
 {
     /// <summary>The kind.</summary>
     public const string KindName = "L2Advertisement";
