@@ -1,5 +1,6 @@
 using BareLb.Core.Allocation;
 using BareLb.Kube.Configuration;
+using BareLb.Kube.Configuration.Api;
 using BareLb.Kube.Informers;
 using BareLb.Kube.Metrics;
 using BareLb.Kube.Queues;
@@ -27,17 +28,21 @@ public sealed partial class ServiceController : IDisposable
     private readonly WorkQueue<string> _queue;
     private readonly ILogger _logger;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly Informer<V1ConfigMap>? _configMaps;
+    private readonly ConfigurationInformers? _configuration;
+    private readonly ConfigurationStatusPublisher? _publisher;
+    private readonly HashSet<string> _recordedProblems = new(StringComparer.Ordinal);
+    private string? _fingerprint;
     private readonly ServiceControllerOptions _options;
     private readonly IConfigurationEvents? _configurationEvents;
     private readonly ControllerMetrics? _metrics;
     private bool _configured;
 
     /// <summary>
-    /// Creates a controller over informers that it starts itself. With <paramref name="configMaps"/>
-    /// (an informer over the controller's namespace), pools come from the legacy ConfigMap and no
-    /// Service is touched before it holds a valid configuration; without it, the reconciler's
-    /// allocator keeps the pools it was created with.
+    /// Creates a controller over informers that it starts itself. With <paramref name="configuration"/> (informers
+    /// over the controller's namespace), pools come from MetalLB's configuration, the metallb.io objects or the
+    /// legacy ConfigMap, and no Service is touched before it holds a valid configuration; without it, the
+    /// reconciler's allocator keeps the pools it was created with. With <paramref name="statusWriter"/>, the
+    /// metallb.io objects get status conditions and IPAddressPools their counts.
     /// </summary>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
     public ServiceController(
@@ -46,10 +51,11 @@ public sealed partial class ServiceController : IDisposable
         ServiceReconciler reconciler,
         TimeProvider? timeProvider = null,
         ILogger? logger = null,
-        Informer<V1ConfigMap>? configMaps = null,
+        ConfigurationInformers? configuration = null,
         ServiceControllerOptions? options = null,
         IConfigurationEvents? configurationEvents = null,
-        ControllerMetrics? metrics = null)
+        ControllerMetrics? metrics = null,
+        IConfigurationStatusWriter? statusWriter = null)
     {
         _metrics = metrics;
         _services = services ?? throw new ArgumentNullException(nameof(services));
@@ -63,18 +69,15 @@ public sealed partial class ServiceController : IDisposable
 
         _queue = new WorkQueue<string>(timeProvider);
         _logger = logger ?? NullLogger.Instance;
-        _configMaps = configMaps;
+        _configuration = configuration;
         _configurationEvents = configurationEvents;
-        _configured = configMaps is null;
+        _publisher = statusWriter is null || configuration is null
+            ? null
+            : new ConfigurationStatusPublisher(statusWriter, _options.Namespace, _options.PoolStatusInterval, timeProvider ?? TimeProvider.System, _logger);
+        _configured = configuration is null;
         _services.Subscribe(change => _queue.Add(change.Key));
         _namespaces.Subscribe(change => EnqueueNamespace(change.Item.Metadata?.Name));
-        _configMaps?.Subscribe(change =>
-        {
-            if (string.Equals(change.Key, $"{_options.Namespace}/{_options.ConfigMapName}", StringComparison.Ordinal))
-            {
-                _queue.Add(ConfigurationKey);
-            }
-        });
+        _configuration?.Subscribe(() => _queue.Add(ConfigurationKey));
     }
 
     /// <summary>The configuration in force (null until a valid one is loaded, or when pools were given directly).</summary>
@@ -94,12 +97,34 @@ public sealed partial class ServiceController : IDisposable
     {
         _services.Start();
         _namespaces.Start();
-        _configMaps?.Start();
+        _configuration?.Start();
         await _services.WaitForSyncAsync(cancellationToken).ConfigureAwait(false);
         await _namespaces.WaitForSyncAsync(cancellationToken).ConfigureAwait(false);
-        if (_configMaps is not null)
+        using var publishing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var publisher = _publisher?.RunAsync(publishing.Token) ?? Task.CompletedTask;
+        try
         {
-            await _configMaps.WaitForSyncAsync(cancellationToken).ConfigureAwait(false);
+            await RunWorkerAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await publishing.CancelAsync().ConfigureAwait(false);
+            await publisher.ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        _queue.Dispose();
+        _publisher?.Dispose();
+    }
+
+    private async Task RunWorkerAsync(CancellationToken cancellationToken)
+    {
+        if (_configuration is not null)
+        {
+            await _configuration.WaitForSyncAsync(cancellationToken).ConfigureAwait(false);
             await ApplyConfigurationAsync(cancellationToken).ConfigureAwait(false);
         }
         else
@@ -134,7 +159,7 @@ public sealed partial class ServiceController : IDisposable
                 await _reconciler.ReconcileAsync(KeyOf(key), service, LabelsOf(service?.Metadata?.NamespaceProperty), cancellationToken).ConfigureAwait(false);
                 _queue.Forget(key);
                 _metrics?.UpdateProcessed(failed: false);
-                _metrics?.Publish(_reconciler.Allocator.GetStatistics());
+                PublishStatistics();
                 if (_reconciler.Allocator.AssignedCount < assignedBefore)
                 {
                     foreach (var pending in _reconciler.Allocator.PendingServices)
@@ -159,9 +184,6 @@ public sealed partial class ServiceController : IDisposable
         }
     }
 
-    /// <inheritdoc/>
-    public void Dispose() => _queue.Dispose();
-
     // Restores every Service's shown addresses, oldest first, then opens the gate.
     private void RestoreAll()
     {
@@ -171,26 +193,45 @@ public sealed partial class ServiceController : IDisposable
             .ToList();
         var restored = existing.Count(s => _reconciler.Restore(s, LabelsOf(s.Metadata?.NamespaceProperty)));
         ServiceControllerLog.Restored(_logger, restored, existing.Count);
-        _metrics?.Publish(_reconciler.Allocator.GetStatistics());
+        PublishStatistics();
         _ready.TrySetResult();
+    }
+
+    private void PublishStatistics()
+    {
+        if (_metrics is null && _publisher is null)
+        {
+            return;
+        }
+
+        var statistics = _reconciler.Allocator.GetStatistics();
+        _metrics?.Publish(statistics);
+        _publisher?.SetStatistics(statistics);
     }
 
     private async Task ApplyConfigurationAsync(CancellationToken cancellationToken)
     {
-        var configMap = _configMaps!.Get($"{_options.Namespace}/{_options.ConfigMapName}");
-        var configuration = MetalLbConfigurationReader.Resolve(configMap, new MetalLbResources());
-        ConfigurationProblems = configuration.Problems;
-        foreach (var problem in configuration.Problems)
+        var sources = _configuration!;
+        var fingerprint = sources.Fingerprint();
+        if (string.Equals(fingerprint, _fingerprint, StringComparison.Ordinal))
         {
-            LogProblem(_logger, problem.Severity.ToString(), problem.ToString());
-            if (_configurationEvents is not null && configMap is not null)
-            {
-                await _configurationEvents.RecordProblemAsync(problem, _options.Namespace, configMap.Metadata?.Uid, cancellationToken).ConfigureAwait(false);
-            }
+            return; // only statuses changed, or nothing did
         }
 
-        _metrics?.ConfigurationRead(configuration.IsValid && configuration.Form != ConfigurationForm.None);
-        if (!configuration.IsValid || configuration.Form == ConfigurationForm.None)
+        var (configMap, resources) = sources.Snapshot();
+        var configuration = MetalLbConfigurationReader.Resolve(configMap, resources);
+        ConfigurationProblems = configuration.Problems;
+        var applies = configuration.IsValid && configuration.Form != ConfigurationForm.None;
+        _metrics?.ConfigurationRead(applies, configuration.Errors.Count(), configuration.Warnings.Count());
+        await ReportProblemsAsync(configuration, cancellationToken).ConfigureAwait(false);
+        _publisher?.SetConditions(sources.CustomResources().Select(r => (
+            r.Plural,
+            r.Object.Metadata.Name,
+            (string?)r.Object.Metadata.Uid,
+            r.Object.Metadata.Generation,
+            ConfigurationConditions.For(r.Object.Kind ?? KindOf(r.Plural), r.Object.Metadata.Name, configuration, ignoredForConfigMap: configMap is not null))));
+        _fingerprint = fingerprint;
+        if (!applies)
         {
             KeepingLastGood(
                 _logger,
@@ -201,7 +242,7 @@ public sealed partial class ServiceController : IDisposable
 
         Configuration = configuration;
         var impact = _reconciler.Allocator.Reconfigure(configuration.Pools!);
-        _metrics?.Publish(_reconciler.Allocator.GetStatistics());
+        PublishStatistics();
         if (!_configured)
         {
             _configured = true;
@@ -220,8 +261,51 @@ public sealed partial class ServiceController : IDisposable
         }
     }
 
+    // Logs every problem, and records a Warning event on its object once (again only after it went away and came back).
+    private async Task ReportProblemsAsync(MetalLbConfiguration configuration, CancellationToken cancellationToken)
+    {
+        var current = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var problem in configuration.Problems)
+        {
+            LogProblem(_logger, problem.Severity.ToString(), problem.ToString());
+            var owner = _configuration!.Find(problem.Kind, problem.ObjectName);
+            var identity = $"{owner?.Metadata?.Uid}|{problem}";
+            current.Add(identity);
+            if (_configurationEvents is null || owner is null || _recordedProblems.Contains(identity))
+            {
+                continue;
+            }
+
+            try
+            {
+                await _configurationEvents.RecordProblemAsync(problem, _options.Namespace, owner.Metadata?.Uid, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                current.Remove(identity); // recorded at the next read
+                EventFailed(_logger, problem.ToString(), e);
+            }
+        }
+
+        _recordedProblems.Clear();
+        _recordedProblems.UnionWith(current);
+    }
+
+    private static string KindOf(string plural) => plural switch
+    {
+        IPAddressPool.Plural => IPAddressPool.KindName,
+        L2Advertisement.Plural => L2Advertisement.KindName,
+        BGPAdvertisement.Plural => BGPAdvertisement.KindName,
+        BGPPeer.Plural => BGPPeer.KindName,
+        BFDProfile.Plural => BFDProfile.KindName,
+        _ => Community.KindName,
+    };
+
     [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "Configuration {Severity}: {Problem}")]
     private static partial void LogProblem(ILogger logger, string severity, string problem);
+
+    [LoggerMessage(EventId = 204, Level = LogLevel.Warning, Message = "Recording an event for the configuration problem failed: {Problem}")]
+    private static partial void EventFailed(ILogger logger, string problem, Exception exception);
 
     [LoggerMessage(EventId = 203, Level = LogLevel.Error, Message = "{What}; in force: {InForce}")]
     private static partial void KeepingLastGood(ILogger logger, string what, string inForce);

@@ -10,22 +10,22 @@ namespace BareLb.Kube.Controller;
 
 /// <summary>
 /// A Service controller wired to a cluster: informers for Services, Namespaces and the
-/// controller namespace's ConfigMaps, a fresh allocator, and the writer. One instance per
+/// controller namespace's configuration (ConfigMap and metallb.io objects), a fresh allocator, and the writer. One instance per
 /// leadership term; disposing it stops its informers.
 /// </summary>
 public sealed class ServiceControllerHost : IAsyncDisposable
 {
     private readonly Informer<V1Service> _services;
     private readonly Informer<V1Namespace> _namespaces;
-    private readonly Informer<V1ConfigMap>? _configMaps;
+    private readonly ConfigurationInformers? _configuration;
 
-    private ServiceControllerHost(ServiceController controller, AddressAllocator allocator, Informer<V1Service> services, Informer<V1Namespace> namespaces, Informer<V1ConfigMap>? configMaps)
+    private ServiceControllerHost(ServiceController controller, AddressAllocator allocator, Informer<V1Service> services, Informer<V1Namespace> namespaces, ConfigurationInformers? configuration)
     {
         Controller = controller;
         Allocator = allocator;
         _services = services;
         _namespaces = namespaces;
-        _configMaps = configMaps;
+        _configuration = configuration;
     }
 
     /// <summary>The controller.</summary>
@@ -36,7 +36,10 @@ public sealed class ServiceControllerHost : IAsyncDisposable
 
     /// <summary>
     /// Wires a controller to <paramref name="client"/>. With <paramref name="pools"/>, those pools
-    /// are used as they are; without, the pools come from the legacy ConfigMap in the options' namespace.
+    /// are used as they are; without, they come from MetalLB's configuration in the options' namespace:
+    /// the metallb.io objects, or, when there are none, the legacy ConfigMap. Configuration objects get
+    /// status conditions, and IPAddressPools their counts, through <paramref name="statusWriter"/>
+    /// (by default written through <paramref name="client"/>).
     /// </summary>
     public static ServiceControllerHost Create(
         IKubernetes client,
@@ -45,7 +48,8 @@ public sealed class ServiceControllerHost : IAsyncDisposable
         string? loadBalancerClass = null,
         PoolConfiguration? pools = null,
         ControllerMetrics? metrics = null,
-        ILoggerFactory? loggerFactory = null)
+        ILoggerFactory? loggerFactory = null,
+        IConfigurationStatusWriter? statusWriter = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         options ??= new ServiceControllerOptions();
@@ -61,22 +65,19 @@ public sealed class ServiceControllerHost : IAsyncDisposable
                 ct => client.CoreV1.ListNamespaceAsync(cancellationToken: ct),
                 (rv, timeout, onError, ct) => client.CoreV1.WatchListNamespaceAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct)),
             logger: loggerFactory?.CreateLogger<Informer<V1Namespace>>());
-        var configMaps = pools is not null ? null : new Informer<V1ConfigMap>(
-            ListWatch.For<V1ConfigMap, V1ConfigMapList>(
-                ct => client.CoreV1.ListNamespacedConfigMapAsync(options.Namespace, cancellationToken: ct),
-                (rv, timeout, onError, ct) => client.CoreV1.WatchListNamespacedConfigMapAsync(options.Namespace, allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct)),
-            logger: loggerFactory?.CreateLogger<Informer<V1ConfigMap>>());
+        var configuration = pools is not null ? null : ConfigurationInformers.Create(client, options, loggerFactory);
         var allocator = new AddressAllocator(pools ?? PoolConfiguration.Empty);
         var controller = new ServiceController(
             services,
             namespaces,
             new ServiceReconciler(allocator, writer, loadBalancerClass),
             logger: loggerFactory?.CreateLogger<ServiceController>(),
-            configMaps: configMaps,
+            configuration: configuration,
             options: options,
             configurationEvents: writer as IConfigurationEvents ?? kubernetesWriter,
-            metrics: metrics);
-        return new ServiceControllerHost(controller, allocator, services, namespaces, configMaps);
+            metrics: metrics,
+            statusWriter: statusWriter ?? new KubernetesConfigurationStatusWriter(client));
+        return new ServiceControllerHost(controller, allocator, services, namespaces, configuration);
     }
 
     /// <inheritdoc/>
@@ -84,9 +85,9 @@ public sealed class ServiceControllerHost : IAsyncDisposable
     {
         await _services.DisposeAsync().ConfigureAwait(false);
         await _namespaces.DisposeAsync().ConfigureAwait(false);
-        if (_configMaps is not null)
+        if (_configuration is not null)
         {
-            await _configMaps.DisposeAsync().ConfigureAwait(false);
+            await _configuration.DisposeAsync().ConfigureAwait(false);
         }
 
         Controller.Dispose();

@@ -20,6 +20,8 @@ public sealed class ControllerMetrics : IDisposable
     private volatile IReadOnlyList<PoolStatistics> _statistics = [];
     private volatile int _configLoaded;
     private volatile int _configStale;
+    private volatile int _configErrors;
+    private volatile int _configWarnings;
 
     /// <summary>Creates the instruments on a meter from the factory.</summary>
     public ControllerMetrics(IMeterFactory meterFactory)
@@ -32,6 +34,10 @@ public sealed class ControllerMetrics : IDisposable
         _updateErrors = _meter.CreateCounter<long>("metallb_k8s_client_update_errors_total", description: "Number of k8s object updates that failed for some reason");
         _meter.CreateObservableGauge("metallb_k8s_client_config_loaded_bool", () => _configLoaded, description: "1 if the MetalLB configuration was successfully loaded at least once");
         _meter.CreateObservableGauge("metallb_k8s_client_config_stale_bool", () => _configStale, description: "1 if running on a stale configuration, because the latest config failed to load");
+        _meter.CreateObservableGauge(
+            "barelb_configuration_problems",
+            () => (Measurement<int>[])[new(_configErrors, new KeyValuePair<string, object?>("severity", "error")), new(_configWarnings, new KeyValuePair<string, object?>("severity", "warning"))],
+            description: "Problems in the last configuration read, by severity (errors keep it from taking effect)");
     }
 
     /// <summary>Publishes the allocator's counts (called by the controller's worker).</summary>
@@ -48,8 +54,10 @@ public sealed class ControllerMetrics : IDisposable
     }
 
     /// <summary>Records the outcome of reading the configuration.</summary>
-    public void ConfigurationRead(bool valid)
+    public void ConfigurationRead(bool valid, int errors = 0, int warnings = 0)
     {
+        _configErrors = errors;
+        _configWarnings = warnings;
         if (valid)
         {
             _configLoaded = 1;

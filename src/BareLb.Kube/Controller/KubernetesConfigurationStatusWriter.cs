@@ -1,0 +1,30 @@
+using System.Net;
+using BareLb.Kube.Configuration.Api;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+
+namespace BareLb.Kube.Controller;
+
+/// <summary>Writes configuration objects' status through KubernetesClient, as JSON merge patches on the status subresource.</summary>
+/// <param name="client">The client.</param>
+public sealed class KubernetesConfigurationStatusWriter(IKubernetes client) : IConfigurationStatusWriter
+{
+    /// <inheritdoc/>
+    public async Task<bool> WriteStatusAsync(string plural, string objectNamespace, string name, object status, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        var version = plural == BGPPeer.Plural ? "v1beta2" : "v1beta1";
+        var body = KubernetesJson.Serialize(new Dictionary<string, object> { ["status"] = status });
+        try
+        {
+            await client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(
+                new V1Patch(body, V1Patch.PatchType.MergePatch), MetalLbApi.Group, version, objectNamespace, plural, name, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+    }
+}
