@@ -9,6 +9,7 @@ using BenchmarkDotNet.Configs;
 using PacketDotNet;
 using PacketDotNet.Ndp;
 using PacketDotNet.Utils;
+using static BareLb.Benchmarks.Arp.ResponderWorkload;
 
 namespace BareLb.Benchmarks.Arp;
 
@@ -23,11 +24,6 @@ namespace BareLb.Benchmarks.Arp;
 [CategoriesColumn]
 public class ResponderBenchmarks
 {
-    private const int Announced = 1000;
-    private const int Sources = 4096;
-    private static readonly MacAddress OurMac = MacAddress.Parse("02:00:00:00:00:01");
-    private static readonly MacAddress PeerMac = MacAddress.Parse("02:00:00:00:00:99");
-
     private readonly byte[] _reply = new byte[FrameResponder.MaxReplyLength];
     private readonly Dictionary<IPAddress, PhysicalAddress> _anchorTable = [];
     private readonly PhysicalAddress _anchorMac = PhysicalAddress.Parse("02-00-00-00-00-01");
@@ -41,32 +37,26 @@ public class ResponderBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var table = new AddressTable();
+        _metrics = new Layer2Metrics(null);
+        var counters = _metrics.ForInterface("eth0");
+        var table = Table(_metrics);
         for (var i = 0; i < Announced; i++)
         {
-            var v4 = IPAddr.FromIPv4(0xC612_0000u + 10 + (uint)i); // 198.18.0.10 ...
-            var v6 = IPAddr.FromIPv6(IPAddr.Parse("2001:db8::1:0").Value + (UInt128)i);
-            table.Add(v4);
-            table.Add(v6);
-            _anchorTable[v4.ToIPAddress()] = _anchorMac;
-            _anchorTable[v6.ToIPAddress()] = _anchorMac;
+            _anchorTable[V4(i).ToIPAddress()] = _anchorMac;
+            _anchorTable[V6(i).ToIPAddress()] = _anchorMac;
         }
 
-        _metrics = new Layer2Metrics(null);
         // The per-source limit is on (its clock read and table update are part of the work), at
         // its highest setting, and requests come from 4,096 sources, so no reply is refused.
         var limiter = new SourceRateLimiter(1_000_000, 1_000, TimeProvider.System);
-        _responder = new FrameResponder("eth0", OurMac, table, limiter, _metrics);
+        _responder = new FrameResponder(OurMac, table, limiter, counters);
 
-        var target4 = IPAddr.FromIPv4(0xC612_0000u + 10 + 617);
-        _arpRequest = new byte[42];
-        Ethernet.Write(_arpRequest, MacAddress.Broadcast, PeerMac, Ethernet.TypeArp, false, 0);
-        new BareLb.Arp.Codecs.ArpPacket(BareLb.Arp.Codecs.ArpPacket.OperationRequest, PeerMac, IPAddr.Parse("198.18.0.1").ToUInt32(), MacAddress.Zero, target4.ToUInt32()).Write(_arpRequest.AsSpan(14));
+        _arpRequest = ArpRequest(V4(617));
 
         _arpMiss = (byte[])_arpRequest.Clone();
         _arpMiss[40] ^= 0x80; // 198.18.130.x: outside the announced block
 
-        var target6 = IPAddr.Parse("2001:db8::1:0").Value + 617;
+        var target6 = V6(617).Value;
         var frame = new byte[14 + 40 + 32];
         Ethernet.Write(frame, MacAddress.ForIPv6Multicast(IPv6Addresses.SolicitedNode(target6)), PeerMac, Ethernet.TypeIPv6, false, 0);
         NeighborDiscovery.WriteSolicitation(frame.AsSpan(14), IPAddr.Parse("2001:db8::1").Value, IPv6Addresses.SolicitedNode(target6), target6, PeerMac);

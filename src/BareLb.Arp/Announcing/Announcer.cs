@@ -1,4 +1,3 @@
-using BareLb.Arp.Metrics;
 using BareLb.Arp.Responding;
 using BareLb.Arp.Transports;
 using Microsoft.Extensions.Logging;
@@ -16,17 +15,15 @@ internal sealed class Announcer : IDisposable
     private readonly IFrameTransport _transport;
     private readonly Layer2Options _options;
     private readonly TimeProvider _time;
-    private readonly Layer2Metrics _metrics;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private readonly Dictionary<AnnouncedAddress, Schedule> _schedules = [];
 
-    public Announcer(IFrameTransport transport, Layer2Options options, TimeProvider timeProvider, Layer2Metrics metrics, ILogger logger)
+    public Announcer(IFrameTransport transport, Layer2Options options, TimeProvider timeProvider, ILogger logger)
     {
         _transport = transport;
         _options = options;
         _time = timeProvider;
-        _metrics = metrics;
         _logger = logger;
     }
 
@@ -96,13 +93,12 @@ internal sealed class Announcer : IDisposable
 
                 Span<byte> frame = stackalloc byte[Responding.FrameResponder.MaxReplyLength];
                 var transport = _owner._transport;
-                var protocol = _entry.Address.IsIPv4 ? "arp" : "ndp";
                 try
                 {
                     var length = AnnouncementWriter.Write(frame, _entry.Address, transport.HardwareAddress);
                     if (transport.TrySend(frame[..length]))
                     {
-                        _owner._metrics.Announcement(transport.InterfaceName, protocol, _entry.Text);
+                        Interlocked.Increment(ref _entry.Counters.Announcements);
                     }
                     else
                     {

@@ -1,4 +1,7 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace BareLb.Arp.Codecs;
 
@@ -37,15 +40,37 @@ internal sealed class ReplyTemplates
         _advertisementConstantSum = InternetChecksum.Add(sum, _advertisement.AsSpan(Icmp, NeighborDiscovery.AdvertisementLength));
     }
 
-    /// <summary>Writes an ARP reply from us, for <paramref name="address"/>, to a requester.</summary>
-    public int WriteArpReply(Span<byte> frame, MacAddress requester, uint address, uint requesterAddress)
+    /// <summary>
+    /// Writes the ARP reply from us to an untagged ARP request frame (<paramref name="request"/>,
+    /// from its Ethernet header on): to the request's sender hardware and protocol addresses,
+    /// for the protocol address it asked about. Two overlapping 32-byte copies of the template,
+    /// then four stores of bytes taken from the request as they are (no byte swapping).
+    /// </summary>
+    /// <exception cref="ArgumentException">Either span is shorter than <see cref="ArpReplyLength"/>.</exception>
+    public int WriteArpReply(Span<byte> frame, ReadOnlySpan<byte> request)
     {
-        var destination = frame[..ArpReplyLength];
-        _arpReply.CopyTo(destination);
-        requester.WriteTo(destination);
-        BinaryPrimitives.WriteUInt32BigEndian(destination[28..], address);
-        requester.WriteTo(destination[32..]);
-        BinaryPrimitives.WriteUInt32BigEndian(destination[38..], requesterAddress);
+        if (frame.Length < ArpReplyLength || request.Length < ArpReplyLength)
+        {
+            ThrowTooShort();
+        }
+
+        ref var reply = ref MemoryMarshal.GetReference(frame);
+        ref var asked = ref MemoryMarshal.GetReference(request);
+        ref var template = ref MemoryMarshal.GetArrayDataReference(_arpReply);
+        var head = Unsafe.ReadUnaligned<Vector256<byte>>(ref template);
+        var tail = Unsafe.ReadUnaligned<Vector256<byte>>(ref Unsafe.Add(ref template, ArpReplyLength - 32));
+        Unsafe.WriteUnaligned(ref reply, head);
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref reply, ArpReplyLength - 32), tail);
+
+        // The request's sender: hardware address at 22, protocol address at 28 (ten bytes in all).
+        var sender = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref asked, 22));
+        var senderTail = Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref asked, 30));
+        var asked4 = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref asked, 38));
+        Unsafe.WriteUnaligned(ref reply, (uint)sender); // Ethernet destination, first four bytes
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref reply, 4), (ushort)(sender >> 32)); // and the last two
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref reply, 28), asked4); // sender protocol: the address asked about
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref reply, 32), sender); // target hardware and protocol ...
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref reply, 40), senderTail); // ... the request's sender's
         return ArpReplyLength;
     }
 
@@ -64,4 +89,6 @@ internal sealed class ReplyTemplates
         BinaryPrimitives.WriteUInt16BigEndian(packet[(Icmp + 2)..], InternetChecksum.Finish(sum));
         return AdvertisementFrameLength;
     }
+
+    private static void ThrowTooShort() => throw new ArgumentException($"An ARP reply and its request need {ArpReplyLength} bytes each.");
 }

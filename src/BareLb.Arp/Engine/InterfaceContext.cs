@@ -13,10 +13,10 @@ internal sealed class InterfaceContext : IDisposable
 {
     private readonly IFrameTransport _transport;
     private readonly Layer2Options _options;
-    private readonly Layer2Metrics _metrics;
+    private readonly InterfaceCounters _counters;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly AddressTable _table = new();
+    private readonly AddressTable _table;
     private readonly FrameResponder _responder;
     private readonly Announcer _announcer;
     private readonly Lock _gate = new();
@@ -28,12 +28,13 @@ internal sealed class InterfaceContext : IDisposable
     {
         _transport = transport;
         _options = options;
-        _metrics = metrics;
+        _counters = metrics.ForInterface(transport.InterfaceName);
+        _table = new AddressTable(_counters);
         _time = timeProvider;
         _logger = logger;
         var limiter = new SourceRateLimiter(options.RateLimitPerSecond, options.RateLimitBurst, timeProvider);
-        _responder = new FrameResponder(transport.InterfaceName, transport.HardwareAddress, _table, limiter, metrics);
-        _announcer = new Announcer(transport, options, timeProvider, metrics, logger);
+        _responder = new FrameResponder(transport.HardwareAddress, _table, limiter, _counters);
+        _announcer = new Announcer(transport, options, timeProvider, logger);
         _receiver = new Thread(ReceiveLoop) { IsBackground = true, Name = "barelb-arp " + transport.InterfaceName };
     }
 
@@ -56,7 +57,7 @@ internal sealed class InterfaceContext : IDisposable
 
             if (!address.IsIPv4)
             {
-                var group = new AnnouncedAddress(address).SolicitedNodeGroup;
+                var group = MacAddress.ForIPv6Multicast(IPv6Addresses.SolicitedNode(address.Value));
                 _groups.TryGetValue(group, out var users);
                 if (users == 0)
                 {
@@ -169,7 +170,7 @@ internal sealed class InterfaceContext : IDisposable
             var replyLength = _responder.Respond(buffer.AsSpan(0, length), reply);
             if (replyLength > 0 && !_transport.TrySend(reply[..replyLength]))
             {
-                _metrics.Dropped(Name, DropReason.SendFailed);
+                _counters.Dropped(DropReason.SendFailed);
             }
         }
     }

@@ -1,25 +1,29 @@
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using BareLb.Arp.Codecs;
 
 namespace BareLb.Arp.Metrics;
 
 /// <summary>
-/// The engine's instruments on the meter <c>BareLb.Arp</c>. Tags are interned strings held by
-/// the caller, so recording never allocates.
+/// The engine's instruments on the meter <c>BareLb.Arp</c>, named as MetalLB's speaker names
+/// them (so that its dashboards keep working), plus drops by reason. The packet path never
+/// touches an instrument: it adds to plain fields (<see cref="InterfaceCounters"/>,
+/// <see cref="AddressCounters"/>), and observable counters publish the totals when a listener
+/// collects, so counting costs the same few increments whether anyone listens or not.
 /// </summary>
 internal sealed class Layer2Metrics : IDisposable
 {
     public const string MeterName = "BareLb.Arp";
+    public const string RequestsName = "metallb_layer2_requests_received";
+    public const string RepliesName = "metallb_layer2_responses_sent";
+    public const string AnnouncementsName = "metallb_layer2_gratuitous_sent";
+    public const string DroppedName = "barelb_layer2_frames_dropped_total";
 
     private static readonly string[] ReasonTags = BuildReasonTags();
 
     private readonly Meter _meter;
     private readonly bool _ownsMeter;
-    private readonly Counter<long> _requests;
-    private readonly Counter<long> _replies;
-    private readonly Counter<long> _announcements;
-    private readonly Counter<long> _dropped;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, InterfaceCounters> _interfaces = new(StringComparer.Ordinal);
 
     public Layer2Metrics(IMeterFactory? meterFactory)
     {
@@ -33,43 +37,26 @@ internal sealed class Layer2Metrics : IDisposable
             _meter = meterFactory.Create(MeterName);
         }
 
-        _requests = _meter.CreateCounter<long>("barelb.arp.requests", "{frame}", "ARP requests and neighbor solicitations seen for announced addresses.");
-        _replies = _meter.CreateCounter<long>("barelb.arp.replies", "{frame}", "ARP replies and neighbor advertisements sent in answer to requests.");
-        _announcements = _meter.CreateCounter<long>("barelb.arp.announcements", "{frame}", "Gratuitous ARP and unsolicited neighbor advertisements sent.");
-        _dropped = _meter.CreateCounter<long>("barelb.arp.frames_dropped", "{frame}", "Frames received and not answered, by reason.");
+        _meter.CreateObservableCounter(RequestsName, () => PerAddress(static c => c.Requests), "{frame}", "Number of layer2 requests received for owned IPs (ARP requests and neighbor solicitations).");
+        _meter.CreateObservableCounter(RepliesName, () => PerAddress(static c => c.Replies), "{frame}", "Number of layer2 responses sent for owned IPs (ARP replies and neighbor advertisements).");
+        _meter.CreateObservableCounter(AnnouncementsName, () => PerAddress(static c => Volatile.Read(ref c.Announcements)), "{frame}", "Number of gratuitous layer2 packets sent for owned IPs (gratuitous ARP, unsolicited neighbor advertisements).");
+        _meter.CreateObservableCounter(DroppedName, PerReason, "{frame}", "Frames received and not answered, by interface and reason.");
     }
 
     public static string ReasonTag(DropReason reason) => ReasonTags[(int)reason];
 
-    public void Request(string interfaceName, string protocol, string address)
+    /// <summary>The counters of an interface, created on first use and kept (so totals survive re-attaching).</summary>
+    public InterfaceCounters ForInterface(string interfaceName)
     {
-        if (_requests.Enabled)
+        lock (_gate)
         {
-            _requests.Add(1, Tags(interfaceName, protocol, address));
-        }
-    }
+            if (!_interfaces.TryGetValue(interfaceName, out var counters))
+            {
+                counters = new InterfaceCounters(interfaceName);
+                _interfaces.Add(interfaceName, counters);
+            }
 
-    public void Reply(string interfaceName, string protocol, string address)
-    {
-        if (_replies.Enabled)
-        {
-            _replies.Add(1, Tags(interfaceName, protocol, address));
-        }
-    }
-
-    public void Announcement(string interfaceName, string protocol, string address)
-    {
-        if (_announcements.Enabled)
-        {
-            _announcements.Add(1, Tags(interfaceName, protocol, address));
-        }
-    }
-
-    public void Dropped(string interfaceName, DropReason reason)
-    {
-        if (_dropped.Enabled)
-        {
-            _dropped.Add(1, new KeyValuePair<string, object?>("interface", interfaceName), new KeyValuePair<string, object?>("reason", ReasonTags[(int)reason]));
+            return counters;
         }
     }
 
@@ -81,12 +68,52 @@ internal sealed class Layer2Metrics : IDisposable
         }
     }
 
-    private static TagList Tags(string interfaceName, string protocol, string address) => new()
+    private InterfaceCounters[] Interfaces()
     {
-        { "interface", interfaceName },
-        { "protocol", protocol },
-        { "address", address },
-    };
+        lock (_gate)
+        {
+            return [.. _interfaces.Values];
+        }
+    }
+
+    private List<Measurement<long>> PerAddress(Func<AddressCounters, long> value)
+    {
+        var measurements = new List<Measurement<long>>();
+        foreach (var counters in Interfaces())
+        {
+            foreach (var address in counters.Addresses())
+            {
+                measurements.Add(new Measurement<long>(
+                    value(address),
+                    new KeyValuePair<string, object?>("interface", counters.InterfaceName),
+                    new KeyValuePair<string, object?>("protocol", address.Protocol),
+                    new KeyValuePair<string, object?>("ip", address.Address)));
+            }
+        }
+
+        return measurements;
+    }
+
+    private List<Measurement<long>> PerReason()
+    {
+        var measurements = new List<Measurement<long>>();
+        foreach (var counters in Interfaces())
+        {
+            foreach (var reason in Enum.GetValues<DropReason>())
+            {
+                var count = counters.DroppedCount(reason);
+                if (count > 0)
+                {
+                    measurements.Add(new Measurement<long>(
+                        count,
+                        new KeyValuePair<string, object?>("interface", counters.InterfaceName),
+                        new KeyValuePair<string, object?>("reason", ReasonTags[(int)reason])));
+                }
+            }
+        }
+
+        return measurements;
+    }
 
     private static string[] BuildReasonTags()
     {

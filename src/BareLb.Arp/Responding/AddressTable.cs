@@ -1,3 +1,4 @@
+using BareLb.Arp.Metrics;
 using BareLb.Core.Addresses;
 
 namespace BareLb.Arp.Responding;
@@ -11,7 +12,11 @@ internal sealed class AddressTable
 {
     private readonly Lock _writeLock = new();
     private readonly Dictionary<IPAddr, AnnouncedAddress> _entries = [];
+    private readonly InterfaceCounters _counters;
     private AddressSnapshot _snapshot = AddressSnapshot.Empty;
+
+    /// <param name="counters">Where each address's requests, replies and announcements are counted.</param>
+    public AddressTable(InterfaceCounters counters) => _counters = counters;
 
     /// <summary>The current snapshot; lock-free.</summary>
     public AddressSnapshot Snapshot => Volatile.Read(ref _snapshot);
@@ -28,7 +33,7 @@ internal sealed class AddressTable
                 return null;
             }
 
-            var entry = new AnnouncedAddress(address);
+            var entry = new AnnouncedAddress(address, _counters.For(address));
             _entries.Add(address, entry);
             Volatile.Write(ref _snapshot, AddressSnapshot.Build(_entries.Values));
             return entry;

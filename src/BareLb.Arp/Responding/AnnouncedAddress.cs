@@ -1,4 +1,5 @@
 using BareLb.Arp.Codecs;
+using BareLb.Arp.Metrics;
 using BareLb.Core.Addresses;
 
 namespace BareLb.Arp.Responding;
@@ -6,10 +7,11 @@ namespace BareLb.Arp.Responding;
 /// <summary>An address announced on one interface, with what the packet path needs precomputed.</summary>
 internal sealed class AnnouncedAddress
 {
-    public AnnouncedAddress(IPAddr address)
+    public AnnouncedAddress(IPAddr address, AddressCounters counters)
     {
         Address = address;
-        Text = address.ToString();
+        Counters = counters;
+        Text = counters.Address;
         if (!address.IsIPv4)
         {
             SolicitedNodeGroup = MacAddress.ForIPv6Multicast(IPv6Addresses.SolicitedNode(address.Value));
@@ -18,8 +20,11 @@ internal sealed class AnnouncedAddress
 
     public IPAddr Address { get; }
 
-    /// <summary>The address as text, the value of the metrics' address tag (so tagging never allocates).</summary>
+    /// <summary>The address as text, for logs.</summary>
     public string Text { get; }
+
+    /// <summary>Requests, replies and announcements for this address on its interface.</summary>
+    public AddressCounters Counters { get; }
 
     /// <summary>The MAC of the solicited-node group an IPv6 address is solicited on.</summary>
     public MacAddress SolicitedNodeGroup { get; }

@@ -1,3 +1,6 @@
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using BareLb.Arp.Codecs;
 using BareLb.Arp.Metrics;
 
@@ -8,30 +11,41 @@ namespace BareLb.Arp.Responding;
 /// probes get ARP replies, neighbor solicitations get advertisements, for announced addresses
 /// only. Never throws on input, never allocates, counts every frame it does not answer.
 /// </summary>
+/// <remarks>
+/// Untagged ARP, the bulk of the traffic, takes a fast path that reads the frame's fields as
+/// raw machine words where they lie and answers with <see cref="ReplyTemplates.WriteArpReply"/>;
+/// it makes the same checks in the same order, with the same outcome, as the general path
+/// (<see cref="RespondDecoded"/>), which decodes headers into structs and handles the rest.
+/// </remarks>
 internal sealed class FrameResponder
 {
     /// <summary>The longest reply: a tagged Ethernet header, an IPv6 header and an advertisement.</summary>
     public const int MaxReplyLength = Ethernet.HeaderLength + Ethernet.VlanTagLength + IPv6Header.Length + NeighborDiscovery.AdvertisementLength;
 
-    private const string Arp = "arp";
-    private const string Ndp = "ndp";
+    // Fields as little-endian machine words read from the wire (the fast path runs on little-endian hosts only).
+    private const ulong Mac48 = 0xFFFF_FFFF_FFFFUL;
+    private const ushort ArpTypeWord = 0x0608; // 08 06
+    private const ulong ArpFormatWord = 0x0406_0008_0100UL; // 00 01 08 00 06 04: Ethernet, IPv4, lengths 6 and 4
+    private const ushort RequestWord = 0x0100; // 00 01
+    private const ushort ReplyWord = 0x0200; // 00 02
 
     private readonly AddressTable _table;
     private readonly SourceRateLimiter _limiter;
-    private readonly Layer2Metrics _metrics;
+    private readonly InterfaceCounters _counters;
     private readonly ReplyTemplates _templates;
+    private readonly ulong _ourWord;
 
-    public FrameResponder(string interfaceName, MacAddress hardwareAddress, AddressTable table, SourceRateLimiter limiter, Layer2Metrics metrics)
+    public FrameResponder(MacAddress hardwareAddress, AddressTable table, SourceRateLimiter limiter, InterfaceCounters counters)
     {
-        InterfaceName = interfaceName;
         HardwareAddress = hardwareAddress;
         _table = table;
         _limiter = limiter;
-        _metrics = metrics;
+        _counters = counters;
         _templates = new ReplyTemplates(hardwareAddress);
+        _ourWord = BinaryPrimitives.ReverseEndianness(hardwareAddress.Value << 16);
     }
 
-    public string InterfaceName { get; }
+    public string InterfaceName => _counters.InterfaceName;
 
     public MacAddress HardwareAddress { get; }
 
@@ -44,7 +58,7 @@ internal sealed class FrameResponder
         var length = Respond(frame, reply, out var reason);
         if (length == 0)
         {
-            _metrics.Dropped(InterfaceName, reason);
+            _counters.Dropped(reason);
         }
 
         return length;
@@ -52,6 +66,20 @@ internal sealed class FrameResponder
 
     /// <summary>As <see cref="Respond(ReadOnlySpan{byte}, Span{byte})"/>, giving the reason instead of counting it.</summary>
     public int Respond(ReadOnlySpan<byte> frame, Span<byte> reply, out DropReason reason)
+    {
+        if (BitConverter.IsLittleEndian
+            && frame.Length >= ReplyTemplates.ArpReplyLength
+            && reply.Length >= ReplyTemplates.ArpReplyLength
+            && Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref MemoryMarshal.GetReference(frame), 12)) == ArpTypeWord)
+        {
+            return RespondUntaggedArp(frame, reply, out reason);
+        }
+
+        return RespondDecoded(frame, reply, out reason);
+    }
+
+    /// <summary>The general path, for every frame: decodes the headers, then answers.</summary>
+    internal int RespondDecoded(ReadOnlySpan<byte> frame, Span<byte> reply, out DropReason reason)
     {
         if (!Ethernet.TryRead(frame, out var ethernet, out reason))
         {
@@ -71,6 +99,69 @@ internal sealed class FrameResponder
             Ethernet.TypeIPv6 => RespondNdp(in ethernet, payload, reply, out reason),
             _ => Drop(DropReason.UnsupportedEtherType, out reason),
         };
+    }
+
+    /// <summary>
+    /// An untagged ARP frame of at least 42 bytes, answered into a reply of at least 42 bytes
+    /// (both checked by the caller), with the checks of <see cref="RespondArp"/> in its order.
+    /// </summary>
+    private int RespondUntaggedArp(ReadOnlySpan<byte> frame, Span<byte> reply, out DropReason reason)
+    {
+        ref var f = ref MemoryMarshal.GetReference(frame);
+        var destination = Unsafe.ReadUnaligned<ulong>(ref f) & Mac48;
+        var source = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref f, 6)) & Mac48;
+        if (source == _ourWord)
+        {
+            return Drop(DropReason.OwnFrame, out reason);
+        }
+
+        if (destination != Mac48 && destination != _ourWord)
+        {
+            return Drop(DropReason.NotForUs, out reason);
+        }
+
+        var head = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref f, Ethernet.HeaderLength));
+        if ((head & Mac48) != ArpFormatWord)
+        {
+            return Drop(DropReason.ArpUnsupportedFormat, out reason);
+        }
+
+        var operation = (ushort)(head >> 48);
+        if (operation != RequestWord)
+        {
+            return Drop(operation == ReplyWord ? DropReason.ArpReply : DropReason.ArpUnsupportedOperation, out reason);
+        }
+
+        var senderProtocol = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref f, 28));
+        var targetProtocol = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref f, 38));
+        if (senderProtocol == targetProtocol)
+        {
+            return Drop(DropReason.ArpGratuitous, out reason);
+        }
+
+        var entry = _table.Snapshot.FindIPv4(BinaryPrimitives.ReverseEndianness(targetProtocol));
+        if (entry is null)
+        {
+            return Drop(DropReason.NotAnnounced, out reason);
+        }
+
+        var counters = entry.Counters;
+        counters.Requests++;
+        var requester = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref f, 22)) & Mac48;
+        if ((requester & 1) != 0 || requester == 0)
+        {
+            return Drop(DropReason.ArpBadSender, out reason); // multicast (the group bit) or zero
+        }
+
+        if (!_limiter.TryAcquire(BinaryPrimitives.ReverseEndianness(source) >> 16))
+        {
+            return Drop(DropReason.RateLimited, out reason);
+        }
+
+        var length = _templates.WriteArpReply(reply, frame);
+        counters.Replies++;
+        reason = DropReason.None;
+        return length;
     }
 
     private int RespondArp(in EthernetHeader ethernet, ReadOnlySpan<byte> payload, Span<byte> reply, out DropReason reason)
@@ -101,7 +192,7 @@ internal sealed class FrameResponder
             return Drop(DropReason.NotAnnounced, out reason);
         }
 
-        _metrics.Request(InterfaceName, Arp, entry.Text);
+        entry.Counters.Requests++;
         var requester = arp.SenderHardware;
         if (requester.IsMulticast || requester.IsZero)
         {
@@ -113,19 +204,10 @@ internal sealed class FrameResponder
             return Drop(DropReason.RateLimited, out reason);
         }
 
-        int length;
-        if (ethernet.HasVlanTag)
-        {
-            length = Ethernet.Write(reply, requester, HardwareAddress, Ethernet.TypeArp, true, ethernet.VlanTci);
-            new ArpPacket(ArpPacket.OperationReply, HardwareAddress, arp.TargetProtocol, requester, arp.SenderProtocol).Write(reply[length..]);
-            length += ArpPacket.Length;
-        }
-        else
-        {
-            length = _templates.WriteArpReply(reply, requester, arp.TargetProtocol, arp.SenderProtocol);
-        }
-
-        _metrics.Reply(InterfaceName, Arp, entry.Text);
+        var length = Ethernet.Write(reply, requester, HardwareAddress, Ethernet.TypeArp, ethernet.HasVlanTag, ethernet.VlanTci);
+        new ArpPacket(ArpPacket.OperationReply, HardwareAddress, arp.TargetProtocol, requester, arp.SenderProtocol).Write(reply[length..]);
+        length += ArpPacket.Length;
+        entry.Counters.Replies++;
         reason = DropReason.None;
         return length;
     }
@@ -165,7 +247,7 @@ internal sealed class FrameResponder
             return Drop(DropReason.NotAnnounced, out reason);
         }
 
-        _metrics.Request(InterfaceName, Ndp, entry.Text);
+        entry.Counters.Requests++;
         if (!_limiter.TryAcquire(ethernet.Source.Value))
         {
             return Drop(DropReason.RateLimited, out reason);
@@ -200,7 +282,7 @@ internal sealed class FrameResponder
             length = _templates.WriteAdvertisement(reply, toMac, to, solicitation.Target, flags);
         }
 
-        _metrics.Reply(InterfaceName, Ndp, entry.Text);
+        entry.Counters.Replies++;
         reason = DropReason.None;
         return length;
     }

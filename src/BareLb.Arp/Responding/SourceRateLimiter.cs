@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace BareLb.Arp.Responding;
 
 /// <summary>
@@ -44,10 +47,10 @@ internal sealed class SourceRateLimiter
         }
 
         var now = NowMicroseconds();
-        var hash = source * 0x9E37_79B9_7F4A_7C15UL;
-        var slot = (int)(hash >> 52);
+        // The top 12 bits of a multiplicative hash pick one of the 4,096 slots: always in range.
+        var slot = (nint)((source * 0x9E37_79B9_7F4A_7C15UL) >> 52);
         var key = source + 1; // 0 marks an empty slot
-        ref var entry = ref _slots[slot];
+        ref var entry = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_slots), slot);
         if (entry.Key != key)
         {
             entry.Key = key;

@@ -18,7 +18,10 @@ public sealed class ReplyTemplatesTests
 
                 var fast = new byte[ReplyTemplates.ArpReplyLength];
                 var slow = new byte[ReplyTemplates.ArpReplyLength];
-                templates.WriteArpReply(fast, them, a, b);
+                var request = new byte[ReplyTemplates.ArpReplyLength];
+                Ethernet.Write(request, MacAddress.Broadcast, them, Ethernet.TypeArp, false, 0);
+                new ArpPacket(ArpPacket.OperationRequest, them, b, MacAddress.Zero, a).Write(request.AsSpan(14));
+                templates.WriteArpReply(fast, request);
                 Ethernet.Write(slow, them, us, Ethernet.TypeArp, false, 0);
                 new ArpPacket(ArpPacket.OperationReply, us, a, them, b).Write(slow.AsSpan(14));
                 Assert.Equal(slow, fast);

@@ -14,7 +14,9 @@ internal sealed class ResponderRig : IDisposable
         Time = new FakeTimeProvider();
         Metrics = new Layer2Metrics(null);
         Limiter = new SourceRateLimiter(ratePerSecond, burst, Time);
-        Responder = new FrameResponder("eth0", Frames.Ours, Table, Limiter, Metrics);
+        Counters = Metrics.ForInterface("eth0");
+        Table = new AddressTable(Counters);
+        Responder = new FrameResponder(Frames.Ours, Table, Limiter, Counters);
         foreach (var address in addresses)
         {
             Table.Add(IPAddr.Parse(address));
@@ -27,7 +29,9 @@ internal sealed class ResponderRig : IDisposable
 
     public SourceRateLimiter Limiter { get; }
 
-    public AddressTable Table { get; } = new();
+    public InterfaceCounters Counters { get; }
+
+    public AddressTable Table { get; }
 
     public FrameResponder Responder { get; }
 
