@@ -7,11 +7,15 @@ namespace BareLb.Kube.Controller;
 
 /// <summary>
 /// Brings one Service's addresses, status, annotation and events in line with the allocator,
-/// writing only what differs, so that a resync of an unchanged cluster writes nothing. The
-/// allocator has one owner: callers reconcile one Service at a time.
+/// writing only what differs, so that a resync of an unchanged cluster writes nothing. The event,
+/// the status and the annotation of one Service are written concurrently. The allocator has one
+/// owner: callers reconcile one Service at a time.
 /// </summary>
 public sealed class ServiceReconciler(AddressAllocator allocator, IServiceWriter writer, string? loadBalancerClass = null)
 {
+    // Events decided on but not yet recorded, by Service: kept until the API server took them.
+    private readonly Dictionary<ServiceKey, OwedEvent> _owed = [];
+
     /// <summary>The allocator this reconciler drives.</summary>
     public AddressAllocator Allocator { get; } = allocator ?? throw new ArgumentNullException(nameof(allocator));
 
@@ -40,6 +44,7 @@ public sealed class ServiceReconciler(AddressAllocator allocator, IServiceWriter
         if (service is null)
         {
             Allocator.Release(key);
+            _owed.Remove(key);
             return;
         }
 
@@ -58,35 +63,33 @@ public sealed class ServiceReconciler(AddressAllocator allocator, IServiceWriter
         var result = Allocator.Assign(request!);
         if (result.Assignment is not { } assignment)
         {
-            await writer.RecordEventAsync(service, "Warning", ServiceEventReasons.AllocationFailed, $"Failed to allocate IP for \"{key}\": {result.Failure!.Message}", cancellationToken).ConfigureAwait(false);
-            await WriteAsync(service, [], null, cancellationToken).ConfigureAwait(false);
+            _owed[key] = new OwedEvent("Warning", ServiceEventReasons.AllocationFailed, $"Failed to allocate IP for \"{key}\": {result.Failure!.Message}");
+            await WriteAsync(key, service, [], null, cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        // The event goes first: if it or a write fails, the retry still sees a difference and records it again.
         var addresses = assignment.Select(a => a.ToString()).ToList();
         if (result.Changed || Differs(service, addresses, assignment.Pool))
         {
-            await writer.RecordEventAsync(service, "Normal", ServiceEventReasons.IPAllocated, $"Assigned IP [\"{string.Join("\", \"", addresses)}\"]", cancellationToken).ConfigureAwait(false);
+            _owed[key] = new OwedEvent("Normal", ServiceEventReasons.IPAllocated, $"Assigned IP [\"{string.Join("\", \"", addresses)}\"]");
         }
 
-        await WriteAsync(service, addresses, assignment.Pool, cancellationToken).ConfigureAwait(false);
+        await WriteAsync(key, service, addresses, assignment.Pool, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task ClearAsync(ServiceKey key, V1Service service, string why, bool warn, CancellationToken cancellationToken)
     {
         var held = Allocator.Release(key);
-        var wrote = Differs(service, [], null);
         if (warn)
         {
-            await writer.RecordEventAsync(service, "Warning", ServiceEventReasons.AllocationFailed, $"Failed to allocate IP for \"{key}\": {why}", cancellationToken).ConfigureAwait(false);
+            _owed[key] = new OwedEvent("Warning", ServiceEventReasons.AllocationFailed, $"Failed to allocate IP for \"{key}\": {why}");
         }
-        else if (held || wrote)
+        else if (held || Differs(service, [], null))
         {
-            await writer.RecordEventAsync(service, "Normal", ServiceEventReasons.ClearAssignment, $"Cleared the assignment: {why}", cancellationToken).ConfigureAwait(false);
+            _owed[key] = new OwedEvent("Normal", ServiceEventReasons.ClearAssignment, $"Cleared the assignment: {why}");
         }
 
-        await WriteAsync(service, [], null, cancellationToken).ConfigureAwait(false);
+        await WriteAsync(key, service, [], null, cancellationToken).ConfigureAwait(false);
     }
 
     private static bool Differs(V1Service service, IReadOnlyList<string> addresses, string? pool) =>
@@ -99,17 +102,39 @@ public sealed class ServiceReconciler(AddressAllocator allocator, IServiceWriter
         return current;
     }
 
-    // Writes the status and the annotation only where they differ from what is wanted.
-    private async Task WriteAsync(V1Service service, IReadOnlyList<string> addresses, string? pool, CancellationToken cancellationToken)
+    // Records the event the Service is owed and writes the status and the annotation where they differ
+    // from what is wanted, all three at once: they are independent, so one round trip instead of three.
+    // An event stays owed until it is recorded, so a retry after any failure records it again.
+    private async Task WriteAsync(ServiceKey key, V1Service service, IReadOnlyList<string> addresses, string? pool, CancellationToken cancellationToken)
     {
+        var writes = new List<Task>(3);
+        var owed = _owed.GetValueOrDefault(key);
+        var recorded = owed is null ? null : writer.RecordEventAsync(service, owed.Type, owed.Reason, owed.Message, cancellationToken);
+        if (recorded is not null)
+        {
+            writes.Add(recorded);
+        }
+
         if (!IngressAddresses(service).SequenceEqual(addresses, StringComparer.Ordinal))
         {
-            await writer.WriteIngressAsync(service, addresses, cancellationToken).ConfigureAwait(false);
+            writes.Add(writer.WriteIngressAsync(service, addresses, cancellationToken));
         }
 
         if (!string.Equals(PoolAnnotation(service), pool, StringComparison.Ordinal))
         {
-            await writer.WritePoolAnnotationAsync(service, pool, cancellationToken).ConfigureAwait(false);
+            writes.Add(writer.WritePoolAnnotationAsync(service, pool, cancellationToken));
+        }
+
+        try
+        {
+            await Task.WhenAll(writes).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (recorded is { IsCompletedSuccessfully: true } && _owed.GetValueOrDefault(key) == owed)
+            {
+                _owed.Remove(key);
+            }
         }
     }
 
@@ -133,4 +158,6 @@ public sealed class ServiceReconciler(AddressAllocator allocator, IServiceWriter
         addresses = parsed;
         return true;
     }
+
+    private sealed record OwedEvent(string Type, string Reason, string Message);
 }
