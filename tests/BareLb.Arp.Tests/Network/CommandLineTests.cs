@@ -15,6 +15,8 @@ public sealed class CommandLineTests
     [InlineData("--interface vn --address 198.18.0.100 --transport token-ring", "--transport 'token-ring' is not a transport")]
     [InlineData("--interface vn --address 198.18.0.100 --frobnicate", "unknown option '--frobnicate'")]
     [InlineData("--interface vn --address 198.18.0.100 --announce-count 0", "--announce-count '0' must be")]
+    [InlineData("--interface vn --address 198.18.0.100 --metrics-listen 127.0.0.1", "--metrics-listen '127.0.0.1' is not HOST:PORT")]
+    [InlineData("--interface vn --address 198.18.0.100 --metrics-listen ::1:9100", "write an IPv6 host in brackets")]
     public void Bad_arguments_give_one_line_and_exit_2(string arguments, string expected)
     {
         var result = Shell.Run(SpeakerProcess.ExecutablePath, ["standalone", .. arguments.Split(' ')]);

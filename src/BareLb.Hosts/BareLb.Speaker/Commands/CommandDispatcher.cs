@@ -42,6 +42,10 @@ internal static class CommandDispatcher
         {
             return Fail(e.Message, ExitCodes.StartFailed);
         }
+        catch (StartupException e)
+        {
+            return Fail(e.Message, ExitCodes.StartFailed);
+        }
     }
 
     private static int Fail(string message, int code)

@@ -1,6 +1,7 @@
 using BareLb.Arp;
 using BareLb.Core.Addresses;
 using BareLb.Speaker.Commands;
+using BareLb.Speaker.Metrics;
 
 namespace BareLb.Speaker.Standalone;
 
@@ -12,7 +13,7 @@ internal enum TransportKind
 }
 
 /// <summary>The parsed command line of <c>barelb-speaker standalone</c>.</summary>
-internal sealed record StandaloneArguments(string InterfaceName, IReadOnlyList<IPAddr> Addresses, TransportKind Transport, string? NetworkNamespace, Layer2Options Options)
+internal sealed record StandaloneArguments(string InterfaceName, IReadOnlyList<IPAddr> Addresses, TransportKind Transport, string? NetworkNamespace, Layer2Options Options, MetricsEndpoint? MetricsListen = null)
 {
     public const string Usage = """
         Usage: barelb-speaker standalone --interface IF --address IP [--address IP ...] [options]
@@ -31,6 +32,7 @@ internal sealed record StandaloneArguments(string InterfaceName, IReadOnlyList<I
               --rate-limit N          replies per second to one source MAC, up to 1000000, 0 for none (default 100)
               --busy-poll US          after a frame, poll this many microseconds before sleeping (default 0)
               --netns NAME            open the interface in network namespace NAME (ip netns)
+              --metrics-listen H:P    serve Prometheus metrics at http://H:P/metrics (default off; port 0 picks a free one)
           -h, --help                  show this help
         """;
 
@@ -40,6 +42,7 @@ internal sealed record StandaloneArguments(string InterfaceName, IReadOnlyList<I
     {
         string? interfaceName = null;
         string? netns = null;
+        MetricsEndpoint? metrics = null;
         var addresses = new List<IPAddr>();
         var transport = TransportKind.AfPacket;
         var options = new Layer2Options();
@@ -116,6 +119,9 @@ internal sealed record StandaloneArguments(string InterfaceName, IReadOnlyList<I
                 case "--netns":
                     netns = Value();
                     break;
+                case "--metrics-listen":
+                    metrics = MetricsEndpoint.Parse(Value());
+                    break;
                 default:
                     throw new UsageException($"unknown option '{args[i]}' (see barelb-speaker standalone --help)");
             }
@@ -137,7 +143,7 @@ internal sealed record StandaloneArguments(string InterfaceName, IReadOnlyList<I
             throw new UsageException(errors[0]);
         }
 
-        return new StandaloneArguments(interfaceName, addresses, transport, netns, options);
+        return new StandaloneArguments(interfaceName, addresses, transport, netns, options, metrics);
     }
 
     private static IPAddr ParseAddress(string text, List<IPAddr> seen)

@@ -1,6 +1,7 @@
 using BareLb.Arp;
 using BareLb.Arp.Transports;
 using BareLb.Speaker.Commands;
+using BareLb.Speaker.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -10,7 +11,7 @@ namespace BareLb.Speaker.Standalone;
 /// <summary>
 /// <c>barelb-speaker standalone</c>: parses its arguments, opens the transport before the host
 /// starts (so that a missing interface or capability is one line on stderr, not a host failure),
-/// then runs the announcer until SIGINT or SIGTERM.
+/// and the metrics endpoint if asked for, then runs the announcer until SIGINT or SIGTERM.
 /// </summary>
 internal static class StandaloneCommand
 {
@@ -24,6 +25,22 @@ internal static class StandaloneCommand
         }
 
         var transport = TransportOpener.Open(arguments.Transport, arguments.InterfaceName, arguments.NetworkNamespace);
+        MetricsServer? metrics;
+        try
+        {
+            metrics = arguments.MetricsListen is { } endpoint ? MetricsServer.Open(endpoint) : null;
+        }
+        catch
+        {
+            transport.Dispose();
+            throw;
+        }
+
+        if (metrics is not null)
+        {
+            Console.Out.WriteLine($"barelb-speaker: serving metrics at {metrics.Url}");
+        }
+
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
             ContentRootPath = AppContext.BaseDirectory,
@@ -47,6 +64,15 @@ internal static class StandaloneCommand
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
+        if (metrics is not null)
+        {
+            builder.Services.AddHostedService(sp =>
+            {
+                metrics.UseLogger(sp.GetRequiredService<ILogger<MetricsServer>>());
+                return metrics;
+            });
+        }
+
         builder.Services.AddHostedService<StandaloneAnnouncer>();
 
         using var host = builder.Build();
