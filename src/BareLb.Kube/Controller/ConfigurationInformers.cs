@@ -44,26 +44,26 @@ public sealed class ConfigurationInformers : IAsyncDisposable
             timeProvider: timeProvider,
             logger: loggerFactory?.CreateLogger<Informer<V1ConfigMap>>());
 
-        IConfigurationKind Kind<T>(string kindName, string plural, string version, Action<MetalLbResources, T> add)
+        IConfigurationKind Kind<T>(string plural, string version, Action<MetalLbResources, T> add)
             where T : class, IKubernetesObject<V1ObjectMeta>
         {
             var informer = new Informer<T>(
                 ListWatch.ForCustomResource<T>(client, MetalLbApi.Group, version, plural, ns, options.AbsentResourceRecheck, timeProvider),
                 timeProvider: timeProvider,
                 logger: loggerFactory?.CreateLogger<Informer<T>>());
-            return new ConfigurationKind<T>(informer, kindName, plural, ns, add);
+            return new ConfigurationKind<T>(informer, plural, add);
         }
 
         return new ConfigurationInformers(
             configMaps,
             $"{ns}/{options.ConfigMapName}",
             [
-                Kind<IPAddressPool>(IPAddressPool.KindName, IPAddressPool.Plural, "v1beta1", (r, o) => r.Pools.Add(o)),
-                Kind<L2Advertisement>(L2Advertisement.KindName, L2Advertisement.Plural, "v1beta1", (r, o) => r.L2Advertisements.Add(o)),
-                Kind<BGPAdvertisement>(BGPAdvertisement.KindName, BGPAdvertisement.Plural, "v1beta1", (r, o) => r.BgpAdvertisements.Add(o)),
-                Kind<BGPPeer>(BGPPeer.KindName, BGPPeer.Plural, "v1beta2", (r, o) => r.BgpPeers.Add(o)),
-                Kind<BFDProfile>(BFDProfile.KindName, BFDProfile.Plural, "v1beta1", (r, o) => r.BfdProfiles.Add(o)),
-                Kind<Community>(Community.KindName, Community.Plural, "v1beta1", (r, o) => r.Communities.Add(o)),
+                Kind<IPAddressPool>(IPAddressPool.Plural, "v1beta1", (r, o) => r.Pools.Add(o)),
+                Kind<L2Advertisement>(L2Advertisement.Plural, "v1beta1", (r, o) => r.L2Advertisements.Add(o)),
+                Kind<BGPAdvertisement>(BGPAdvertisement.Plural, "v1beta1", (r, o) => r.BgpAdvertisements.Add(o)),
+                Kind<BGPPeer>(BGPPeer.Plural, "v1beta2", (r, o) => r.BgpPeers.Add(o)),
+                Kind<BFDProfile>(BFDProfile.Plural, "v1beta1", (r, o) => r.BfdProfiles.Add(o)),
+                Kind<Community>(Community.Plural, "v1beta1", (r, o) => r.Communities.Add(o)),
             ]);
     }
 
@@ -104,50 +104,24 @@ public sealed class ConfigurationInformers : IAsyncDisposable
         }
     }
 
-    /// <summary>The ConfigMap (null when absent) and the custom resources the caches hold now.</summary>
-    public (V1ConfigMap? ConfigMap, MetalLbResources Resources) Snapshot()
+    /// <summary>
+    /// What the caches hold now: the ConfigMap (null when absent), the custom resources, and a fingerprint of
+    /// both (the ConfigMap's resourceVersion, every custom resource's uid and generation). Writing a status
+    /// changes no generation, so it never changes the fingerprint.
+    /// </summary>
+    public ConfigurationSnapshot Snapshot()
     {
         var resources = new MetalLbResources();
+        var configMap = ConfigMaps.Get(_configMapKey);
+        var fingerprint = new StringBuilder();
+        fingerprint.Append(configMap?.Metadata?.ResourceVersion).Append(';');
         foreach (var kind in _kinds)
         {
-            kind.AddTo(resources);
+            kind.AddTo(resources, fingerprint);
         }
 
-        return (ConfigMaps.Get(_configMapKey), resources);
+        return new ConfigurationSnapshot(configMap, resources, fingerprint.ToString());
     }
-
-    /// <summary>
-    /// Identifies the inputs of the configuration: the ConfigMap's resourceVersion and every custom resource's
-    /// uid and generation. Writing a status changes neither, so it never makes the configuration be read again.
-    /// </summary>
-    public string Fingerprint()
-    {
-        var text = new StringBuilder();
-        text.Append(ConfigMaps.Get(_configMapKey)?.Metadata?.ResourceVersion).Append(';');
-        foreach (var kind in _kinds)
-        {
-            kind.AppendFingerprint(text);
-        }
-
-        return text.ToString();
-    }
-
-    /// <summary>The metallb.io object of a kind and name, or null.</summary>
-    public IKubernetesObject<V1ObjectMeta>? Find(string kind, string name)
-    {
-        ArgumentNullException.ThrowIfNull(kind);
-        ArgumentNullException.ThrowIfNull(name);
-        if (string.Equals(kind, "ConfigMap", StringComparison.Ordinal))
-        {
-            return ConfigMaps.Get(_configMapKey);
-        }
-
-        return _kinds.Select(k => k.Find(kind, name)).FirstOrDefault(o => o is not null);
-    }
-
-    /// <summary>Every metallb.io configuration object the caches hold, with its plural resource name.</summary>
-    public IEnumerable<(string Plural, IKubernetesObject<V1ObjectMeta> Object)> CustomResources() =>
-        _kinds.SelectMany(k => k.Objects());
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
@@ -167,16 +141,10 @@ public sealed class ConfigurationInformers : IAsyncDisposable
 
         Task WaitForSyncAsync(CancellationToken cancellationToken);
 
-        void AddTo(MetalLbResources resources);
-
-        void AppendFingerprint(StringBuilder text);
-
-        IKubernetesObject<V1ObjectMeta>? Find(string kind, string name);
-
-        IEnumerable<(string Plural, IKubernetesObject<V1ObjectMeta> Object)> Objects();
+        void AddTo(MetalLbResources resources, StringBuilder fingerprint);
     }
 
-    private sealed class ConfigurationKind<T>(Informer<T> informer, string kindName, string plural, string @namespace, Action<MetalLbResources, T> add) : IConfigurationKind
+    private sealed class ConfigurationKind<T>(Informer<T> informer, string plural, Action<MetalLbResources, T> add) : IConfigurationKind
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
         public void Subscribe(Action onChange) => informer.Subscribe(_ => onChange());
@@ -185,32 +153,18 @@ public sealed class ConfigurationInformers : IAsyncDisposable
 
         public Task WaitForSyncAsync(CancellationToken cancellationToken) => informer.WaitForSyncAsync(cancellationToken);
 
-        public void AddTo(MetalLbResources resources)
+        public void AddTo(MetalLbResources resources, StringBuilder fingerprint)
         {
-            foreach (var item in Sorted())
+            // Name order, so the translation (and its problem list) does not depend on cache order.
+            foreach (var item in informer.Objects.OrderBy(o => o.Metadata?.Name, StringComparer.Ordinal))
             {
                 add(resources, item);
-            }
-        }
-
-        public void AppendFingerprint(StringBuilder text)
-        {
-            foreach (var item in Sorted())
-            {
-                text.Append(plural).Append('/').Append(item.Metadata?.Name).Append('/').Append(item.Metadata?.Uid).Append('/')
+                fingerprint.Append(plural).Append('/').Append(item.Metadata?.Name).Append('/').Append(item.Metadata?.Uid).Append('/')
                     .Append((item.Metadata?.Generation ?? 0).ToString(CultureInfo.InvariantCulture)).Append(';');
             }
         }
 
-        public IKubernetesObject<V1ObjectMeta>? Find(string kind, string name) =>
-            string.Equals(kind, kindName, StringComparison.Ordinal) ? informer.Get($"{@namespace}/{name}") : null;
-
-        public IEnumerable<(string Plural, IKubernetesObject<V1ObjectMeta> Object)> Objects() =>
-            Sorted().Select(o => (plural, (IKubernetesObject<V1ObjectMeta>)o));
-
         public ValueTask DisposeAsync() => informer.DisposeAsync();
 
-        // Name order, so the translation (and its problem list) does not depend on cache order.
-        private IOrderedEnumerable<T> Sorted() => informer.Objects.OrderBy(o => o.Metadata?.Name, StringComparer.Ordinal);
     }
 }

@@ -211,26 +211,24 @@ public sealed partial class ServiceController : IDisposable
 
     private async Task ApplyConfigurationAsync(CancellationToken cancellationToken)
     {
-        var sources = _configuration!;
-        var fingerprint = sources.Fingerprint();
-        if (string.Equals(fingerprint, _fingerprint, StringComparison.Ordinal))
+        var snapshot = _configuration!.Snapshot();
+        if (string.Equals(snapshot.Fingerprint, _fingerprint, StringComparison.Ordinal))
         {
             return; // only statuses changed, or nothing did
         }
 
-        var (configMap, resources) = sources.Snapshot();
-        var configuration = MetalLbConfigurationReader.Resolve(configMap, resources);
+        var configuration = MetalLbConfigurationReader.Resolve(snapshot.ConfigMap, snapshot.Resources);
         ConfigurationProblems = configuration.Problems;
         var applies = configuration.IsValid && configuration.Form != ConfigurationForm.None;
         _metrics?.ConfigurationRead(applies, configuration.Errors.Count(), configuration.Warnings.Count());
-        await ReportProblemsAsync(configuration, cancellationToken).ConfigureAwait(false);
-        _publisher?.SetConditions(sources.CustomResources().Select(r => (
+        await ReportProblemsAsync(snapshot, configuration, cancellationToken).ConfigureAwait(false);
+        _publisher?.SetConditions(snapshot.CustomResources().Select(r => (
             r.Plural,
             r.Object.Metadata.Name,
             (string?)r.Object.Metadata.Uid,
             r.Object.Metadata.Generation,
-            ConfigurationConditions.For(r.Object.Kind ?? KindOf(r.Plural), r.Object.Metadata.Name, configuration, ignoredForConfigMap: configMap is not null))));
-        _fingerprint = fingerprint;
+            ConfigurationConditions.For(r.Kind, r.Object.Metadata.Name, configuration, ignoredForConfigMap: snapshot.ConfigMap is not null))));
+        _fingerprint = snapshot.Fingerprint;
         if (!applies)
         {
             KeepingLastGood(
@@ -262,13 +260,13 @@ public sealed partial class ServiceController : IDisposable
     }
 
     // Logs every problem, and records a Warning event on its object once (again only after it went away and came back).
-    private async Task ReportProblemsAsync(MetalLbConfiguration configuration, CancellationToken cancellationToken)
+    private async Task ReportProblemsAsync(ConfigurationSnapshot snapshot, MetalLbConfiguration configuration, CancellationToken cancellationToken)
     {
         var current = new HashSet<string>(StringComparer.Ordinal);
         foreach (var problem in configuration.Problems)
         {
             LogProblem(_logger, problem.Severity.ToString(), problem.ToString());
-            var owner = _configuration!.Find(problem.Kind, problem.ObjectName);
+            var owner = snapshot.Find(problem.Kind, problem.ObjectName);
             var identity = $"{owner?.Metadata?.Uid}|{problem}";
             current.Add(identity);
             if (_configurationEvents is null || owner is null || _recordedProblems.Contains(identity))
@@ -290,16 +288,6 @@ public sealed partial class ServiceController : IDisposable
         _recordedProblems.Clear();
         _recordedProblems.UnionWith(current);
     }
-
-    private static string KindOf(string plural) => plural switch
-    {
-        IPAddressPool.Plural => IPAddressPool.KindName,
-        L2Advertisement.Plural => L2Advertisement.KindName,
-        BGPAdvertisement.Plural => BGPAdvertisement.KindName,
-        BGPPeer.Plural => BGPPeer.KindName,
-        BFDProfile.Plural => BFDProfile.KindName,
-        _ => Community.KindName,
-    };
 
     [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "Configuration {Severity}: {Problem}")]
     private static partial void LogProblem(ILogger logger, string severity, string problem);
