@@ -30,8 +30,9 @@ public sealed class KubectlApplyTests
 
             var pools = await SucceedAsync(server, null, "get", "ipaddresspools", "-n", "metallb-system");
             var lines = pools.TrimEnd('\n').Split('\n');
-            Assert.Matches(@"^NAME\s+AUTO ASSIGN\s+AVOID BUGGY IPS\s+ADDRESSES\s+AGE$", lines[0]);
-            // The emulator applies no schema defaults, so AUTO ASSIGN and AVOID BUGGY IPS stay empty here.
+            Assert.Matches(@"^NAME\s+AUTO ASSIGN\s+AVOID BUGGY IPS\s+ADDRESSES\s+ACCEPTED\s+ADVERTISED\s+AGE$", lines[0]);
+            // The emulator applies no schema defaults, so AUTO ASSIGN and AVOID BUGGY IPS stay empty here, and no
+            // controller runs, so neither are there conditions.
             Assert.Matches(@"^default\s+\[""192\.168\.35\.100-192\.168\.35\.110""\]\s+\d+s$", lines[1]);
 
             var everything = ConfigurationFiles.Convert(new ConfigurationFile("all.yaml", Samples.EveryLegacyField)).Yaml!;

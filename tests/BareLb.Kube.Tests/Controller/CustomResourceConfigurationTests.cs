@@ -48,6 +48,9 @@ public sealed class CustomResourceConfigurationTests
         var yaml = await Kubectl.SucceedAsync(rig.Server.KubeconfigPath, "get", "ipaddresspool", "lab", "-n", "metallb-system", "-o", "yaml");
         Assert.Contains("assignedIPv4: 1", yaml, StringComparison.Ordinal);
         Assert.Contains("availableIPv4: 9", yaml, StringComparison.Ordinal);
+        var table = await Kubectl.SucceedAsync(rig.Server.KubeconfigPath, "get", "ipaddresspools", "-n", "metallb-system", "-o", "wide");
+        Assert.Matches(@"(?m)^NAME\s+AUTO ASSIGN\s+AVOID BUGGY IPS\s+ADDRESSES\s+ACCEPTED\s+ADVERTISED\s+ASSIGNED IPV4\s+ASSIGNED IPV6\s+AGE", table);
+        Assert.Matches(@"(?m)^lab\s+.*\[""198\.18\.0\.10-198\.18\.0\.19""\]\s+True\s+True\s+1\s+0\s+", table);
     }
 
     [Fact]
