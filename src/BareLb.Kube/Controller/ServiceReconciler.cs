@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using BareLb.Core.Addresses;
 using BareLb.Core.Allocation;
 using BareLb.Kube.Services;
@@ -8,13 +9,19 @@ namespace BareLb.Kube.Controller;
 /// <summary>
 /// Brings one Service's addresses, status, annotation and events in line with the allocator,
 /// writing only what differs, so that a resync of an unchanged cluster writes nothing. The event,
-/// the status and the annotation of one Service are written concurrently. The allocator has one
-/// owner: callers reconcile one Service at a time.
+/// the status and the annotation of one Service are written concurrently.
 /// </summary>
+/// <remarks>
+/// The allocator has one owner. Every allocator decision of <see cref="ReconcileAsync"/> is made
+/// synchronously, before the returned task first waits; only the writes are asynchronous. So a
+/// caller on one thread may start the next Service's reconcile while earlier Services' writes are
+/// still in flight, as long as it never reconciles the same Service twice at once.
+/// </remarks>
 public sealed class ServiceReconciler(AddressAllocator allocator, IServiceWriter writer, string? loadBalancerClass = null)
 {
-    // Events decided on but not yet recorded, by Service: kept until the API server took them.
-    private readonly Dictionary<ServiceKey, OwedEvent> _owed = [];
+    // Events decided on but not yet recorded, by Service: kept until the API server took them. Concurrent,
+    // because the writes of different Services may finish on other threads (see the class remarks).
+    private readonly ConcurrentDictionary<ServiceKey, OwedEvent> _owed = new();
 
     /// <summary>The allocator this reconciler drives.</summary>
     public AddressAllocator Allocator { get; } = allocator ?? throw new ArgumentNullException(nameof(allocator));
@@ -44,7 +51,7 @@ public sealed class ServiceReconciler(AddressAllocator allocator, IServiceWriter
         if (service is null)
         {
             Allocator.Release(key);
-            _owed.Remove(key);
+            _owed.TryRemove(key, out _);
             return;
         }
 
@@ -131,9 +138,9 @@ public sealed class ServiceReconciler(AddressAllocator allocator, IServiceWriter
         }
         finally
         {
-            if (recorded is { IsCompletedSuccessfully: true } && _owed.GetValueOrDefault(key) == owed)
+            if (recorded is { IsCompletedSuccessfully: true })
             {
-                _owed.Remove(key);
+                _owed.TryRemove(KeyValuePair.Create(key, owed!)); // only if no newer event replaced it
             }
         }
     }
