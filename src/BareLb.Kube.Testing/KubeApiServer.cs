@@ -80,10 +80,10 @@ public sealed class KubeApiServer : IAsyncDisposable
         var time = options.TimeProvider;
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         var catalog = new ResourceCatalog(BuiltInResources.All);
-        var range = new ServiceRange(options.ServiceClusterIpRange);
+        var families = ServiceIpFamilies.Parse(options.ServiceClusterIpRange);
         var store = new ObjectStore(catalog, time, options.WatchHistoryCapacity, firstResourceVersion: 1000);
         store.AddAdmission(new NamespaceDefaulter());
-        store.AddAdmission(new ServiceDefaulter(range, options.NodePortMin, options.NodePortMax));
+        store.AddAdmission(new ServiceDefaulter(families, options.NodePortMin, options.NodePortMax));
         store.AddAdmission(new CrdController(catalog, () => store, time));
         var faults = new ApiFaults(store);
         var handler = new ApiHandler(store, catalog, faults, options, loggerFactory.CreateLogger("BareLb.Kube.Testing.ApiServer"));
@@ -108,7 +108,7 @@ public sealed class KubeApiServer : IAsyncDisposable
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
-            return await FinishStartAsync(app, store, catalog, faults, handler, options, range, certificate, cancellationToken).ConfigureAwait(false);
+            return await FinishStartAsync(app, store, catalog, faults, handler, options, families.Primary, certificate, cancellationToken).ConfigureAwait(false);
         }
         catch
         {

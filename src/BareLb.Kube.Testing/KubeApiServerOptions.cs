@@ -14,7 +14,11 @@ public sealed class KubeApiServerOptions
     /// <summary>Serve HTTPS with a self-signed certificate generated at start (its CA data goes into the kubeconfig).</summary>
     public bool UseTls { get; set; }
 
-    /// <summary>The service CIDR cluster IPs come from (default <c>10.96.0.0/12</c>).</summary>
+    /// <summary>
+    /// The service CIDR cluster IPs come from (default <c>10.96.0.0/12</c>, an IPv4 single-stack cluster), as the API
+    /// server's <c>--service-cluster-ip-range</c>: one CIDR of either family, or two of different families separated by a
+    /// comma for a dual-stack cluster whose primary family is the first one's (e.g. <c>10.96.0.0/12,2001:db8:ffff::/112</c>).
+    /// </summary>
     public string ServiceClusterIpRange { get; set; } = "10.96.0.0/12";
 
     /// <summary>The lowest node port (default 30000).</summary>

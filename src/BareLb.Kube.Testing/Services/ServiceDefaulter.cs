@@ -7,20 +7,20 @@ namespace BareLb.Kube.Testing.Services;
 
 /// <summary>
 /// Defaults Services as the API server does: a cluster IP from the service range, node ports for NodePort and
-/// LoadBalancer Services, IP families, traffic policies, and the changes a type change implies. Allocations
+/// LoadBalancer Services, IP families and cluster IPs (single- or dual-stack, see <see cref="ServiceIpFamilies"/>), traffic policies, and the changes a type change implies. Allocations
 /// follow the committed objects, so a rejected or dry-run write allocates nothing.
 /// </summary>
 internal sealed class ServiceDefaulter : IAdmission
 {
-    private readonly ServiceRange _range;
+    private readonly ServiceIpFamilies _families;
     private readonly int _nodePortMin;
     private readonly int _nodePortMax;
     private readonly HashSet<string> _ips = new(StringComparer.Ordinal);
     private readonly HashSet<int> _nodePorts = [];
 
-    public ServiceDefaulter(ServiceRange range, int nodePortMin, int nodePortMax)
+    public ServiceDefaulter(ServiceIpFamilies families, int nodePortMin, int nodePortMax)
     {
-        _range = range;
+        _families = families;
         _nodePortMin = nodePortMin;
         _nodePortMax = nodePortMax;
     }
@@ -87,9 +87,7 @@ internal sealed class ServiceDefaulter : IAdmission
         }
         else
         {
-            DefaultClusterIp(name, spec, oldSpec);
-            spec["ipFamilies"] ??= new JsonArray("IPv4");
-            spec["ipFamilyPolicy"] ??= "SingleStack";
+            _families.Default(name, spec, oldSpec, _ips);
             spec["internalTrafficPolicy"] ??= "Cluster";
         }
 
@@ -145,7 +143,7 @@ internal sealed class ServiceDefaulter : IAdmission
 
         if (old is not null)
         {
-            foreach (var ip in ClusterIps(old))
+            foreach (var ip in ServiceIpFamilies.ClusterIps(old))
             {
                 _ips.Remove(ip);
             }
@@ -158,7 +156,7 @@ internal sealed class ServiceDefaulter : IAdmission
 
         if (obj is not null)
         {
-            foreach (var ip in ClusterIps(obj))
+            foreach (var ip in ServiceIpFamilies.ClusterIps(obj))
             {
                 _ips.Add(ip);
             }
@@ -168,42 +166,6 @@ internal sealed class ServiceDefaulter : IAdmission
                 _nodePorts.Add(port);
             }
         }
-    }
-
-    private void DefaultClusterIp(string name, JsonObject spec, JsonObject? oldSpec)
-    {
-        var requested = Json.String(spec, "clusterIP");
-        var oldIp = oldSpec is null ? null : Json.String(oldSpec, "clusterIP");
-        if (string.IsNullOrEmpty(requested) && !string.IsNullOrEmpty(oldIp))
-        {
-            requested = oldIp;
-        }
-
-        if (!string.IsNullOrEmpty(oldIp) && requested != oldIp)
-        {
-            throw Invalid(name, $"spec.clusterIPs[0]: Invalid value: []string{{\"{requested}\"}}: may not change once set");
-        }
-
-        if (string.IsNullOrEmpty(requested))
-        {
-            requested = _range.Allocate(_ips)
-                ?? throw Invalid(name, "spec.clusterIPs: Internal error: failed to allocate a serviceIP: range is full");
-        }
-        else if (requested != "None" && requested != oldIp)
-        {
-            if (!_range.Contains(requested))
-            {
-                throw Invalid(name, $"spec.clusterIPs: Invalid value: []string{{\"{requested}\"}}: failed to allocate IP {requested}: the provided IP ({requested}) is not in the valid range. The range of valid IPs is {_range.Network}");
-            }
-
-            if (_ips.Contains(requested))
-            {
-                throw Invalid(name, $"spec.clusterIPs: Invalid value: []string{{\"{requested}\"}}: failed to allocate IP {requested}: provided IP is already allocated");
-            }
-        }
-
-        spec["clusterIP"] = requested;
-        spec["clusterIPs"] = new JsonArray(requested);
     }
 
     private void DefaultNodePorts(string name, JsonArray ports, JsonArray? oldPorts, bool needed)
@@ -294,15 +256,6 @@ internal sealed class ServiceDefaulter : IAdmission
         throw Invalid(name, "spec.ports: Internal error: failed to allocate a nodePort: range is full");
     }
 
-    private static IEnumerable<string> ClusterIps(JsonObject service)
-    {
-        var ip = Json.String(service, "spec", "clusterIP");
-        if (!string.IsNullOrEmpty(ip) && ip != "None")
-        {
-            yield return ip;
-        }
-    }
-
     private static IEnumerable<int> NodePorts(JsonObject service)
     {
         if (Json.At(service, "spec", "ports") is JsonArray ports)
@@ -324,5 +277,5 @@ internal sealed class ServiceDefaulter : IAdmission
 
     private static bool IsService(ResourceType type) => type.Group.Length == 0 && type.Plural == "services";
 
-    private static ApiException Invalid(string name, string detail) => ApiException.Invalid("Service", string.Empty, name, detail);
+    internal static ApiException Invalid(string name, string detail) => ApiException.Invalid("Service", string.Empty, name, detail);
 }
