@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Text.RegularExpressions;
 using BareLb.Kube.Testing;
 using k8s;
 using k8s.Models;
@@ -9,21 +8,9 @@ using k8s.Models;
 namespace BareLb.Kube.Tests.Hosts;
 
 /// <summary>The real barelb-controller executable against the in-memory API server: health, readiness, metrics, signals, bad arguments.</summary>
-public sealed partial class ControllerProcessTests
+public sealed class ControllerProcessTests
 {
     private static readonly CancellationToken Ct = TestContext.Current.CancellationToken;
-
-    private static Process Start(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "barelb-controller.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        return Process.Start(start)!;
-    }
 
     [Fact]
     public async Task TheController_BecomesReadyWithTheGuidesConfigMap_AssignsAndExportsMetalLBMetrics_AndStopsOnSigterm()
@@ -36,77 +23,60 @@ public sealed partial class ControllerProcessTests
             "metallb-system",
             cancellationToken: Ct);
 
-        using var process = Start("--kubeconfig", server.KubeconfigPath, "--listen", "127.0.0.1:0", "--identity", "test-replica");
-        try
+        using var controller = await ControllerProcess.StartAsync(server.KubeconfigPath, "test-replica");
+        var process = controller.Process;
+        var http = controller.Http;
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/healthz", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await http.GetAsync("/readyz", Ct)).StatusCode);
+
+        await client.CoreV1.CreateNamespacedConfigMapAsync(
+            new V1ConfigMap
+            {
+                Metadata = new V1ObjectMeta { Name = "config" },
+                Data = new Dictionary<string, string> { ["config"] = "address-pools:\n- name: default\n  protocol: layer2\n  addresses:\n  - 192.168.35.100-192.168.35.110\n" },
+            },
+            "metallb-system",
+            cancellationToken: Ct);
+
+        var ready = HttpStatusCode.ServiceUnavailable;
+        for (var i = 0; i < 300 && ready != HttpStatusCode.OK; i++)
         {
-            string? line;
-            string? url = null;
-            while (url is null && (line = await process.StandardOutput.ReadLineAsync(Ct)) is not null)
-            {
-                url = UrlPattern().Match(line) is { Success: true } match ? match.Value : null;
-            }
-
-            Assert.NotNull(url);
-            using var http = new HttpClient { BaseAddress = new Uri(url) };
-            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/healthz", Ct)).StatusCode);
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, (await http.GetAsync("/readyz", Ct)).StatusCode);
-
-            await client.CoreV1.CreateNamespacedConfigMapAsync(
-                new V1ConfigMap
-                {
-                    Metadata = new V1ObjectMeta { Name = "config" },
-                    Data = new Dictionary<string, string> { ["config"] = "address-pools:\n- name: default\n  protocol: layer2\n  addresses:\n  - 192.168.35.100-192.168.35.110\n" },
-                },
-                "metallb-system",
-                cancellationToken: Ct);
-
-            var ready = HttpStatusCode.ServiceUnavailable;
-            for (var i = 0; i < 300 && ready != HttpStatusCode.OK; i++)
-            {
-                await Task.Delay(20, Ct);
-                ready = (await http.GetAsync("/readyz", Ct)).StatusCode;
-            }
-
-            Assert.Equal(HttpStatusCode.OK, ready);
-            string? ip = null;
-            for (var i = 0; i < 300 && ip is null; i++)
-            {
-                await Task.Delay(20, Ct);
-                var web = await client.CoreV1.ReadNamespacedServiceAsync("web", "metallb-system", cancellationToken: Ct);
-                ip = web.Status?.LoadBalancer?.Ingress is [{ Ip: { } first }, ..] ? first : null;
-            }
-
-            Assert.Equal("192.168.35.100", ip);
-            // Counts are published when the reconcile that wrote the status has finished.
-            var metrics = "";
-            for (var i = 0; i < 200 && !metrics.Contains("addresses_in_use_total{pool=\"default\"} 1", StringComparison.Ordinal); i++)
-            {
-                await Task.Delay(20, Ct);
-                metrics = await http.GetStringAsync("/metrics", Ct);
-            }
-
-            Assert.Contains("metallb_allocator_addresses_in_use_total{pool=\"default\"} 1", metrics, StringComparison.Ordinal);
-            Assert.Contains("metallb_allocator_addresses_total{pool=\"default\"} 11", metrics, StringComparison.Ordinal);
-            Assert.Contains("metallb_k8s_client_config_loaded_bool 1", metrics, StringComparison.Ordinal);
-
-            var lease = server.Get("coordination.k8s.io/v1", "Lease", "metallb-system", "barelb-controller");
-            Assert.Equal("test-replica", lease?["spec"]?["holderIdentity"]?.GetValue<string>());
-
-            using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]))
-            {
-                await kill.WaitForExitAsync(Ct);
-            }
-
-            await process.WaitForExitAsync(Ct).WaitAsync(TimeSpan.FromSeconds(10), Ct);
-            Assert.Equal(0, process.ExitCode);
+            await Task.Delay(20, Ct);
+            ready = (await http.GetAsync("/readyz", Ct)).StatusCode;
         }
-        finally
+
+        Assert.Equal(HttpStatusCode.OK, ready);
+        string? ip = null;
+        for (var i = 0; i < 300 && ip is null; i++)
         {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
+            await Task.Delay(20, Ct);
+            var web = await client.CoreV1.ReadNamespacedServiceAsync("web", "metallb-system", cancellationToken: Ct);
+            ip = web.Status?.LoadBalancer?.Ingress is [{ Ip: { } first }, ..] ? first : null;
         }
+
+        Assert.Equal("192.168.35.100", ip);
+        // Counts are published when the reconcile that wrote the status has finished.
+        var metrics = "";
+        for (var i = 0; i < 200 && !metrics.Contains("addresses_in_use_total{pool=\"default\"} 1", StringComparison.Ordinal); i++)
+        {
+            await Task.Delay(20, Ct);
+            metrics = await http.GetStringAsync("/metrics", Ct);
+        }
+
+        Assert.Contains("metallb_allocator_addresses_in_use_total{pool=\"default\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("metallb_allocator_addresses_total{pool=\"default\"} 11", metrics, StringComparison.Ordinal);
+        Assert.Contains("metallb_k8s_client_config_loaded_bool 1", metrics, StringComparison.Ordinal);
+
+        var lease = server.Get("coordination.k8s.io/v1", "Lease", "metallb-system", "barelb-controller");
+        Assert.Equal("test-replica", lease?["spec"]?["holderIdentity"]?.GetValue<string>());
+
+        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync(Ct);
+        }
+
+        await process.WaitForExitAsync(Ct).WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        Assert.Equal(0, process.ExitCode);
     }
 
     [Theory]
@@ -115,13 +85,11 @@ public sealed partial class ControllerProcessTests
     [InlineData("--frobnicate", "x", "barelb-controller: unknown option --frobnicate")]
     public async Task BadArguments_SayWhatIsWrong_AndExitNonZero(string flag, string value, string expected)
     {
-        using var process = Start(flag, value);
+        using var controller = ControllerProcess.Launch(flag, value);
+        var process = controller.Process;
         var error = await process.StandardError.ReadToEndAsync(Ct);
         await process.WaitForExitAsync(Ct);
         Assert.Equal(2, process.ExitCode);
         Assert.StartsWith(expected, error, StringComparison.Ordinal);
     }
-
-    [GeneratedRegex(@"http://127\.0\.0\.1:\d+")]
-    private static partial Regex UrlPattern();
 }

@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using BareLb.Kube.Tests.Controller.Scenarios;
+
+namespace BareLb.Kube.Tests.Hosts;
+
+/// <summary>Two barelb-controller processes against one API server: the follower takes over from a killed leader and moves nothing.</summary>
+public sealed class LeaderHandOverProcessTests
+{
+    // The host's leader election (LeaderElectionOptions defaults; the process has no flags for them).
+    private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan RetryPeriod = TimeSpan.FromSeconds(2);
+
+    [Fact]
+    public async Task WhenTheLeaderIsKilled_TheFollowerTakesOverWithinTheLease_AndNoAddressChanges()
+    {
+        await using var cluster = await ScenarioCluster.StartAsync(ScenarioCluster.GuidePools);
+        for (var i = 0; i < 6; i++)
+        {
+            await cluster.CreateAsync($"svc-{i}", i % 3 == 0 ? s => s.Spec.LoadBalancerIP = $"192.168.35.{110 - (i / 3)}" : null);
+        }
+
+        using var leader = await ControllerProcess.StartAsync(cluster.Server.KubeconfigPath, "replica-a");
+        await leader.ReadyAsync();
+        var before = await RestartTests.ConvergedAsync(cluster, 6);
+        using var follower = await ControllerProcess.StartAsync(cluster.Server.KubeconfigPath, "replica-b");
+        await follower.ReadyAsync("ok (follower; replica-a leads)");
+        Assert.Equal("replica-a", Holder(cluster));
+        var versions = (await cluster.ServicesAsync()).ToDictionary(p => p.Key, p => p.Value.Metadata.ResourceVersion);
+
+        leader.Process.Kill(entireProcessTree: true);
+        var killed = Stopwatch.StartNew();
+        while (Holder(cluster) != "replica-b")
+        {
+            Assert.True(killed.Elapsed < LeaseDuration + RetryPeriod + TimeSpan.FromSeconds(15), $"replica-b has not taken the Lease {killed.Elapsed} after the leader died");
+            await Task.Delay(100, ScenarioCluster.Ct);
+        }
+
+        await follower.ReadyAsync();
+        await cluster.CreateAsync("after-hand-over");
+        Assert.Equal(["192.168.35.104"], await cluster.IngressAsync("after-hand-over"));
+        var after = await cluster.ServicesAsync();
+        foreach (var (name, address) in before)
+        {
+            Assert.Equal([address], ScenarioCluster.IngressOf(after[name]));
+            Assert.Equal(versions[name], after[name].Metadata.ResourceVersion);
+        }
+    }
+
+    private static string? Holder(ScenarioCluster cluster) =>
+        cluster.Server.Get("coordination.k8s.io/v1", "Lease", "metallb-system", "barelb-controller")?["spec"]?["holderIdentity"]?.GetValue<string>();
+}
