@@ -102,6 +102,15 @@ internal sealed class ScenarioCluster : IAsyncDisposable
         return running;
     }
 
+    /// <summary>Stops every controller started so far, as the end of their leadership terms would.</summary>
+    public async Task StopControllersAsync()
+    {
+        foreach (var controller in _controllers)
+        {
+            await controller.DisposeAsync();
+        }
+    }
+
     /// <summary>Creates a LoadBalancer Service in <see cref="Namespace"/> with TCP port 80 unless <paramref name="edit"/> says otherwise.</summary>
     public Task<V1Service> CreateAsync(string name, Action<V1Service>? edit = null)
     {
@@ -197,11 +206,7 @@ internal sealed class ScenarioCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var controller in _controllers)
-        {
-            await controller.DisposeAsync();
-        }
-
+        await StopControllersAsync();
         Client.Dispose();
         await Server.DisposeAsync();
     }
