@@ -17,7 +17,10 @@ namespace BareLb.Benchmarks.Arp;
 /// One request frame in, one reply frame out, with 1,000 addresses of each family announced:
 /// BareLb's responder against the in-run anchor, the usual decode-then-lookup-then-build done
 /// with PacketDotNet and a Dictionary (the way MetalLB does it in Go with mdlayher/arp and ndp).
-/// Both produce the full reply frame, checksum included.
+/// Both produce the full reply frame, checksum included. BareLb's figures include all the
+/// packet path does in the engine: the per-source limit (its clock read and slot update, per
+/// frame), the lookup among 1,000 addresses, the request, reply and drop counters, and the
+/// whole reply frame. <see cref="ResponderStageBenchmarks"/> breaks the ARP reply into stages.
 /// </summary>
 [MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
