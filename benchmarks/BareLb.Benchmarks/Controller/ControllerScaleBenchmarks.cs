@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using BareLb.Kube.Controller;
+using BareLb.Kube.Metrics;
 using BareLb.Kube.Testing;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
@@ -11,12 +12,13 @@ namespace BareLb.Benchmarks.Controller;
 
 /// <summary>
 /// Issue #4's scale target against the emulator: 10,000 Services and 50 pools (<see cref="ScaleWorkload"/>)
-/// from a cold start. Each iteration seeds a fresh API server (not timed), then times the controller from
-/// its start until every Service shows an address in status.loadBalancer.ingress. Afterwards (not timed) it
-/// waits for the writes to stop, counts them per Service as they left the client, checks the outcome
-/// (addresses, pools, sharing) and, on the first iteration, idles a full minute in which there must be no
-/// write at all. The anchor, measured in the same run on the same seeded server, is the floor of any
-/// controller: one LIST of all Services and 10,000 sequential status PATCHes by a plain client.
+/// from a cold start, with metrics on as in barelb-controller. Each iteration seeds a fresh API server (not
+/// timed), then times the controller from its start until every Service shows an address in
+/// status.loadBalancer.ingress. Afterwards (not timed) it waits for the writes to stop, counts them per
+/// Service as they left the client, checks the outcome (addresses, pools, sharing) and, on the first
+/// iteration, idles a full minute in which there must be no write at all. The anchor, measured in the same
+/// run on the same seeded server, is the floor of any controller: one LIST of all Services and 10,000
+/// sequential status PATCHes by a plain client.
 /// </summary>
 [Config(typeof(Config))]
 [ColdStartRuns]
@@ -29,6 +31,8 @@ public class ControllerScaleBenchmarks
     private KubeApiServer _server = null!;
     private WriteCounter _writes = null!;
     private Kubernetes _client = null!;
+    private PlainMeterFactory _meters = null!;
+    private ControllerMetrics _metrics = null!;
     private ServiceControllerHost? _host;
     private Task? _run;
     private CancellationTokenSource _stop = null!;
@@ -65,7 +69,7 @@ public class ControllerScaleBenchmarks
     [Benchmark]
     public async Task ControllerColdStart()
     {
-        _host = ServiceControllerHost.Create(_client);
+        _host = ServiceControllerHost.Create(_client, metrics: _metrics);
         _run = Task.Run(() => _host.Controller.RunAsync(_stop.Token));
         var all = await Task.WhenAny(_writes.AllAddressed, _run, Task.Delay(ConvergeTimeout));
         if (all == _run)
@@ -86,6 +90,8 @@ public class ControllerScaleBenchmarks
         _writes = new WriteCounter(ScaleWorkload.ServiceCount);
         _client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(_server.KubeconfigPath), _writes);
         _stop = new CancellationTokenSource();
+        _meters = new PlainMeterFactory();
+        _metrics = new ControllerMetrics(_meters);
         _host = null;
         _run = null;
     }
@@ -149,6 +155,8 @@ public class ControllerScaleBenchmarks
         }
 
         _client.Dispose();
+        _metrics.Dispose();
+        _meters.Dispose();
         await _server.DisposeAsync();
         _stop.Dispose();
     }
