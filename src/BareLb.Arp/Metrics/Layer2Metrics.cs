@@ -37,8 +37,8 @@ internal sealed class Layer2Metrics : IDisposable
             _meter = meterFactory.Create(MeterName);
         }
 
-        _meter.CreateObservableCounter(RequestsName, () => PerAddress(static c => c.Requests), "{frame}", "Number of layer2 requests received for owned IPs (ARP requests and neighbor solicitations).");
-        _meter.CreateObservableCounter(RepliesName, () => PerAddress(static c => c.Replies), "{frame}", "Number of layer2 responses sent for owned IPs (ARP replies and neighbor advertisements).");
+        _meter.CreateObservableCounter(RequestsName, () => PerAddress(static c => Volatile.Read(ref c.Requests)), "{frame}", "Number of layer2 requests received for owned IPs (ARP requests and neighbor solicitations).");
+        _meter.CreateObservableCounter(RepliesName, () => PerAddress(static c => Volatile.Read(ref c.Replies)), "{frame}", "Number of layer2 responses sent for owned IPs (ARP replies and neighbor advertisements).");
         _meter.CreateObservableCounter(AnnouncementsName, () => PerAddress(static c => Volatile.Read(ref c.Announcements)), "{frame}", "Number of gratuitous layer2 packets sent for owned IPs (gratuitous ARP, unsolicited neighbor advertisements).");
         _meter.CreateObservableCounter(DroppedName, PerReason, "{frame}", "Frames received and not answered, by interface and reason.");
     }
