@@ -42,6 +42,12 @@ public sealed class AddressAllocator
     /// <summary>Services whose last assign failed and that hold no address.</summary>
     public IReadOnlyCollection<ServiceKey> PendingServices => _pending.Keys;
 
+    /// <summary>
+    /// Grows with every change that may let a pending Service succeed: addresses released, and holders whose
+    /// ports, sharing key or backend changed. A caller retries <see cref="PendingServices"/> when it moved.
+    /// </summary>
+    public long RetryRevision { get; private set; }
+
     /// <summary>The assignment of a Service, if it has one.</summary>
     public Assignment? GetAssignment(ServiceKey service) => _assignments.GetValueOrDefault(service);
 
@@ -247,6 +253,11 @@ public sealed class AddressAllocator
     // Keeps the holdings' sharing terms in step with a Service that holds its addresses alone.
     private void Refresh(Assignment existing, ServiceRequest request)
     {
+        if (SharingTermsDiffer(existing.Request, request))
+        {
+            RetryRevision++;
+        }
+
         existing.Request = request;
         for (var i = 0; i < existing.Count; i++)
         {
@@ -495,8 +506,14 @@ public sealed class AddressAllocator
         holding.Add(assignment);
     }
 
+    private static bool SharingTermsDiffer(ServiceRequest before, ServiceRequest after) =>
+        !string.Equals(before.SharingKey, after.SharingKey, StringComparison.Ordinal)
+        || !string.Equals(before.BackendKey, after.BackendKey, StringComparison.Ordinal)
+        || !before.Ports.SequenceEqual(after.Ports);
+
     private void Drop(Assignment assignment)
     {
+        RetryRevision++;
         _assignments.Remove(assignment.Service);
         for (var i = 0; i < assignment.Count; i++)
         {

@@ -154,13 +154,13 @@ public sealed partial class ServiceController : IDisposable
                     continue; // every Service is queued again once a valid configuration arrives
                 }
 
-                var assignedBefore = _reconciler.Allocator.AssignedCount;
+                var retryBefore = _reconciler.Allocator.RetryRevision;
                 var service = _services.Get(key);
                 await _reconciler.ReconcileAsync(KeyOf(key), service, LabelsOf(service?.Metadata?.NamespaceProperty), cancellationToken).ConfigureAwait(false);
                 _queue.Forget(key);
                 _metrics?.UpdateProcessed(failed: false);
                 PublishStatistics();
-                if (_reconciler.Allocator.AssignedCount < assignedBefore)
+                if (_reconciler.Allocator.RetryRevision != retryBefore)
                 {
                     foreach (var pending in _reconciler.Allocator.PendingServices)
                     {

@@ -194,6 +194,31 @@ public sealed class AllocatorTests
     }
 
     [Fact]
+    public void RetryRevision_MovesWhenAPendingServiceMaySucceed_AndOnlyThen()
+    {
+        var allocator = new AddressAllocator(Tutorial());
+        var first = new ServiceRequest { Key = new("ns", "first"), SharingKey = "web", Ports = [Tcp(80)], RequestedAddresses = [IPAddr.Parse("198.18.35.105")] };
+        var second = new ServiceRequest { Key = new("ns", "second"), SharingKey = "web", Ports = [Tcp(80)], RequestedAddresses = [IPAddr.Parse("198.18.35.105")] };
+        allocator.Assign(first);
+        Assert.False(allocator.Assign(second).Succeeded);
+        var revision = allocator.RetryRevision;
+
+        // The same request again, and another Service's allocation, change nothing a pending one waits for.
+        allocator.Assign(new ServiceRequest { Key = new("ns", "first"), SharingKey = "web", Ports = [Tcp(80)], RequestedAddresses = [IPAddr.Parse("198.18.35.105")] });
+        allocator.Assign(Service("ns", "third"));
+        Assert.Equal(revision, allocator.RetryRevision);
+
+        // The holder moves to another port: the waiting Service may now share the address.
+        allocator.Assign(new ServiceRequest { Key = new("ns", "first"), SharingKey = "web", Ports = [Tcp(8080)], RequestedAddresses = [IPAddr.Parse("198.18.35.105")] });
+        Assert.NotEqual(revision, allocator.RetryRevision);
+        Assert.Equal("198.18.35.105", Addr(allocator.Assign(second)));
+
+        revision = allocator.RetryRevision;
+        allocator.Release(new ServiceKey("ns", "third"));
+        Assert.NotEqual(revision, allocator.RetryRevision);
+    }
+
+    [Fact]
     public void Sharing_Refusals_AreTyped()
     {
         var allocator = new AddressAllocator(Tutorial());

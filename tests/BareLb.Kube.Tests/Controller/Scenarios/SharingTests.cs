@@ -49,6 +49,21 @@ public sealed class SharingTests
     }
 
     [Fact]
+    public async Task WhenTheHolderMovesToAnotherPort_TheWaitingServiceGetsTheAddress()
+    {
+        await using var cluster = await ScenarioCluster.StartAsync(ScenarioCluster.GuidePools);
+        await cluster.StartControllerAsync();
+        await cluster.CreateAsync("first", Shared("web", "192.168.35.105", 80));
+        Assert.Equal(["192.168.35.105"], await cluster.IngressAsync("first"));
+        await cluster.CreateAsync("second", Shared("web", "192.168.35.105", 80));
+        await cluster.EventAsync("second", ServiceEventReasons.AllocationFailed);
+
+        await cluster.PatchAsync("first", """{"spec":{"ports":[{"port":8080,"protocol":"TCP"}]}}""");
+        Assert.Equal(["192.168.35.105"], await cluster.IngressAsync("second"));
+        Assert.Equal(["192.168.35.105"], await cluster.IngressAsync("first"));
+    }
+
+    [Fact]
     public async Task DifferentKeys_CannotShare()
     {
         await using var cluster = await ScenarioCluster.StartWithControllerAsync(ScenarioCluster.GuidePools);
