@@ -4,12 +4,15 @@ namespace BareLb.Controller;
 internal sealed record ControllerArguments
 {
     public const string Usage = """
-        usage: barelb-controller [--kubeconfig PATH] [--namespace NS] [--lb-class CLASS] [--listen HOST:PORT] [--identity NAME]
+        usage: barelb-controller [--kubeconfig PATH] [--namespace NS] [--lb-class CLASS] [--listen HOST:PORT] [--identity NAME] [--lease-duration SECONDS]
           --kubeconfig PATH   a kubeconfig file (default: in-cluster configuration, else $KUBECONFIG or ~/.kube/config)
           --namespace NS      where the configuration and the leader Lease live (default metallb-system)
           --lb-class CLASS    handle only Services of this loadBalancerClass (default: those with none)
           --listen HOST:PORT  serve /healthz, /readyz and /metrics here (default 127.0.0.1:7472; port 0 picks a free one)
           --identity NAME     this replica's name in the leader Lease (default $POD_NAME, else the host name)
+          --lease-duration SECONDS
+                              how long a leader that stopped renewing keeps the Lease, i.e. the longest hand-over
+                              (default 15; it renews within 2/3 of it and retries every 2/15 of it, as client-go)
         """;
 
     public string? Kubeconfig { get; init; }
@@ -21,6 +24,8 @@ internal sealed record ControllerArguments
     public string Listen { get; init; } = "127.0.0.1:7472";
 
     public string Identity { get; init; } = Environment.GetEnvironmentVariable("POD_NAME") is { Length: > 0 } pod ? pod : Environment.MachineName;
+
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(15);
 
     public static bool TryParse(IReadOnlyList<string> args, out ControllerArguments parsed, out string? error)
     {
@@ -71,6 +76,15 @@ internal sealed record ControllerArguments
                     break;
                 case "--identity":
                     parsed = parsed with { Identity = value };
+                    break;
+                case "--lease-duration":
+                    if (!double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds) || !(seconds >= 1 && seconds <= 3600))
+                    {
+                        error = $"--lease-duration {value}: expected a number of seconds from 1 to 3600";
+                        return false;
+                    }
+
+                    parsed = parsed with { LeaseDuration = TimeSpan.FromSeconds(seconds) };
                     break;
                 default:
                     error = $"unknown option {flag}";

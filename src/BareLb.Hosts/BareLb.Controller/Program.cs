@@ -42,7 +42,7 @@ using var client = new Kubernetes(clientConfiguration);
 using var metrics = new ControllerMetrics(app.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
 using var exporter = new PrometheusTextExporter(ControllerMetrics.MeterName);
 var loggers = app.Services.GetRequiredService<ILoggerFactory>();
-var leadership = new LeaderElectedRunner(client, new LeaderElectionOptions { Identity = options.Identity, Namespace = options.Namespace }, loggers.CreateLogger<LeaderElectedRunner>());
+var leadership = new LeaderElectedRunner(client, new LeaderElectionOptions { Identity = options.Identity, Namespace = options.Namespace, LeaseDuration = options.LeaseDuration, RenewDeadline = options.LeaseDuration * 2 / 3, RetryPeriod = options.LeaseDuration * 2 / 15 }, loggers.CreateLogger<LeaderElectedRunner>());
 ServiceController? current = null;
 
 app.MapGet("/healthz", () => "ok");

@@ -83,6 +83,7 @@ public sealed class ControllerProcessTests
     [InlineData("--listen", "nonsense", "barelb-controller: --listen nonsense: expected HOST:PORT")]
     [InlineData("--kubeconfig", "/nonexistent/kubeconfig", "barelb-controller: --kubeconfig /nonexistent/kubeconfig: no such file")]
     [InlineData("--frobnicate", "x", "barelb-controller: unknown option --frobnicate")]
+    [InlineData("--lease-duration", "0.5", "barelb-controller: --lease-duration 0.5: expected a number of seconds from 1 to 3600")]
     public async Task BadArguments_SayWhatIsWrong_AndExitNonZero(string flag, string value, string expected)
     {
         using var controller = ControllerProcess.Launch(flag, value);

@@ -6,9 +6,9 @@ namespace BareLb.Kube.Tests.Hosts;
 /// <summary>Two barelb-controller processes against one API server: the follower takes over from a killed leader and moves nothing.</summary>
 public sealed class LeaderHandOverProcessTests
 {
-    // The host's leader election (LeaderElectionOptions defaults; the process has no flags for them).
-    private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(15);
-    private static readonly TimeSpan RetryPeriod = TimeSpan.FromSeconds(2);
+    // Passed as --lease-duration; the host renews within 2/3 of it and retries every 2/15 of it.
+    private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan RetryPeriod = LeaseDuration * 2 / 15;
 
     [Fact]
     public async Task WhenTheLeaderIsKilled_TheFollowerTakesOverWithinTheLease_AndNoAddressChanges()
@@ -19,10 +19,10 @@ public sealed class LeaderHandOverProcessTests
             await cluster.CreateAsync($"svc-{i}", i % 3 == 0 ? s => s.Spec.LoadBalancerIP = $"192.168.35.{110 - (i / 3)}" : null);
         }
 
-        using var leader = await ControllerProcess.StartAsync(cluster.Server.KubeconfigPath, "replica-a");
+        using var leader = await ControllerProcess.StartAsync(cluster.Server.KubeconfigPath, "replica-a", "--lease-duration", "3");
         await leader.ReadyAsync();
         var before = await RestartTests.ConvergedAsync(cluster, 6);
-        using var follower = await ControllerProcess.StartAsync(cluster.Server.KubeconfigPath, "replica-b");
+        using var follower = await ControllerProcess.StartAsync(cluster.Server.KubeconfigPath, "replica-b", "--lease-duration", "3");
         await follower.ReadyAsync("ok (follower; replica-a leads)");
         Assert.Equal("replica-a", Holder(cluster));
         var versions = (await cluster.ServicesAsync()).ToDictionary(p => p.Key, p => p.Value.Metadata.ResourceVersion);
@@ -31,7 +31,7 @@ public sealed class LeaderHandOverProcessTests
         var killed = Stopwatch.StartNew();
         while (Holder(cluster) != "replica-b")
         {
-            Assert.True(killed.Elapsed < LeaseDuration + RetryPeriod + TimeSpan.FromSeconds(15), $"replica-b has not taken the Lease {killed.Elapsed} after the leader died");
+            Assert.True(killed.Elapsed < LeaseDuration + RetryPeriod + TimeSpan.FromSeconds(10), $"replica-b has not taken the Lease {killed.Elapsed} after the leader died");
             await Task.Delay(100, ScenarioCluster.Ct);
         }
 
