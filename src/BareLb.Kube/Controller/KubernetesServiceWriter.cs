@@ -13,24 +13,24 @@ public sealed class KubernetesServiceWriter(IKubernetes client, string component
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
 
     /// <inheritdoc/>
-    public Task WriteIngressAsync(V1Service service, IReadOnlyList<string> addresses, CancellationToken cancellationToken)
+    public async Task<V1Service?> WriteIngressAsync(V1Service service, IReadOnlyList<string> addresses, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(service);
         ArgumentNullException.ThrowIfNull(addresses);
         var ingress = addresses.Select(a => new Dictionary<string, string> { ["ip"] = a, ["ipMode"] = "VIP" }).ToList();
         var body = JsonSerializer.Serialize(new Dictionary<string, object> { ["status"] = new Dictionary<string, object> { ["loadBalancer"] = new Dictionary<string, object> { ["ingress"] = ingress } } });
-        return client.CoreV1.PatchNamespacedServiceStatusAsync(new V1Patch(body, V1Patch.PatchType.MergePatch), service.Metadata.Name, service.Metadata.NamespaceProperty, cancellationToken: cancellationToken);
+        return await client.CoreV1.PatchNamespacedServiceStatusAsync(new V1Patch(body, V1Patch.PatchType.MergePatch), service.Metadata.Name, service.Metadata.NamespaceProperty, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
-    public Task WritePoolAnnotationAsync(V1Service service, string? pool, CancellationToken cancellationToken)
+    public async Task<V1Service?> WritePoolAnnotationAsync(V1Service service, string? pool, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(service);
         var body = JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["metadata"] = new Dictionary<string, object> { ["annotations"] = new Dictionary<string, string?> { [Services.ServiceAnnotations.IPAllocatedFromPool] = pool } },
         });
-        return client.CoreV1.PatchNamespacedServiceAsync(new V1Patch(body, V1Patch.PatchType.MergePatch), service.Metadata.Name, service.Metadata.NamespaceProperty, cancellationToken: cancellationToken);
+        return await client.CoreV1.PatchNamespacedServiceAsync(new V1Patch(body, V1Patch.PatchType.MergePatch), service.Metadata.Name, service.Metadata.NamespaceProperty, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>

@@ -21,7 +21,19 @@ public sealed class ServiceReconciler(AddressAllocator allocator, IServiceWriter
 {
     // Events decided on but not yet recorded, by Service: kept until the API server took them. Concurrent,
     // because the writes of different Services may finish on other threads (see the class remarks).
-    private readonly ConcurrentDictionary<ServiceKey, OwedEvent> _owed = new();
+    private readonly ConcurrentDictionary<ServiceKey, OwedEvents> _owed = new();
+
+    // The last AllocationFailed message recorded per Service, so that retries that fail the same way add no event.
+    private readonly ConcurrentDictionary<ServiceKey, string> _failures = new();
+
+    // The addresses a ClearAssignment event was owed for, per Service, so that a status not yet seen cleared
+    // (the watch lags behind our own writes) is not reported twice.
+    private readonly ConcurrentDictionary<ServiceKey, string> _cleared = new();
+
+    // Per Service, the resourceVersions our own concurrent writes produced on the way to the final one: the
+    // status and the annotation are two writes, so the watch shows a version with one and not yet the other.
+    // Seeing such a version again is no reason to write again.
+    private readonly ConcurrentDictionary<ServiceKey, string[]> _superseded = new();
 
     /// <summary>The allocator this reconciler drives.</summary>
     public AddressAllocator Allocator { get; } = allocator ?? throw new ArgumentNullException(nameof(allocator));
@@ -52,6 +64,9 @@ public sealed class ServiceReconciler(AddressAllocator allocator, IServiceWriter
         {
             Allocator.Release(key);
             _owed.TryRemove(key, out _);
+            _failures.TryRemove(key, out _);
+            _cleared.TryRemove(key, out _);
+            _superseded.TryRemove(key, out _);
             return;
         }
 
@@ -67,20 +82,32 @@ public sealed class ServiceReconciler(AddressAllocator allocator, IServiceWriter
             return;
         }
 
+        // The Service shows addresses the allocator does not hold for it: a configuration change took them away
+        // (or they were not valid to restore). Say so before saying what happens instead, as MetalLB does.
+        var shown = IngressAddresses(service);
+        var shownText = string.Join("\", \"", shown);
+        var lost = shown.Count > 0 && Allocator.GetAssignment(key) is null && !(_cleared.TryGetValue(key, out var reported) && reported == shownText)
+            ? new OwedEvent("Normal", ServiceEventReasons.ClearAssignment, $"current IP for \"{key}\" not allowed by config, will attempt for new IP assignment: [\"{shownText}\"]")
+            : null;
+        if (lost is not null)
+        {
+            _cleared[key] = shownText;
+        }
+
         var result = Allocator.Assign(request!);
         if (result.Assignment is not { } assignment)
         {
-            _owed[key] = new OwedEvent("Warning", ServiceEventReasons.AllocationFailed, $"Failed to allocate IP for \"{key}\": {result.Failure!.Message}");
+            var message = $"Failed to allocate IP for \"{key}\": {result.Failure!.Message}";
+            Owe(key, lost, Failure(key, message));
             await WriteAsync(key, service, [], null, cancellationToken).ConfigureAwait(false);
             return;
         }
 
+        _failures.TryRemove(key, out _);
+        _cleared.TryRemove(key, out _);
         var addresses = assignment.Select(a => a.ToString()).ToList();
-        if (result.Changed || Differs(service, addresses, assignment.Pool))
-        {
-            _owed[key] = new OwedEvent("Normal", ServiceEventReasons.IPAllocated, $"Assigned IP [\"{string.Join("\", \"", addresses)}\"]");
-        }
-
+        var changed = result.Changed && !shown.SequenceEqual(addresses, StringComparer.Ordinal);
+        Owe(key, changed ? lost : null, changed ? new OwedEvent("Normal", ServiceEventReasons.IPAllocated, $"Assigned IP [\"{string.Join("\", \"", addresses)}\"]") : null);
         await WriteAsync(key, service, addresses, assignment.Pool, cancellationToken).ConfigureAwait(false);
     }
 
@@ -89,18 +116,34 @@ public sealed class ServiceReconciler(AddressAllocator allocator, IServiceWriter
         var held = Allocator.Release(key);
         if (warn)
         {
-            _owed[key] = new OwedEvent("Warning", ServiceEventReasons.AllocationFailed, $"Failed to allocate IP for \"{key}\": {why}");
+            Owe(key, null, Failure(key, $"Failed to allocate IP for \"{key}\": {why}"));
         }
-        else if (held || Differs(service, [], null))
+        else if (held)
         {
-            _owed[key] = new OwedEvent("Normal", ServiceEventReasons.ClearAssignment, $"Cleared the assignment: {why}");
+            _failures.TryRemove(key, out _);
+            Owe(key, null, new OwedEvent("Normal", ServiceEventReasons.ClearAssignment, $"Cleared the assignment: {why}"));
         }
 
         await WriteAsync(key, service, [], null, cancellationToken).ConfigureAwait(false);
     }
 
-    private static bool Differs(V1Service service, IReadOnlyList<string> addresses, string? pool) =>
-        !IngressAddresses(service).SequenceEqual(addresses, StringComparer.Ordinal) || !string.Equals(PoolAnnotation(service), pool, StringComparison.Ordinal);
+    // An AllocationFailed event, unless the last one recorded for the Service said the same.
+    private OwedEvent? Failure(ServiceKey key, string message) =>
+        _failures.TryGetValue(key, out var last) && string.Equals(last, message, StringComparison.Ordinal)
+            ? null
+            : new OwedEvent("Warning", ServiceEventReasons.AllocationFailed, message);
+
+    // Adds events to what the Service is owed (events not yet recorded stay owed, in order).
+    private void Owe(ServiceKey key, OwedEvent? first, OwedEvent? second)
+    {
+        if (first is null && second is null)
+        {
+            return;
+        }
+
+        OwedEvent[] more = first is null ? [second!] : second is null ? [first] : [first, second];
+        _owed.AddOrUpdate(key, _ => new OwedEvents(more), (_, owed) => new OwedEvents([.. owed.Events, .. more]));
+    }
 
     private static string? PoolAnnotation(V1Service service)
     {
@@ -109,39 +152,63 @@ public sealed class ServiceReconciler(AddressAllocator allocator, IServiceWriter
         return current;
     }
 
-    // Records the event the Service is owed and writes the status and the annotation where they differ
-    // from what is wanted, all three at once: they are independent, so one round trip instead of three.
-    // An event stays owed until it is recorded, so a retry after any failure records it again.
+    // Records the events the Service is owed and writes the status and the annotation where they differ
+    // from what is wanted, all at once: they are independent, so one round trip instead of three.
+    // Events stay owed until recorded, so a retry after any failure records them again.
     private async Task WriteAsync(ServiceKey key, V1Service service, IReadOnlyList<string> addresses, string? pool, CancellationToken cancellationToken)
     {
         var writes = new List<Task>(3);
         var owed = _owed.GetValueOrDefault(key);
-        var recorded = owed is null ? null : writer.RecordEventAsync(service, owed.Type, owed.Reason, owed.Message, cancellationToken);
+        var recorded = owed is null ? null : RecordAsync(service, owed.Events, cancellationToken);
         if (recorded is not null)
         {
             writes.Add(recorded);
         }
 
-        if (!IngressAddresses(service).SequenceEqual(addresses, StringComparer.Ordinal))
+        var superseded = _superseded.TryGetValue(key, out var versions) && versions.Contains(service.Metadata?.ResourceVersion, StringComparer.Ordinal);
+        Task<V1Service?>? status = null;
+        Task<V1Service?>? annotation = null;
+        if (!superseded && !IngressAddresses(service).SequenceEqual(addresses, StringComparer.Ordinal))
         {
-            writes.Add(writer.WriteIngressAsync(service, addresses, cancellationToken));
+            writes.Add(status = writer.WriteIngressAsync(service, addresses, cancellationToken));
         }
 
-        if (!string.Equals(PoolAnnotation(service), pool, StringComparison.Ordinal))
+        if (!superseded && !string.Equals(PoolAnnotation(service), pool, StringComparison.Ordinal))
         {
-            writes.Add(writer.WritePoolAnnotationAsync(service, pool, cancellationToken));
+            writes.Add(annotation = writer.WritePoolAnnotationAsync(service, pool, cancellationToken));
         }
 
         try
         {
             await Task.WhenAll(writes).ConfigureAwait(false);
+            if (status is not null || annotation is not null)
+            {
+                // A written version that lacks part of what was wanted came before the other write.
+                string[] intermediate = [.. new[] { status, annotation }
+                    .Select(t => t?.Result)
+                    .Where(s => s?.Metadata?.ResourceVersion is not null && !(IngressAddresses(s).SequenceEqual(addresses, StringComparer.Ordinal) && string.Equals(PoolAnnotation(s), pool, StringComparison.Ordinal)))
+                    .Select(s => s!.Metadata.ResourceVersion)];
+                _superseded[key] = intermediate;
+            }
         }
         finally
         {
             if (recorded is { IsCompletedSuccessfully: true })
             {
-                _owed.TryRemove(KeyValuePair.Create(key, owed!)); // only if no newer event replaced it
+                _owed.TryRemove(KeyValuePair.Create(key, owed!)); // only if no newer event was added meanwhile
+                foreach (var e in owed!.Events.Where(e => e.Reason == ServiceEventReasons.AllocationFailed))
+                {
+                    _failures[key] = e.Message;
+                }
             }
+        }
+    }
+
+    private async Task RecordAsync(V1Service service, IReadOnlyList<OwedEvent> events, CancellationToken cancellationToken)
+    {
+        foreach (var e in events)
+        {
+            await writer.RecordEventAsync(service, e.Type, e.Reason, e.Message, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -167,4 +234,6 @@ public sealed class ServiceReconciler(AddressAllocator allocator, IServiceWriter
     }
 
     private sealed record OwedEvent(string Type, string Reason, string Message);
+
+    private sealed record OwedEvents(IReadOnlyList<OwedEvent> Events);
 }

@@ -19,13 +19,13 @@ internal sealed class CountingWriter(IServiceWriter inner) : IServiceWriter
 
     public int EventCount => Volatile.Read(ref _events);
 
-    public Task WriteIngressAsync(V1Service service, IReadOnlyList<string> addresses, CancellationToken cancellationToken)
+    public Task<V1Service?> WriteIngressAsync(V1Service service, IReadOnlyList<string> addresses, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _statusWrites);
         return inner.WriteIngressAsync(service, addresses, cancellationToken);
     }
 
-    public Task WritePoolAnnotationAsync(V1Service service, string? pool, CancellationToken cancellationToken)
+    public Task<V1Service?> WritePoolAnnotationAsync(V1Service service, string? pool, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _annotationWrites);
         return inner.WritePoolAnnotationAsync(service, pool, cancellationToken);

@@ -52,6 +52,18 @@ public sealed class PoolChangeTests
     }
 
     [Fact]
+    public async Task ALostAddress_IsReportedWithAClearAssignmentEvent()
+    {
+        await using var cluster = await FilledAsync();
+
+        await cluster.ConfigureAsync(ShrunkA, B);
+
+        await WaitForAsync(cluster, "s4", "192.168.36.103");
+        await cluster.EventAsync("s4", ServiceEventReasons.ClearAssignment);
+        Assert.DoesNotContain(await cluster.EventsAsync("s0"), e => e.Reason == ServiceEventReasons.ClearAssignment);
+    }
+
+    [Fact]
     public async Task RemovingAPool_ClearsTheServicesPinnedToIt_AndExplainsWhy()
     {
         await using var cluster = await FilledAsync();
