@@ -22,6 +22,11 @@ namespace BareLb.Kube.Controller;
 public sealed partial class ServiceController : IDisposable
 {
     private const string ConfigurationKey = "\0configuration";
+
+    // How many Services' writes may be in flight at once, and how often the allocator's counts are published
+    // while the queue is busy (always when it empties).
+    private const int WriteWindow = 16;
+    private static readonly TimeSpan StatisticsInterval = TimeSpan.FromMilliseconds(200);
     private readonly Informer<V1Service> _services;
     private readonly Informer<V1Namespace> _namespaces;
     private readonly ServiceReconciler _reconciler;
@@ -32,6 +37,8 @@ public sealed partial class ServiceController : IDisposable
     private readonly ConfigurationStatusPublisher? _publisher;
     private readonly HashSet<string> _recordedProblems = new(StringComparer.Ordinal);
     private string? _fingerprint;
+    private readonly TimeProvider _time;
+    private long _statisticsPublished;
     private readonly ServiceControllerOptions _options;
     private readonly IConfigurationEvents? _configurationEvents;
     private readonly ControllerMetrics? _metrics;
@@ -68,6 +75,7 @@ public sealed partial class ServiceController : IDisposable
         }
 
         _queue = new WorkQueue<string>(timeProvider);
+        _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
         _configuration = configuration;
         _configurationEvents = configurationEvents;
@@ -133,6 +141,25 @@ public sealed partial class ServiceController : IDisposable
         }
 
         using var stop = cancellationToken.Register(_queue.ShutDown);
+        using var window = new SemaphoreSlim(WriteWindow);
+        try
+        {
+            await ProcessQueueAsync(window, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            for (var i = 0; i < WriteWindow; i++)
+            {
+                await window.WaitAsync(CancellationToken.None).ConfigureAwait(false); // every Service's writes have finished
+            }
+        }
+    }
+
+    // One owner for the allocator: every decision is made here, in order. Only the writes that follow a
+    // decision run on, up to WriteWindow Services at a time; a key stays taken until its writes finish, so a
+    // Service is never reconciled twice at once.
+    private async Task ProcessQueueAsync(SemaphoreSlim window, CancellationToken cancellationToken)
+    {
         while (true)
         {
             var (ok, key) = await _queue.TakeAsync(CancellationToken.None).ConfigureAwait(false);
@@ -141,6 +168,7 @@ public sealed partial class ServiceController : IDisposable
                 return;
             }
 
+            var handedOff = false;
             try
             {
                 if (string.Equals(key, ConfigurationKey, StringComparison.Ordinal))
@@ -154,18 +182,23 @@ public sealed partial class ServiceController : IDisposable
                     continue; // every Service is queued again once a valid configuration arrives
                 }
 
+                await window.WaitAsync(CancellationToken.None).ConfigureAwait(false);
                 var retryBefore = _reconciler.Allocator.RetryRevision;
                 var service = _services.Get(key);
-                await _reconciler.ReconcileAsync(KeyOf(key), service, LabelsOf(service?.Metadata?.NamespaceProperty), cancellationToken).ConfigureAwait(false);
-                _queue.Forget(key);
-                _metrics?.UpdateProcessed(failed: false);
-                PublishStatistics();
+                var writes = _reconciler.ReconcileAsync(KeyOf(key), service, LabelsOf(service?.Metadata?.NamespaceProperty), cancellationToken);
+                handedOff = true;
+                _ = FinishAsync(key, writes, window, cancellationToken);
                 if (_reconciler.Allocator.RetryRevision != retryBefore)
                 {
                     foreach (var pending in _reconciler.Allocator.PendingServices)
                     {
                         _queue.Add(pending.ToString());
                     }
+                }
+
+                if (_queue.Count == 0 || _time.GetElapsedTime(_statisticsPublished) >= StatisticsInterval)
+                {
+                    PublishStatistics();
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -179,8 +212,36 @@ public sealed partial class ServiceController : IDisposable
             }
             finally
             {
-                _queue.Done(key);
+                if (!handedOff)
+                {
+                    _queue.Done(key);
+                }
             }
+        }
+    }
+
+    // Waits for one Service's writes, then gives its key back to the queue (retrying it with backoff on failure).
+    private async Task FinishAsync(string key, Task writes, SemaphoreSlim window, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await writes.ConfigureAwait(false);
+            _queue.Forget(key);
+            _metrics?.UpdateProcessed(failed: false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+        catch (Exception e)
+        {
+            _metrics?.UpdateProcessed(failed: true);
+            ServiceControllerLog.Failed(_logger, key, _queue.AddRateLimited(key), e);
+        }
+        finally
+        {
+            window.Release();
+            _queue.Done(key);
         }
     }
 
@@ -199,6 +260,7 @@ public sealed partial class ServiceController : IDisposable
 
     private void PublishStatistics()
     {
+        _statisticsPublished = _time.GetTimestamp();
         if (_metrics is null && _publisher is null)
         {
             return;
