@@ -172,7 +172,7 @@ public class ControllerScaleBenchmarks
                 new ScaleColumn("Status/Svc", "status-subresource writes per Service (largest over the iterations)", r => r.StatusPerService.ToString("F3", CultureInfo.InvariantCulture)),
                 new ScaleColumn("Meta/Svc", "metadata (annotation) writes per Service (largest over the iterations)", r => r.MetadataPerService.ToString("F3", CultureInfo.InvariantCulture)),
                 new ScaleColumn("Events/Svc", "events created per Service (largest over the iterations)", r => r.EventsPerService.ToString("F3", CultureInfo.InvariantCulture)),
-                new ScaleColumn("Idle60sWrites", "writes in an idle minute after convergence (first iteration)", r => r.IdleWrites?.ToString(CultureInfo.InvariantCulture) ?? "-"),
+                new ScaleColumn("Idle60sWrites", "writes in an idle minute after convergence (largest over the launches; one minute per process)", r => r.IdleWrites?.ToString(CultureInfo.InvariantCulture) ?? "-"),
                 new ScaleColumn("Problems", "correctness problems found after convergence (largest over the iterations)", r => r.Problems.ToString(CultureInfo.InvariantCulture)));
         }
     }

@@ -1,33 +1,78 @@
-using System.Collections.Concurrent;
+using System.Globalization;
 
 namespace BareLb.Benchmarks.Controller;
 
 /// <summary>
 /// What the scale benchmark counted, per benchmark method, for its columns: the largest per-Service write
-/// counts over the iterations, the idle minute's writes and the correctness problems. The benchmarks run
-/// in-process, so the columns read this directly.
+/// counts over the iterations and launches, the idle minutes' writes (one per process) and the correctness problems.
+/// Each run appends a line to a file whose name the host process puts in the environment, so the columns,
+/// computed in the host, see what launched processes counted.
 /// </summary>
 internal static class ScaleResults
 {
-    private static readonly ConcurrentDictionary<string, Counts> ByMethod = new(StringComparer.Ordinal);
+    private const string FileVariable = "BARELB_SCALE_RESULTS";
 
-    public static Counts? Get(string method) => ByMethod.GetValueOrDefault(method);
+    /// <summary>Names the results file for this process and the ones it launches; disposing deletes it.</summary>
+    public static IDisposable ShareWithLaunchedProcesses()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"barelb-scale-{Environment.ProcessId}.txt");
+        Environment.SetEnvironmentVariable(FileVariable, path);
+        return new Deleting(path);
+    }
 
-    public static bool HasIdleMeasurement(string method) => Get(method)?.IdleWrites is not null;
+    public static Counts? Get(string method)
+    {
+        Counts? merged = null;
+        foreach (var line in Lines().Where(l => l.StartsWith(method + " ", StringComparison.Ordinal)))
+        {
+            var f = line.Split(' ');
+            var next = new Counts(Parse(f[1]), Parse(f[2]), Parse(f[3]), f[4] == "-" ? null : long.Parse(f[4], CultureInfo.InvariantCulture), int.Parse(f[5], CultureInfo.InvariantCulture));
+            merged = merged is null ? next : new Counts(
+                Math.Max(merged.StatusPerService, next.StatusPerService),
+                Math.Max(merged.MetadataPerService, next.MetadataPerService),
+                Math.Max(merged.EventsPerService, next.EventsPerService),
+                merged.IdleWrites is { } a && next.IdleWrites is { } b ? Math.Max(a, b) : merged.IdleWrites ?? next.IdleWrites,
+                Math.Max(merged.Problems, next.Problems));
+        }
+
+        return merged;
+    }
+
+    /// <summary>Whether this process already measured an idle minute for the method.</summary>
+    public static bool HasIdleMeasurement(string method) => MeasuredIdleHere.Contains(method);
 
     public static void Record(string method, WriteCounter writes, long? idleWrites, int problems)
     {
-        double PerService(long count) => (double)count / ScaleWorkload.ServiceCount;
-        ByMethod.AddOrUpdate(
-            method,
-            _ => new Counts(PerService(writes.Status), PerService(writes.Metadata), PerService(writes.Events), idleWrites, problems),
-            (_, old) => new Counts(
-                Math.Max(old.StatusPerService, PerService(writes.Status)),
-                Math.Max(old.MetadataPerService, PerService(writes.Metadata)),
-                Math.Max(old.EventsPerService, PerService(writes.Events)),
-                old.IdleWrites ?? idleWrites,
-                Math.Max(old.Problems, problems)));
+        string PerService(long count) => ((double)count / ScaleWorkload.ServiceCount).ToString("F4", CultureInfo.InvariantCulture);
+        if (idleWrites is not null)
+        {
+            MeasuredIdleHere.Add(method);
+        }
+
+        var line = string.Join(' ', method, PerService(writes.Status), PerService(writes.Metadata), PerService(writes.Events), idleWrites?.ToString(CultureInfo.InvariantCulture) ?? "-", problems.ToString(CultureInfo.InvariantCulture));
+        if (Environment.GetEnvironmentVariable(FileVariable) is { Length: > 0 } path)
+        {
+            File.AppendAllLines(path, [line]);
+        }
+        else
+        {
+            InProcess.Add(line);
+        }
     }
 
+    private static readonly HashSet<string> MeasuredIdleHere = new(StringComparer.Ordinal);
+
+    private static readonly List<string> InProcess = [];
+
+    private static IEnumerable<string> Lines() =>
+        Environment.GetEnvironmentVariable(FileVariable) is { Length: > 0 } path && File.Exists(path) ? File.ReadAllLines(path) : InProcess;
+
+    private static double Parse(string text) => double.Parse(text, CultureInfo.InvariantCulture);
+
     internal sealed record Counts(double StatusPerService, double MetadataPerService, double EventsPerService, long? IdleWrites, int Problems);
+
+    private sealed class Deleting(string path) : IDisposable
+    {
+        public void Dispose() => File.Delete(path);
+    }
 }
