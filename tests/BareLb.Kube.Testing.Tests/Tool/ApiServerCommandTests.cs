@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using k8s;
+using k8s.Models;
 
 namespace BareLb.Kube.Testing.Tests.Tool;
 
@@ -25,13 +26,13 @@ public sealed class ApiServerCommandTests
     }
 
     [Fact]
-    public async Task Apiserver_PrintsAddressAndKubeconfig_ServesClients_AndStopsOnSigterm()
+    public async Task Apiserver_PrintsAddressAndKubeconfig_ServesClients_DualStackWhenAsked_AndStopsOnSigterm()
     {
         var directory = Directory.CreateTempSubdirectory("barelb-tool-test-");
         try
         {
             var kubeconfig = Path.Combine(directory.FullName, "kubeconfig");
-            using var process = Process.Start(Barelb("apiserver", "--port", "0", "--kubeconfig", kubeconfig))!;
+            using var process = Process.Start(Barelb("apiserver", "--port", "0", "--kubeconfig", kubeconfig, "--service-cidr", "10.96.0.0/12,2001:db8:ffff::/112"))!;
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
             timeout.CancelAfter(TimeSpan.FromSeconds(30));
             var first = await process.StandardOutput.ReadLineAsync(timeout.Token);
@@ -43,6 +44,16 @@ public sealed class ApiServerCommandTests
             {
                 var namespaces = await client.CoreV1.ListNamespaceAsync(cancellationToken: Ct);
                 Assert.Contains(namespaces.Items, n => n.Metadata.Name == "default");
+                var dual = await client.CoreV1.CreateNamespacedServiceAsync(
+                    new V1Service
+                    {
+                        Metadata = new V1ObjectMeta { Name = "dual" },
+                        Spec = new V1ServiceSpec { IpFamilyPolicy = "RequireDualStack", Ports = [new V1ServicePort { Port = 80 }] },
+                    },
+                    "default",
+                    cancellationToken: Ct);
+                Assert.Equal(["IPv4", "IPv6"], dual.Spec.IpFamilies);
+                Assert.StartsWith("2001:db8:ffff::", dual.Spec.ClusterIPs[1], StringComparison.Ordinal);
             }
 
             using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
@@ -64,6 +75,7 @@ public sealed class ApiServerCommandTests
     [Theory]
     [InlineData(new[] { "apiserver", "--port", "http" }, 2)]
     [InlineData(new[] { "frobnicate" }, 2)]
+    [InlineData(new[] { "apiserver", "--service-cidr", "10.96.0.0/33" }, 2)]
     [InlineData(new string[0], 2)]
     [InlineData(new[] { "--help" }, 0)]
     [InlineData(new[] { "apiserver", "--help" }, 0)]

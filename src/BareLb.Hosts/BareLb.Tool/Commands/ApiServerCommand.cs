@@ -4,16 +4,18 @@ using BareLb.Kube.Testing;
 
 namespace BareLb.Tool.Commands;
 
-/// <summary><c>barelb apiserver [--port N] [--kubeconfig PATH] [--tls]</c>: runs the in-memory API server until SIGINT or SIGTERM.</summary>
+/// <summary><c>barelb apiserver [--port N] [--kubeconfig PATH] [--tls] [--service-cidr CIDR[,CIDR]]</c>: runs the in-memory API server until SIGINT or SIGTERM.</summary>
 internal sealed class ApiServerCommand : ICommand
 {
     public string Name => "apiserver";
 
     private const string Usage = """
-        usage: barelb apiserver [--port N] [--kubeconfig PATH] [--tls]
+        usage: barelb apiserver [--port N] [--kubeconfig PATH] [--tls] [--service-cidr CIDR[,CIDR]]
           --port N           listen on 127.0.0.1:N (default 0: a free port)
           --kubeconfig PATH  write the kubeconfig there (default ./barelb.kubeconfig)
           --tls              serve HTTPS with a self-signed certificate generated at start
+          --service-cidr C   the Services' cluster IP range (default 10.96.0.0/12); two of different families,
+                             comma-separated, make a dual-stack cluster, e.g. 10.96.0.0/12,2001:db8:ffff::/112
         """;
 
     public string Summary => "run an in-memory Kubernetes API server on 127.0.0.1 until Ctrl+C";
@@ -54,6 +56,15 @@ internal sealed class ApiServerCommand : ICommand
                 case "--tls":
                     options.UseTls = true;
                     break;
+                case "--service-cidr":
+                    if (string.IsNullOrEmpty(value))
+                    {
+                        return await FailAsync(error, "--service-cidr needs one CIDR, or two of different families separated by a comma").ConfigureAwait(false);
+                    }
+
+                    options.ServiceClusterIpRange = value;
+                    i++;
+                    break;
                 case "-h" or "--help":
                     await output.WriteLineAsync(Usage).ConfigureAwait(false);
                     return 0;
@@ -75,6 +86,10 @@ internal sealed class ApiServerCommand : ICommand
         {
             await error.WriteLineAsync($"barelb apiserver: cannot listen on 127.0.0.1:{options.Port}: {e.Message}").ConfigureAwait(false);
             return 1;
+        }
+        catch (ArgumentException e) when (e.ParamName is not null)
+        {
+            return await FailAsync(error, $"--service-cidr {options.ServiceClusterIpRange}: {e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal)}").ConfigureAwait(false);
         }
 
         await using (server.ConfigureAwait(false))
