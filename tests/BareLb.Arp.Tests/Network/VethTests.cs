@@ -118,6 +118,28 @@ public sealed class VethTests
         Assert.Null(Ndisc6(topology, "2001:db8::100"));
     }
 
+    /// <summary>
+    /// A non-interactive shell's background job, and everything it starts, runs with SIGINT and
+    /// SIGQUIT ignored, and .NET keeps an inherited SIG_IGN: the speaker must take them back.
+    /// </summary>
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(15)]
+    public void A_signal_stops_the_speaker_even_when_it_was_started_ignored(int signal)
+    {
+        RequireRoot();
+        using var topology = new Topology(nodes: 1);
+        using var speaker = SpeakerProcess.StartIgnoring(topology.Nodes[0], "INT QUIT TERM", "--interface", "vn", "--address", "198.18.0.100");
+        Assert.Single(Arping(topology, "198.18.0.100", 1));
+
+        var (exitCode, elapsed) = speaker.Stop(signal);
+
+        Assert.Equal(0, exitCode);
+        Assert.True(elapsed < TimeSpan.FromSeconds(1), $"exit took {elapsed}");
+        Assert.Empty(Arping(topology, "198.18.0.100", 1));
+    }
+
     [Fact]
     public void The_engine_in_process_answers_over_af_packet_opened_in_the_namespace()
     {
