@@ -22,4 +22,7 @@ internal static partial class Layer2Log
 
     [LoggerMessage(6, LogLevel.Error, "Receiving on {Interface} failed; retrying")]
     public static partial void ReceiveFailed(ILogger logger, Exception exception, string @interface);
+
+    [LoggerMessage(7, LogLevel.Warning, "The receive thread of {Interface} did not end within {Timeout}; closing its transport anyway")]
+    public static partial void ReceiverDidNotStop(ILogger logger, string @interface, TimeSpan timeout);
 }

@@ -24,6 +24,9 @@ internal sealed class InterfaceContext : IDisposable
     private readonly Thread _receiver;
     private volatile bool _stopping;
 
+    /// <summary>How much longer than one poll interval <see cref="Dispose"/> waits for the receive thread.</summary>
+    internal static readonly TimeSpan ReceiverGrace = TimeSpan.FromSeconds(1);
+
     public InterfaceContext(IFrameTransport transport, Layer2Options options, TimeProvider timeProvider, Layer2Metrics metrics, ILogger logger)
     {
         _transport = transport;
@@ -118,9 +121,13 @@ internal sealed class InterfaceContext : IDisposable
 
         _announcer.Dispose();
         _stopping = true;
-        if (_receiver.IsAlive)
+
+        // The receive loop sees _stopping within one poll interval. Never wait forever: a disposal
+        // that hangs would hang the process that stops (the speaker's StopAsync runs this).
+        var timeout = _options.ReceivePollInterval + ReceiverGrace;
+        if (_receiver.IsAlive && Thread.CurrentThread != _receiver && !_receiver.Join(timeout))
         {
-            _receiver.Join();
+            Layer2Log.ReceiverDidNotStop(_logger, Name, timeout);
         }
 
         _transport.Dispose();

@@ -29,12 +29,23 @@ internal sealed partial class StandaloneAnnouncer : IHostedService
         return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken)
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
         // Stop answering at once: the engine empties its tables before it waits for its threads.
-        _engine.Dispose();
+        // It disposes on a thread of its own, and the host's shutdown timeout bounds the wait, so
+        // an engine that cannot stop is logged and does not keep the process from exiting.
+        var disposing = Task.Factory.StartNew(_engine.Dispose, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        try
+        {
+            await disposing.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!disposing.IsCompleted)
+        {
+            Log.StopTimedOut(_logger, _transport.InterfaceName);
+            return;
+        }
+
         Log.Stopped(_logger, _transport.InterfaceName);
-        return Task.CompletedTask;
     }
 
     private static partial class Log
@@ -44,5 +55,8 @@ internal sealed partial class StandaloneAnnouncer : IHostedService
 
         [LoggerMessage(2, LogLevel.Information, "Stopped answering on {Interface}")]
         public static partial void Stopped(ILogger logger, string @interface);
+
+        [LoggerMessage(3, LogLevel.Warning, "The engine on {Interface} did not stop within the shutdown timeout; exiting without waiting for it")]
+        public static partial void StopTimedOut(ILogger logger, string @interface);
     }
 }
