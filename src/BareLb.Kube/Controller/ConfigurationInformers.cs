@@ -44,26 +44,26 @@ public sealed class ConfigurationInformers : IAsyncDisposable
             timeProvider: timeProvider,
             logger: loggerFactory?.CreateLogger<Informer<V1ConfigMap>>());
 
-        IConfigurationKind Kind<T>(string plural, string version, Action<MetalLbResources, T> add)
+        IConfigurationKind Kind<T>(string kind, string plural, Action<MetalLbResources, T> add)
             where T : class, IKubernetesObject<V1ObjectMeta>
         {
             var informer = new Informer<T>(
-                ListWatch.ForCustomResource<T>(client, MetalLbApi.Group, version, plural, ns, options.AbsentResourceRecheck, timeProvider),
+                ListWatch.ForCustomResource<T>(client, MetalLbApi.Group, MetalLbApi.VersionOf(plural), plural, ns, options.AbsentResourceRecheck, timeProvider),
                 timeProvider: timeProvider,
                 logger: loggerFactory?.CreateLogger<Informer<T>>());
-            return new ConfigurationKind<T>(informer, plural, add);
+            return new ConfigurationKind<T>(informer, kind, plural, add);
         }
 
         return new ConfigurationInformers(
             configMaps,
             $"{ns}/{options.ConfigMapName}",
             [
-                Kind<IPAddressPool>(IPAddressPool.Plural, "v1beta1", (r, o) => r.Pools.Add(o)),
-                Kind<L2Advertisement>(L2Advertisement.Plural, "v1beta1", (r, o) => r.L2Advertisements.Add(o)),
-                Kind<BGPAdvertisement>(BGPAdvertisement.Plural, "v1beta1", (r, o) => r.BgpAdvertisements.Add(o)),
-                Kind<BGPPeer>(BGPPeer.Plural, "v1beta2", (r, o) => r.BgpPeers.Add(o)),
-                Kind<BFDProfile>(BFDProfile.Plural, "v1beta1", (r, o) => r.BfdProfiles.Add(o)),
-                Kind<Community>(Community.Plural, "v1beta1", (r, o) => r.Communities.Add(o)),
+                Kind<IPAddressPool>(IPAddressPool.KindName, IPAddressPool.Plural, (r, o) => r.Pools.Add(o)),
+                Kind<L2Advertisement>(L2Advertisement.KindName, L2Advertisement.Plural, (r, o) => r.L2Advertisements.Add(o)),
+                Kind<BGPAdvertisement>(BGPAdvertisement.KindName, BGPAdvertisement.Plural, (r, o) => r.BgpAdvertisements.Add(o)),
+                Kind<BGPPeer>(BGPPeer.KindName, BGPPeer.Plural, (r, o) => r.BgpPeers.Add(o)),
+                Kind<BFDProfile>(BFDProfile.KindName, BFDProfile.Plural, (r, o) => r.BfdProfiles.Add(o)),
+                Kind<Community>(Community.KindName, Community.Plural, (r, o) => r.Communities.Add(o)),
             ]);
     }
 
@@ -112,15 +112,16 @@ public sealed class ConfigurationInformers : IAsyncDisposable
     public ConfigurationSnapshot Snapshot()
     {
         var resources = new MetalLbResources();
+        var objects = new List<(string Kind, string Plural, IKubernetesObject<V1ObjectMeta> Object)>();
         var configMap = ConfigMaps.Get(_configMapKey);
         var fingerprint = new StringBuilder();
         fingerprint.Append(configMap?.Metadata?.ResourceVersion).Append(';');
         foreach (var kind in _kinds)
         {
-            kind.AddTo(resources, fingerprint);
+            kind.AddTo(resources, objects, fingerprint);
         }
 
-        return new ConfigurationSnapshot(configMap, resources, fingerprint.ToString());
+        return new ConfigurationSnapshot(configMap, resources, objects, fingerprint.ToString());
     }
 
     /// <inheritdoc/>
@@ -141,10 +142,10 @@ public sealed class ConfigurationInformers : IAsyncDisposable
 
         Task WaitForSyncAsync(CancellationToken cancellationToken);
 
-        void AddTo(MetalLbResources resources, StringBuilder fingerprint);
+        void AddTo(MetalLbResources resources, List<(string Kind, string Plural, IKubernetesObject<V1ObjectMeta> Object)> objects, StringBuilder fingerprint);
     }
 
-    private sealed class ConfigurationKind<T>(Informer<T> informer, string plural, Action<MetalLbResources, T> add) : IConfigurationKind
+    private sealed class ConfigurationKind<T>(Informer<T> informer, string kind, string plural, Action<MetalLbResources, T> add) : IConfigurationKind
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
         public void Subscribe(Action onChange) => informer.Subscribe(_ => onChange());
@@ -153,12 +154,13 @@ public sealed class ConfigurationInformers : IAsyncDisposable
 
         public Task WaitForSyncAsync(CancellationToken cancellationToken) => informer.WaitForSyncAsync(cancellationToken);
 
-        public void AddTo(MetalLbResources resources, StringBuilder fingerprint)
+        public void AddTo(MetalLbResources resources, List<(string Kind, string Plural, IKubernetesObject<V1ObjectMeta> Object)> objects, StringBuilder fingerprint)
         {
             // Name order, so the translation (and its problem list) does not depend on cache order.
             foreach (var item in informer.Objects.OrderBy(o => o.Metadata?.Name, StringComparer.Ordinal))
             {
                 add(resources, item);
+                objects.Add((kind, plural, item));
                 fingerprint.Append(plural).Append('/').Append(item.Metadata?.Name).Append('/').Append(item.Metadata?.Uid).Append('/')
                     .Append((item.Metadata?.Generation ?? 0).ToString(CultureInfo.InvariantCulture)).Append(';');
             }

@@ -1,5 +1,4 @@
 using BareLb.Kube.Configuration;
-using BareLb.Kube.Configuration.Api;
 using k8s;
 using k8s.Models;
 
@@ -12,18 +11,14 @@ namespace BareLb.Kube.Controller;
 /// </summary>
 /// <param name="ConfigMap">The legacy ConfigMap, or null.</param>
 /// <param name="Resources">The metallb.io objects.</param>
+/// <param name="CustomResources">The same objects, each with its kind and plural resource name.</param>
 /// <param name="Fingerprint">Identifies the inputs: equal fingerprints read to the same configuration.</param>
-public sealed record ConfigurationSnapshot(V1ConfigMap? ConfigMap, MetalLbResources Resources, string Fingerprint)
+public sealed record ConfigurationSnapshot(
+    V1ConfigMap? ConfigMap,
+    MetalLbResources Resources,
+    IReadOnlyList<(string Kind, string Plural, IKubernetesObject<V1ObjectMeta> Object)> CustomResources,
+    string Fingerprint)
 {
-    /// <summary>Every metallb.io object of the snapshot, with its kind and plural resource name.</summary>
-    public IEnumerable<(string Kind, string Plural, IKubernetesObject<V1ObjectMeta> Object)> CustomResources() =>
-        Resources.Pools.Select(o => (IPAddressPool.KindName, IPAddressPool.Plural, (IKubernetesObject<V1ObjectMeta>)o))
-            .Concat(Resources.L2Advertisements.Select(o => (L2Advertisement.KindName, L2Advertisement.Plural, (IKubernetesObject<V1ObjectMeta>)o)))
-            .Concat(Resources.BgpAdvertisements.Select(o => (BGPAdvertisement.KindName, BGPAdvertisement.Plural, (IKubernetesObject<V1ObjectMeta>)o)))
-            .Concat(Resources.BgpPeers.Select(o => (BGPPeer.KindName, BGPPeer.Plural, (IKubernetesObject<V1ObjectMeta>)o)))
-            .Concat(Resources.BfdProfiles.Select(o => (BFDProfile.KindName, BFDProfile.Plural, (IKubernetesObject<V1ObjectMeta>)o)))
-            .Concat(Resources.Communities.Select(o => (Community.KindName, Community.Plural, (IKubernetesObject<V1ObjectMeta>)o)));
-
     /// <summary>The object a configuration problem names (the ConfigMap for the legacy form), or null.</summary>
     public IKubernetesObject<V1ObjectMeta>? Find(string kind, string name)
     {
@@ -34,6 +29,6 @@ public sealed record ConfigurationSnapshot(V1ConfigMap? ConfigMap, MetalLbResour
             return ConfigMap;
         }
 
-        return CustomResources().FirstOrDefault(r => string.Equals(r.Kind, kind, StringComparison.Ordinal) && string.Equals(r.Object.Metadata?.Name, name, StringComparison.Ordinal)).Object;
+        return CustomResources.FirstOrDefault(r => string.Equals(r.Kind, kind, StringComparison.Ordinal) && string.Equals(r.Object.Metadata?.Name, name, StringComparison.Ordinal)).Object;
     }
 }

@@ -14,12 +14,11 @@ public sealed class KubernetesConfigurationStatusWriter(IKubernetes client) : IC
     public async Task<bool> WriteStatusAsync(string plural, string objectNamespace, string name, object status, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(status);
-        var version = plural == BGPPeer.Plural ? "v1beta2" : "v1beta1";
         var body = KubernetesJson.Serialize(new Dictionary<string, object> { ["status"] = status });
         try
         {
             await client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(
-                new V1Patch(body, V1Patch.PatchType.MergePatch), MetalLbApi.Group, version, objectNamespace, plural, name, cancellationToken: cancellationToken).ConfigureAwait(false);
+                new V1Patch(body, V1Patch.PatchType.MergePatch), MetalLbApi.Group, MetalLbApi.VersionOf(plural), objectNamespace, plural, name, cancellationToken: cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.NotFound)

@@ -284,7 +284,7 @@ public sealed partial class ServiceController : IDisposable
         var applies = configuration.IsValid && configuration.Form != ConfigurationForm.None;
         _metrics?.ConfigurationRead(applies, configuration.Errors.Count(), configuration.Warnings.Count());
         await ReportProblemsAsync(snapshot, configuration, cancellationToken).ConfigureAwait(false);
-        _publisher?.SetConditions(snapshot.CustomResources().Select(r => (
+        _publisher?.SetConditions(snapshot.CustomResources.Select(r => (
             r.Plural,
             r.Object.Metadata.Name,
             (string?)r.Object.Metadata.Uid,
