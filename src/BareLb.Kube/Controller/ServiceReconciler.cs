@@ -184,11 +184,19 @@ public sealed class ServiceReconciler(AddressAllocator allocator, IServiceWriter
             if (status is not null || annotation is not null)
             {
                 // A written version that lacks part of what was wanted came before the other write.
+                // Kept only when there is one, so a settled Service costs no entry.
                 string[] intermediate = [.. new[] { status, annotation }
                     .Select(t => t?.Result)
                     .Where(s => s?.Metadata?.ResourceVersion is not null && !(IngressAddresses(s).SequenceEqual(addresses, StringComparer.Ordinal) && string.Equals(PoolAnnotation(s), pool, StringComparison.Ordinal)))
                     .Select(s => s!.Metadata.ResourceVersion)];
-                _superseded[key] = intermediate;
+                if (intermediate.Length > 0)
+                {
+                    _superseded[key] = intermediate;
+                }
+                else
+                {
+                    _superseded.TryRemove(key, out _);
+                }
             }
         }
         finally
