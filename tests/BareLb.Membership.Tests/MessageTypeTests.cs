@@ -1,0 +1,14 @@
+using BareLb.Membership.Messages;
+
+namespace BareLb.Membership.Tests;
+
+public sealed class MessageTypeTests
+{
+    [Fact]
+    public void Message_type_numbers_are_memberlists()
+    {
+        Assert.Equal(0, (byte)MessageType.Ping);
+        Assert.Equal(13, (byte)MessageType.Error);
+        Assert.Equal(244, (byte)MessageType.HasLabel);
+    }
+}
