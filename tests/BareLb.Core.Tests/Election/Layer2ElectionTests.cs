@@ -11,25 +11,77 @@ public sealed class Layer2ElectionTests
 
     private static IPAddr Address(int i) => IPAddr.FromIPv4(0xC6120000u + (uint)i);
 
-    [Fact]
-    public void Elect_IsTheSameWhateverTheOrderOfCandidates()
+    // MetalLB's own cases for sortL2Candidates (speaker/layer2_controller_test.go, TestSortL2Candidates): the
+    // candidates, the address, the summed preference weights, and the order MetalLB expects.
+    public static TheoryData<string[], string, string, string[]> MetalLbSortCases => new()
     {
-        var nodes = Nodes(7);
-        Gen.Int[0, 100_000].Select(Gen.Int.Array[7]).Sample((i, keys) =>
+        { ["node-a"], "10.0.0.1", "", ["node-a"] },
+        { ["node-a", "node-b", "node-c"], "10.0.0.1", "", ["node-b", "node-a", "node-c"] },
+        { ["node-a", "node-b", "node-c"], "10.0.0.2", "", ["node-b", "node-c", "node-a"] },
+        { ["edge-a", "edge-b", "worker-a", "worker-b"], "10.20.30.1", "edge-a=100", ["edge-a", "edge-b", "worker-a", "worker-b"] },
+        { ["node-a", "node-b"], "10.20.30.1", "node-a=100,node-b=100", ["node-b", "node-a"] },
+        { ["edge-a", "edge-b", "worker-a"], "10.20.30.1", "edge-a=100,edge-b=100", ["edge-b", "edge-a", "worker-a"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(MetalLbSortCases))]
+    public void Rank_and_Elect_order_candidates_as_MetalLB_does(string[] names, string address, string weights, string[] expected)
+    {
+        var weightOf = weights.Split(',', StringSplitOptions.RemoveEmptyEntries)
+            .Select(w => w.Split('='))
+            .ToDictionary(w => w[0], w => long.Parse(w[1], System.Globalization.CultureInfo.InvariantCulture));
+        var candidates = names.Select(n => new NodeCandidate(n, weightOf.GetValueOrDefault(n))).ToArray();
+        foreach (var order in new[] { candidates, candidates.Reverse().ToArray() })
         {
-            var shuffled = nodes.Zip(keys).OrderBy(x => x.Second).Select(x => x.First).ToArray();
-            Assert.Equal(Layer2Election.Elect(Address(i), nodes)!.Name, Layer2Election.Elect(Address(i), shuffled)!.Name);
-        }, iter: 2_000);
+            Assert.Equal(expected, Layer2Election.Rank(IPAddr.Parse(address), order).Select(c => c.Name));
+            Assert.Equal(expected[0], Layer2Election.Elect(IPAddr.Parse(address), order)!.Name);
+        }
     }
 
     [Fact]
-    public void Elect_IsStableAcrossProcesses()
+    public void Elect_is_the_first_of_MetalLBs_sort_for_any_names_weights_and_addresses()
     {
-        // Fixed expectations: the hash is ours (FNV-1a and splitmix64), not the runtime's randomised string hash.
-        var nodes = Nodes(3);
-        Assert.Equal("node-1", Layer2Election.Elect(IPAddr.Parse("198.18.35.100"), nodes)!.Name);
-        Assert.Equal("node-1", Layer2Election.Elect(IPAddr.Parse("198.18.35.102"), nodes)!.Name);
-        Assert.Equal("node-0", Layer2Election.Elect(IPAddr.Parse("198.18.35.103"), nodes)!.Name);
+        var name = Gen.String[Gen.Char["abcdefghijklmnopqrstuvwxyz0123456789-."], 1, 40];
+        var candidate = Gen.Select(name, Gen.Long[0, 3]);
+        var address = Gen.OneOf(
+            Gen.UInt.Select(IPAddr.FromIPv4),
+            Gen.Select(Gen.ULong, Gen.ULong).Select((hi, lo) => IPAddr.FromIPv6(new UInt128(hi, lo))),
+            Gen.UInt.Select(v => IPAddr.FromIPv6(((UInt128)0xFFFF << 32) | v)),
+            Gen.UInt[0, 3].Select(v => IPAddr.FromIPv6(new UInt128(0x20010DB8_00000000UL, v))));
+        Gen.Select(candidate.Array[1, 30], address).Sample((raw, ip) =>
+        {
+            var candidates = raw.DistinctBy(c => c.Item1).Select(c => new NodeCandidate(c.Item1, c.Item2)).ToArray();
+            var expected = MetalLbOrder(candidates, GoText(ip)).First();
+            Assert.Equal(expected.Name, Layer2Election.Elect(ip, candidates)!.Name);
+            Assert.Equal(expected.Name, Layer2Election.Rank(ip, candidates)[0].Name);
+        }, iter: 2_000);
+    }
+
+    [Theory]
+    [InlineData("198.18.35.100", "198.18.35.100")]
+    [InlineData("2001:db8::1", "2001:db8::1")]
+    [InlineData("2001:db8:0:1:1:1:1:1", "2001:db8:0:1:1:1:1:1")]
+    [InlineData("2001:0:0:1::1", "2001:0:0:1::1")]
+    [InlineData("::", "::")]
+    [InlineData("::1", "::1")]
+    [InlineData("::ffff:198.18.35.1", "198.18.35.1")]
+    [InlineData("2001:DB8::A", "2001:db8::a")]
+    public void The_hashed_address_text_is_Gos(string address, string goText)
+    {
+        Span<byte> key = stackalloc byte[64];
+        var length = ElectionKey.Write(IPAddr.Parse(address), key);
+        Assert.Equal(goText, System.Text.Encoding.ASCII.GetString(key[..length]));
+    }
+
+    [Fact]
+    public void Long_node_names_are_hashed_whole()
+    {
+        var names = new[] { new string('a', 400) + "x", new string('a', 400) + "y", "short" };
+        var candidates = names.Select(n => new NodeCandidate(n)).ToArray();
+        for (var i = 0; i < 50; i++)
+        {
+            Assert.Equal(MetalLbOrder(candidates, GoText(Address(i))).First().Name, Layer2Election.Elect(Address(i), candidates)!.Name);
+        }
     }
 
     [Fact]
@@ -99,7 +151,7 @@ public sealed class Layer2ElectionTests
         {
             NodeSelectors = [new LabelSelector(new Dictionary<string, string> { ["zone"] = "a" })],
             Interfaces = ["eth0"],
-            NodeWeights = new Dictionary<string, int> { ["ok"] = 5 },
+            NodeWeights = new Dictionary<string, long> { ["ok"] = 5 },
         };
         var (candidates, excluded) = CandidateSelector.Select(nodes, scope, new HashSet<string> { "ok", "noif" });
 
@@ -116,5 +168,22 @@ public sealed class Layer2ElectionTests
                 new CandidateExclusion("noendpoint", CandidateExclusionReason.NoServingEndpoint),
             ],
             excluded);
+    }
+
+    // MetalLB's sortL2Candidates, written plainly: weight descending, then SHA-256 of name#address ascending.
+    private static IEnumerable<NodeCandidate> MetalLbOrder(IEnumerable<NodeCandidate> candidates, string address) =>
+        candidates
+            .OrderByDescending(c => c.Weight)
+            .ThenBy(c => System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(c.Name + "#" + address)), ByteOrder.Instance);
+
+    // Go's net.IP.String(): an IPv4-mapped IPv6 address prints as its dotted quad.
+    private static string GoText(IPAddr address) =>
+        !address.IsIPv4 && address.Value >> 32 == 0xFFFF ? IPAddr.FromIPv4((uint)address.Value).ToString() : address.ToString();
+
+    private sealed class ByteOrder : IComparer<byte[]>
+    {
+        public static readonly ByteOrder Instance = new();
+
+        public int Compare(byte[]? x, byte[]? y) => x.AsSpan().SequenceCompareTo(y);
     }
 }
