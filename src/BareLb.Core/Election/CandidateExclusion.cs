@@ -3,7 +3,7 @@ namespace BareLb.Core.Election;
 /// <summary>Why a node may not announce an address.</summary>
 public enum CandidateExclusionReason
 {
-    /// <summary>Membership does not see the node's speaker alive.</summary>
+    /// <summary>Membership does not see a live speaker on the node.</summary>
     NotAliveMember,
 
     /// <summary>The node's condition NetworkUnavailable is True.</summary>
@@ -12,11 +12,8 @@ public enum CandidateExclusionReason
     /// <summary>The node carries node.kubernetes.io/exclude-from-external-load-balancers.</summary>
     ExcludedByLabel,
 
-    /// <summary>No node selector of the advertisement matches the node.</summary>
+    /// <summary>No L2Advertisement that applies to the Service selects the node.</summary>
     NotSelectedByAdvertisement,
-
-    /// <summary>The node has none of the advertisement's interfaces.</summary>
-    MissingInterface,
 
     /// <summary>The Service has externalTrafficPolicy Local and no serving endpoint on the node.</summary>
     NoServingEndpoint,

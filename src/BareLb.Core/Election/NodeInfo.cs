@@ -1,6 +1,6 @@
 namespace BareLb.Core.Election;
 
-/// <summary>What the election needs to know of a node, read by the caller from the Node object and membership.</summary>
+/// <summary>What the Layer 2 decision needs to know of a Node object.</summary>
 public sealed record NodeInfo
 {
     private static readonly Dictionary<string, string> NoLabels = [];
@@ -14,12 +14,9 @@ public sealed record NodeInfo
     /// <summary>The node's labels.</summary>
     public IReadOnlyDictionary<string, string> Labels { get; init; } = NoLabels;
 
-    /// <summary>Whether membership sees the node's speaker alive.</summary>
-    public bool IsAliveMember { get; init; } = true;
-
     /// <summary>Whether the node has the condition NetworkUnavailable=True.</summary>
     public bool NetworkUnavailable { get; init; }
 
-    /// <summary>The node's network interfaces, when known; null when not reported.</summary>
-    public IReadOnlySet<string>? Interfaces { get; init; }
+    /// <summary>Whether the node carries <see cref="ExcludeFromExternalLoadBalancersLabel"/> (with any value).</summary>
+    public bool ExcludedFromLoadBalancers => Labels.ContainsKey(ExcludeFromExternalLoadBalancersLabel);
 }

@@ -134,42 +134,6 @@ public sealed class Layer2ElectionTests
         Assert.InRange(moved, 700, 1150); // about 1/11 of 10,000
     }
 
-    [Fact]
-    public void Candidates_AreFilteredWithReasons()
-    {
-        var nodes = new[]
-        {
-            new NodeInfo { Name = "ok", Labels = new Dictionary<string, string> { ["zone"] = "a" }, Interfaces = new HashSet<string> { "eth0" } },
-            new NodeInfo { Name = "dead", IsAliveMember = false },
-            new NodeInfo { Name = "nonet", NetworkUnavailable = true },
-            new NodeInfo { Name = "excluded", Labels = new Dictionary<string, string> { [NodeInfo.ExcludeFromExternalLoadBalancersLabel] = "" } },
-            new NodeInfo { Name = "elsewhere", Labels = new Dictionary<string, string> { ["zone"] = "b" } },
-            new NodeInfo { Name = "noif", Labels = new Dictionary<string, string> { ["zone"] = "a" }, Interfaces = new HashSet<string> { "eth1" } },
-            new NodeInfo { Name = "noendpoint", Labels = new Dictionary<string, string> { ["zone"] = "a" }, Interfaces = new HashSet<string> { "eth0" } },
-        };
-        var scope = new AdvertisementScope
-        {
-            NodeSelectors = [new LabelSelector(new Dictionary<string, string> { ["zone"] = "a" })],
-            Interfaces = ["eth0"],
-            NodeWeights = new Dictionary<string, long> { ["ok"] = 5 },
-        };
-        var (candidates, excluded) = CandidateSelector.Select(nodes, scope, new HashSet<string> { "ok", "noif" });
-
-        var only = Assert.Single(candidates);
-        Assert.Equal("ok", only.Name);
-        Assert.Equal(5, only.Weight);
-        Assert.Equal(
-            [
-                new CandidateExclusion("dead", CandidateExclusionReason.NotAliveMember),
-                new CandidateExclusion("nonet", CandidateExclusionReason.NetworkUnavailable),
-                new CandidateExclusion("excluded", CandidateExclusionReason.ExcludedByLabel),
-                new CandidateExclusion("elsewhere", CandidateExclusionReason.NotSelectedByAdvertisement),
-                new CandidateExclusion("noif", CandidateExclusionReason.MissingInterface),
-                new CandidateExclusion("noendpoint", CandidateExclusionReason.NoServingEndpoint),
-            ],
-            excluded);
-    }
-
     // MetalLB's sortL2Candidates, written plainly: weight descending, then SHA-256 of name#address ascending.
     private static IEnumerable<NodeCandidate> MetalLbOrder(IEnumerable<NodeCandidate> candidates, string address) =>
         candidates
