@@ -7,7 +7,8 @@ namespace BareLb.Core.Election;
 /// (<c>speaker/main.go</c> SetBalancer, then <c>layer2_controller.go</c> ShouldAnnounce), so that BareLb and MetalLB
 /// speakers in one cluster agree on every address:
 /// <list type="number">
-/// <item>the Service must be of type LoadBalancer, with addresses in its status that all parse and all lie in one pool;</item>
+/// <item>the Service must be of type LoadBalancer, with addresses in its status that all parse and all lie in one pool
+/// (an IPv4-mapped IPv6 address counts as its IPv4 address, as in Go);</item>
 /// <item>some endpoint must be able to serve (ready, or serving while terminating);</item>
 /// <item>the advertisements that apply are those of the pool whose Service selectors match (or that have none); a
 /// Service that shares its address may not be selected by Service selectors;</item>
@@ -49,6 +50,8 @@ public static class Layer2Decision
             {
                 return Refuse(Layer2Reason.InvalidIP, $"status.loadBalancer.ingress[{i}].ip \"{service.IngressAddresses[i]}\" is not an IP address");
             }
+
+            addresses[i] = AsGoReadsIt(addresses[i]);
         }
 
         var pool = view.Pools.FirstOrDefault(p => p.ContainsAll(addresses));
@@ -150,6 +153,13 @@ public static class Layer2Decision
         excluded.Sort(static (x, y) => string.CompareOrdinal(x.Node, y.Node));
         return ([.. candidates], [.. excluded]);
     }
+
+    /// <summary>
+    /// An IPv4-mapped IPv6 address (<c>::ffff:a.b.c.d</c>) as the IPv4 address: Go's <c>net.IP</c> makes no
+    /// difference between them, so MetalLB finds it in IPv4 pools, hashes the dotted quad and answers ARP for it.
+    /// </summary>
+    private static IPAddr AsGoReadsIt(IPAddr address) =>
+        !address.IsIPv4 && address.Value >> 32 == 0xFFFF ? IPAddr.FromIPv4((uint)address.Value) : address;
 
     private static Layer2Verdict Refuse(Layer2Reason reason, string detail, IPAddr[]? addresses = null, string? pool = null) =>
         new() { Reason = reason, Detail = detail, Addresses = addresses ?? [], Pool = pool };

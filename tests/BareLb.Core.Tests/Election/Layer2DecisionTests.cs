@@ -62,6 +62,20 @@ public sealed class Layer2DecisionTests
     }
 
     [Fact]
+    public void An_IPv4_mapped_address_is_the_IPv4_address_as_Go_reads_it()
+    {
+        // Go's net.IP treats ::ffff:a.b.c.d as a.b.c.d: an IPv4 pool holds it, it hashes as the dotted quad and
+        // MetalLB answers ARP for it.
+        var pool = Pool(Everywhere());
+        var plain = Layer2Decision.Decide(View("node-a", pool), Service());
+        var mapped = Layer2Decision.Decide(View("node-a", pool), Service() with { IngressAddresses = ["::ffff:198.18.35.100"] });
+        Assert.Equal(plain.Reason, mapped.Reason);
+        Assert.Equal(plain.Elected, mapped.Elected);
+        Assert.Equal([IPAddr.Parse("198.18.35.100")], mapped.Addresses);
+        Assert.True(mapped.Addresses[0].IsIPv4);
+    }
+
+    [Fact]
     public void No_endpoint_that_can_serve_means_nobody_announces()
     {
         var pool = Pool(Everywhere());
