@@ -23,7 +23,10 @@ public sealed record Layer2Verdict
     /// <summary>The elected node, when there was an election.</summary>
     public string? Elected { get; init; }
 
-    /// <summary>The nodes that stood, in MetalLB's order (the first is elected).</summary>
+    /// <summary>
+    /// The nodes that stood, with their weights, in the order they were considered (not ranked, to keep the decision
+    /// one pass); <see cref="Layer2Election.Rank"/> puts them in MetalLB's order, whose first is <see cref="Elected"/>.
+    /// </summary>
     public IReadOnlyList<NodeCandidate> Candidates { get; init; } = [];
 
     /// <summary>The nodes left out of the election, and why.</summary>

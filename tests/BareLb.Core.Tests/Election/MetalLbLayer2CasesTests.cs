@@ -134,9 +134,14 @@ public sealed class MetalLbLayer2CasesTests
                 wrong.Add($"{fact.Name} on {node}: MetalLB's candidates are [{string.Join(", ", expectedCandidates)}], BareLb's [{string.Join(", ", candidates)}]");
             }
 
+            var order = verdict.Addresses.Count == 0 ? [] : Layer2Election.Rank(verdict.Addresses[0], verdict.Candidates).Select(c => c.Name).ToArray();
+            if (order.FirstOrDefault() != verdict.Elected)
+            {
+                wrong.Add($"{fact.Name} on {node}: {verdict.Elected ?? "nobody"} is elected but ranks below {order.FirstOrDefault()}");
+            }
+
             if (fact.ExpectOrder is { } expectedOrder)
             {
-                var order = verdict.Addresses.Count == 0 ? [] : Layer2Election.Rank(verdict.Addresses[0], verdict.Candidates).Select(c => c.Name).ToArray();
                 if (!order.SequenceEqual(expectedOrder))
                 {
                     wrong.Add($"{fact.Name} on {node}: MetalLB's order is [{string.Join(", ", expectedOrder)}], BareLb's [{string.Join(", ", order)}]");
