@@ -1,7 +1,18 @@
 using BareLb.Benchmarks.Controller;
+using BareLb.Benchmarks.Footprint;
 using BenchmarkDotNet.Running;
+
+// Harnesses that take seconds per run, outside BenchmarkDotNet.
+switch (args)
+{
+    case ["footprint", ..]:
+        return await FootprintHarness.RunAsync(args[1..]);
+    case ["footprint-anchor"]:
+        return await FootprintHarness.RunAnchorAsync();
+}
 
 // Benchmarks that count things besides time report them through a file named here, which the processes
 // BenchmarkDotNet launches inherit, so that their columns work out of process too.
 using var results = ScaleResults.ShareWithLaunchedProcesses();
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;
