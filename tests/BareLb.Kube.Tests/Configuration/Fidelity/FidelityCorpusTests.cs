@@ -14,7 +14,7 @@ namespace BareLb.Kube.Tests.Configuration.Fidelity;
 /// documents a deliberate difference. Objects the API server itself refuses (stage: schema) never reach a
 /// controller, so for them only the checker's verdict counts.
 /// </summary>
-public sealed partial class FidelityCorpusTests
+public sealed class FidelityCorpusTests
 {
     public static TheoryData<string, string> Cases()
     {
@@ -100,14 +100,10 @@ public sealed partial class FidelityCorpusTests
                     resources.BgpPeers.Add(BgpPeerVersions.ToV1Beta2(KubernetesJson.Deserialize<BGPPeerV1Beta1>(json)));
                     break;
                 case BGPPeer.KindName: resources.BgpPeers.Add(KubernetesJson.Deserialize<BGPPeer>(json)); break;
-                case "Secret": AddSecret(resources, KubernetesJson.Deserialize<V1Secret>(json)); break;
+                case "Secret": resources.Secrets[node["metadata"]!["name"]!.ToString()] = KubernetesJson.Deserialize<V1Secret>(json); break;
             }
         }
 
         return resources;
     }
-
-    static partial void AddSecretCore(MetalLbResources resources, V1Secret secret);
-
-    private static void AddSecret(MetalLbResources resources, V1Secret secret) => AddSecretCore(resources, secret);
 }
