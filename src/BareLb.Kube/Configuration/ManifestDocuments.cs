@@ -181,7 +181,9 @@ internal sealed class ManifestDocuments
         else if (ns != Namespace)
         {
             // MetalLB's webhooks refuse such an object, and both would ignore it.
-            Fail(kind, name, "metadata.namespace", $"{ns} is not {Namespace}, the namespace MetalLB and BareLb read: the object would be refused (or ignored); move it to {Namespace}", lines,
+            Fail(kind, name, "metadata.namespace", kind == "ConfigMap"
+                ? $"{ns} is not {Namespace}, the namespace BareLb reads"
+                : $"{ns} is not {Namespace}, the namespace BareLb reads; MetalLB's webhooks refuse such an object: move it to {Namespace}", lines,
                 kind == "ConfigMap" ? ProblemSeverity.Warning : ProblemSeverity.Error);
         }
     }
