@@ -22,6 +22,12 @@ internal readonly record struct ParseFailure(int Start, int Length, string Reaso
 
         var start = Math.Clamp(Start, 0, text.Length);
         var length = Math.Clamp(Length, 0, text.Length - start);
+        // A reason about the whole text (an inverted range, mixed families) needs no place.
+        if (start == 0 && length == text.Length || text.Trim() == text.Substring(start, length))
+        {
+            return $"'{text}' is not {what}: {Reason}";
+        }
+
         var wrong = length == 0 ? "the end of the text" : $"'{text.Substring(start, length)}' at position {start + 1}";
         return $"'{text}' is not {what}: {wrong}: {Reason}";
     }

@@ -18,13 +18,16 @@ internal static class PoolValidator
             var before = errors.Count;
             void Fail(string field, string message) => errors.Add(new ConfigurationError(spec.Source.Kind, ObjectName(spec), field, message));
 
-            if (LabelSyntax.CheckDnsLabel(spec.Name) is { } badName)
+            // MetalLB checks only that a name is there: legacy pool names were free text, and an object's name
+            // is the API server's business.
+            if (string.IsNullOrEmpty(spec.Name))
             {
-                Fail(spec.Source.Field("name"), $"invalid pool name: {badName}");
+                Fail(spec.Source.Field("name"), "a pool needs a name");
             }
             else if (seen.TryGetValue(spec.Name, out var first))
             {
-                Fail(spec.Source.Field("name"), $"the pool name {spec.Name} is used twice (also by {first.Source.Kind} {ObjectName(first)})");
+                var where = first.Source.FieldPrefix is "" or "spec" ? $"{first.Source.Kind} {ObjectName(first)}" : $"{first.Source.FieldPrefix} of {first.Source.Kind} {ObjectName(first)}";
+                Fail(spec.Source.Field("name"), $"the pool name {spec.Name} is used twice (also by {where}): rename one");
             }
             else
             {
@@ -40,10 +43,28 @@ internal static class PoolValidator
             for (var i = 0; i < spec.Addresses.Count; i++)
             {
                 var field = spec.Source.Field($"addresses[{i}]");
-                if (!IPRange.TryParse(spec.Addresses[i] ?? "", out var range, out var why))
+                var text = spec.Addresses[i] ?? "";
+                if (!IPRange.TryParse(text, out var range, out var why))
                 {
                     Fail(field, why);
                     continue;
+                }
+
+                // MetalLB reads "first-last" (each side trimmed) or a CIDR (as written); one bare address is neither.
+                if (!text.Contains('-', StringComparison.Ordinal))
+                {
+                    if (!text.Contains('/', StringComparison.Ordinal))
+                    {
+                        var suffix = range.Family == IPFamily.IPv4 ? "32" : "128";
+                        Fail(field, $"'{text.Trim()}' is one address, not a CIDR or a range: write {text.Trim()}/{suffix}");
+                        continue;
+                    }
+
+                    if (text.Trim().Length != text.Length)
+                    {
+                        Fail(field, $"'{text}' has spaces around the CIDR: write '{text.Trim()}'");
+                        continue;
+                    }
                 }
 
                 if (range.Family == IPFamily.IPv6 && range.Count == UInt128.MaxValue)
@@ -82,9 +103,14 @@ internal static class PoolValidator
 
         for (var i = 0; i < allocation.Namespaces.Count; i++)
         {
+            var first = allocation.Namespaces.Take(i).ToList().IndexOf(allocation.Namespaces[i]) is var f and >= 0 ? f : i;
             if (LabelSyntax.CheckDnsLabel(allocation.Namespaces[i]) is { } bad)
             {
                 fail($"{prefix}.namespaces[{i}]", $"invalid namespace name: {bad}");
+            }
+            else if (first < i)
+            {
+                fail($"{prefix}.namespaces[{i}]", $"namespace {allocation.Namespaces[i]} is listed twice (also namespaces[{first}]): remove one");
             }
         }
 

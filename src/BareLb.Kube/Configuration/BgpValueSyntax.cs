@@ -1,7 +1,7 @@
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using BareLb.Core.Addresses;
 
 namespace BareLb.Kube.Configuration;
 
@@ -44,13 +44,23 @@ internal static partial class BgpValueSyntax
     }
 
     /// <summary>Whether the text is a community value: "high:low" (16 bits each) or "large:global:local1:local2" (32 bits each).</summary>
-    public static bool IsCommunityValue(string text, out string? error)
+    /// <param name="text">The value.</param>
+    /// <param name="error">Why it is not one.</param>
+    /// <param name="legacyOnly">Only "high:low", as MetalLB v0.12's ConfigMap took.</param>
+    public static bool IsCommunityValue(string? text, out string? error, bool legacyOnly = false)
     {
         error = null;
+        text ??= "";
         var parts = text.Split(':');
         if (parts.Length == 2 && parts.All(p => ushort.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out _)))
         {
             return true;
+        }
+
+        if (legacyOnly)
+        {
+            error = $"\"{text}\" is not a community: write \"high:low\" with two 16-bit numbers (the legacy ConfigMap has no large communities; convert to metallb.io objects for those)";
+            return false;
         }
 
         if (parts.Length == 4 && parts[0] == "large" && parts.Skip(1).All(p => uint.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out _)))
@@ -62,10 +72,13 @@ internal static partial class BgpValueSyntax
         return false;
     }
 
-    /// <summary>Whether the text is a plain IP address (no prefix, no zone).</summary>
+    /// <summary>
+    /// Whether the text is a plain IP address, read strictly by Core's one parser as Go's net.ParseIP does: IPv4 as
+    /// four decimal parts without leading zeros (never "10.1" or "0x7f.1"), no prefix, no zone, no spaces.
+    /// </summary>
     public static bool IsAddress(string text, AddressFamily? family = null) =>
-        !text.Contains('%', StringComparison.Ordinal) && !text.Contains('/', StringComparison.Ordinal)
-        && IPAddress.TryParse(text, out var address) && (family is null || address.AddressFamily == family);
+        IPAddr.TryParse(text, out var address)
+        && (family is null || address.Family == (family == AddressFamily.InterNetwork ? IPFamily.IPv4 : IPFamily.IPv6));
 
     [GeneratedRegex(@"^(?<part>[0-9]+(\.[0-9]*)?(ns|us|µs|ms|s|m|h))+$")]
     private static partial Regex DurationPattern();

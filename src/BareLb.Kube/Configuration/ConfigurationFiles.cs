@@ -119,6 +119,7 @@ public static class ConfigurationFiles
         foreach (var x in from.BgpPeers) { to.BgpPeers.Add(x); }
         foreach (var x in from.BfdProfiles) { to.BfdProfiles.Add(x); }
         foreach (var x in from.Communities) { to.Communities.Add(x); }
+        foreach (var (name, secret) in from.Secrets) { to.Secrets[name] = secret; }
     }
 
     private static string Summarize(string path, ManifestDocuments read, int legacyPools)

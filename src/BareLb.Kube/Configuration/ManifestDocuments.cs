@@ -83,6 +83,18 @@ internal sealed class ManifestDocuments
             return;
         }
 
+        if (apiVersion == "v1" && kind == "Secret")
+        {
+            // Kept for the BGPPeers' passwordSecret checks; a Secret is not MetalLB configuration.
+            Skipped++;
+            if (k8s.KubernetesJson.Deserialize<V1Secret>(root.ToJsonString()) is { } secret && (root["metadata"]?["namespace"]?.ToString() ?? Namespace) == Namespace)
+            {
+                Resources.Secrets[name] = secret;
+            }
+
+            return;
+        }
+
         if (group != MetalLbApi.Group)
         {
             Skipped++;
@@ -90,6 +102,12 @@ internal sealed class ManifestDocuments
         }
 
         var errors = new List<(string Field, string Message)>();
+        if (!IsObjectName(name))
+        {
+            Fail(kind, name, "metadata.name", $"\"{name}\" is not a Kubernetes object name: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters (the API server refuses it)", lines);
+            return;
+        }
+
         switch (apiVersion, kind)
         {
             case (MetalLbApi.V1Beta1, IPAddressPool.KindName):
@@ -162,7 +180,11 @@ internal sealed class ManifestDocuments
         }
         else if (ns != Namespace)
         {
-            Fail(kind, name, "metadata.namespace", $"{ns} is not {Namespace}, the namespace BareLb reads", lines, ProblemSeverity.Warning);
+            // MetalLB's webhooks refuse such an object, and both would ignore it.
+            Fail(kind, name, "metadata.namespace", kind == "ConfigMap"
+                ? $"{ns} is not {Namespace}, the namespace BareLb reads"
+                : $"{ns} is not {Namespace}, the namespace BareLb reads; MetalLB's webhooks refuse such an object: move it to {Namespace}", lines,
+                kind == "ConfigMap" ? ProblemSeverity.Warning : ProblemSeverity.Error);
         }
     }
 
@@ -188,4 +210,8 @@ internal sealed class ManifestDocuments
         WarnAboutNamespace(root, "ConfigMap", objectName, lines);
         ConfigMaps.Add((objectName, ns, text, lines.ContentOffsetOf("data.config")));
     }
+
+    private static bool IsObjectName(string name) =>
+        name.Length <= 253 && name.Split('.').All(part => part.Length > 0 && part.Length <= 63
+            && part.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-') && part[0] != '-' && part[^1] != '-');
 }

@@ -23,6 +23,12 @@ public sealed class MetalLbResources
     /// <summary>Communities.</summary>
     public IList<Community> Communities { get; } = [];
 
-    /// <summary>The number of configuration objects held.</summary>
+    /// <summary>
+    /// Secrets of the namespace by name, when known (<c>barelb config check</c> takes those in its files): a BGPPeer's
+    /// <c>passwordSecret</c> is checked against them, as MetalLB does.
+    /// </summary>
+    public IDictionary<string, k8s.Models.V1Secret> Secrets { get; } = new Dictionary<string, k8s.Models.V1Secret>(StringComparer.Ordinal);
+
+    /// <summary>The number of configuration objects held (Secrets are not counted).</summary>
     public int Count => Pools.Count + L2Advertisements.Count + BgpAdvertisements.Count + BgpPeers.Count + BfdProfiles.Count + Communities.Count;
 }

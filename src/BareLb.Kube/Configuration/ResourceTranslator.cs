@@ -19,6 +19,9 @@ internal sealed class ResourceTranslator
 
     private ResourceTranslator(LegacyOrigins? origins) => _origins = origins;
 
+    // The legacy ConfigMap is judged as MetalLB v0.12 judged it; metallb.io objects as v0.16 does.
+    private bool Legacy => _origins is not null;
+
     public static MetalLbConfiguration Translate(MetalLbResources resources, ConfigurationForm form, LegacyOrigins? origins = null, IEnumerable<ConfigurationProblem>? earlier = null)
     {
         var translator = new ResourceTranslator(origins);
@@ -57,10 +60,17 @@ internal sealed class ResourceTranslator
 
         var aliases = CheckCommunities(resources.Communities);
         var profiles = CheckBfdProfiles(resources.BfdProfiles);
-        var peers = CheckPeers(resources.BgpPeers, profiles);
+        var peers = CheckPeers(resources.BgpPeers, profiles, resources.Secrets);
         var l2 = resources.L2Advertisements.Select(a => TranslateL2(a, labels)).OfType<L2AdvertisementRule>().ToList();
-        var bgp = resources.BgpAdvertisements.Select(a => TranslateBgp(a, labels, aliases, peers)).OfType<BgpAdvertisementRule>().ToList();
+        var bgpSpecs = new Dictionary<string, BGPAdvertisementSpec>(StringComparer.Ordinal);
+        var bgp = resources.BgpAdvertisements.Select(a => TranslateBgp(a, labels, aliases, peers, bgpSpecs)).OfType<BgpAdvertisementRule>().ToList();
         CheckAggregation(bgp, specs);
+        if (!Legacy)
+        {
+            BgpRules.CheckLocalPreferences(bgp, bgpSpecs, specs, Report);
+            BgpRules.CheckBfdEcho(bgp, specs, resources.BgpPeers, resources.BfdProfiles, Report);
+            BgpRules.CheckFrrPeers(resources.BgpPeers, Report);
+        }
 
         // An advertisement with errors still counts as covering its pools: its own error says what to fix.
         // A legacy pool carries its protocol, so it is covered, or its protocol is already an error.
@@ -142,7 +152,16 @@ internal sealed class ResourceTranslator
         var byName = names ?? [];
         for (var i = 0; i < byName.Count; i++)
         {
-            if (labels.ContainsKey(byName[i]))
+            var first = byName.IndexOf(byName[i]);
+            if (byName[i] is null)
+            {
+                errors.Add(($"spec.ipAddressPools[{i}]", "is empty (null): write a pool's name or remove the entry"));
+            }
+            else if (first < i)
+            {
+                errors.Add(($"spec.ipAddressPools[{i}]", $"pool {byName[i]} is listed twice (also spec.ipAddressPools[{first}]): remove one"));
+            }
+            else if (labels.ContainsKey(byName[i]))
             {
                 result.Add(byName[i]);
             }
@@ -152,7 +171,7 @@ internal sealed class ResourceTranslator
             }
         }
 
-        var converted = LabelSelectors.ConvertAll(selectors, "spec.ipAddressPoolSelectors", errors);
+        var converted = LabelSelectors.ConvertAll(selectors, "spec.ipAddressPoolSelectors", errors, unique: !Legacy);
         foreach (var selector in converted)
         {
             result.AddRange(labels.Where(p => selector.Matches(p.Value)).Select(p => p.Key));
@@ -164,7 +183,7 @@ internal sealed class ResourceTranslator
         }
 
         _covered.UnionWith(result);
-        return [.. result.Distinct(StringComparer.Ordinal)];
+        return [.. result.Where(r => r is not null).Distinct(StringComparer.Ordinal)];
     }
 
     private L2AdvertisementRule? TranslateL2(L2Advertisement advertisement, Dictionary<string, IReadOnlyDictionary<string, string>> labels)
@@ -174,6 +193,7 @@ internal sealed class ResourceTranslator
         var errors = new List<(string Field, string Message)>();
         var pools = ResolvePools(L2Advertisement.KindName, name, spec.IPAddressPools, spec.IPAddressPoolSelectors, labels, errors);
         var nodes = LabelSelectors.ConvertAll(spec.NodeSelectors, "spec.nodeSelectors", errors);
+        _ = LabelSelectors.ConvertAll(spec.ServiceSelectors, "spec.serviceSelectors", errors);
         var interfaces = spec.Interfaces ?? [];
         for (var i = 0; i < interfaces.Count; i++)
         {
@@ -188,19 +208,21 @@ internal sealed class ResourceTranslator
         {
             Name = name,
             Pools = pools,
-            Scope = new AdvertisementScope { NodeSelectors = nodes, Interfaces = [.. interfaces] },
+            Scope = new AdvertisementScope { NodeSelectors = nodes, Interfaces = [.. interfaces.OfType<string>()] },
         };
     }
 
-    private BgpAdvertisementRule? TranslateBgp(BGPAdvertisement advertisement, Dictionary<string, IReadOnlyDictionary<string, string>> labels, Dictionary<string, string> aliases, HashSet<string> peers)
+    private BgpAdvertisementRule? TranslateBgp(BGPAdvertisement advertisement, Dictionary<string, IReadOnlyDictionary<string, string>> labels, Dictionary<string, string> aliases, HashSet<string> peers, Dictionary<string, BGPAdvertisementSpec> specs)
     {
         var name = NameOf(advertisement.Metadata);
         var spec = advertisement.Spec ?? new BGPAdvertisementSpec();
+        specs.TryAdd(name, spec);
         var errors = new List<(string Field, string Message)>();
         var pools = ResolvePools(BGPAdvertisement.KindName, name, spec.IPAddressPools, spec.IPAddressPoolSelectors, labels, errors);
-        if (spec.AggregationLength is < 0 or > 32)
+        var minimum = Legacy ? 0 : 1; // the CRD's minimum; v0.12 let the aggregation check refuse 0
+        if (spec.AggregationLength < minimum || spec.AggregationLength > 32)
         {
-            errors.Add(("spec.aggregationLength", $"{spec.AggregationLength} is not an IPv4 prefix length (0 to 32)"));
+            errors.Add(("spec.aggregationLength", $"{spec.AggregationLength} is not an IPv4 prefix length ({minimum} to 32)"));
         }
 
         if (spec.AggregationLengthV6 is < 0 or > 128)
@@ -208,28 +230,49 @@ internal sealed class ResourceTranslator
             errors.Add(("spec.aggregationLengthV6", $"{spec.AggregationLengthV6} is not an IPv6 prefix length (0 to 128)"));
         }
 
+        if (!Legacy && spec.ServiceSelectors is { Count: > 0 } && (spec.AggregationLength is not (null or 32) || spec.AggregationLengthV6 is not (null or 128)))
+        {
+            errors.Add((spec.AggregationLength is not (null or 32) ? "spec.aggregationLength" : "spec.aggregationLengthV6",
+                "cannot be set with serviceSelectors: an advertisement that selects Services announces each address alone; leave the aggregation lengths at 32 and 128, or drop serviceSelectors"));
+        }
+
+        _ = LabelSelectors.ConvertAll(spec.ServiceSelectors, "spec.serviceSelectors", errors);
         var communities = new List<string>();
         var written = spec.Communities ?? [];
         for (var i = 0; i < written.Count; i++)
         {
-            if (aliases.TryGetValue(written[i], out var value))
+            var first = written.IndexOf(written[i]);
+            if (written[i] is null)
+            {
+                errors.Add(($"spec.communities[{i}]", "is empty (null): write a community or remove the entry"));
+            }
+            else if (first < i)
+            {
+                errors.Add(($"spec.communities[{i}]", $"community {written[i]} is listed twice (also communities[{first}]): remove one"));
+            }
+            else if (aliases.TryGetValue(written[i], out var value))
             {
                 communities.Add(value);
             }
-            else if (BgpValueSyntax.IsCommunityValue(written[i], out var why))
+            else if (BgpValueSyntax.IsCommunityValue(written[i], out var why, legacyOnly: Legacy))
             {
                 communities.Add(written[i]);
             }
             else
             {
-                errors.Add(($"spec.communities[{i}]", $"{why}, or the name of a Community alias (none is named so)"));
+                errors.Add(($"spec.communities[{i}]", $"{why}, or the name of a {(Legacy ? "bgp-communities alias" : "Community alias")} (none is named so)"));
             }
         }
 
         var peerNames = spec.Peers ?? [];
         for (var i = 0; i < peerNames.Count; i++)
         {
-            if (!peers.Contains(peerNames[i]))
+            var first = peerNames.IndexOf(peerNames[i]);
+            if (first < i)
+            {
+                errors.Add(($"spec.peers[{i}]", $"peer {peerNames[i]} is listed twice (also spec.peers[{first}]): remove one"));
+            }
+            else if (!peers.Contains(peerNames[i] ?? ""))
             {
                 Report(ProblemSeverity.Warning, BGPAdvertisement.KindName, name, $"spec.peers[{i}]", $"there is no BGPPeer named {peerNames[i]}");
             }
@@ -246,7 +289,7 @@ internal sealed class ResourceTranslator
             LocalPref = spec.LocalPref,
             Communities = communities,
             NodeSelectors = nodes,
-            Peers = [.. peerNames],
+            Peers = [.. peerNames.OfType<string>()],
         };
     }
 
@@ -270,6 +313,7 @@ internal sealed class ResourceTranslator
     private Dictionary<string, string> CheckCommunities(IList<Community> communities)
     {
         var aliases = new Dictionary<string, string>(StringComparer.Ordinal);
+        var owners = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var community in communities)
         {
             var name = NameOf(community.Metadata);
@@ -277,19 +321,24 @@ internal sealed class ResourceTranslator
             var list = community.Spec?.Communities ?? [];
             for (var i = 0; i < list.Count; i++)
             {
-                var alias = list[i];
+                var alias = list[i] ?? new CommunityAlias();
                 if (string.IsNullOrEmpty(alias.Name))
                 {
                     errors.Add(($"spec.communities[{i}].name", "an alias needs a name"));
                 }
                 else if (!aliases.TryAdd(alias.Name, alias.Value ?? ""))
                 {
-                    errors.Add(($"spec.communities[{i}].name", $"the alias {alias.Name} is defined twice"));
+                    errors.Add(($"spec.communities[{i}].name", $"the alias {alias.Name} is defined twice (also {owners[alias.Name]})"));
                 }
-                else if (!BgpValueSyntax.IsCommunityValue(alias.Value ?? "", out var why))
+                else if (!BgpValueSyntax.IsCommunityValue(alias.Value ?? "", out var why, legacyOnly: Legacy))
                 {
                     // The alias stays known, so that advertisements using it are not reported as well.
                     errors.Add(($"spec.communities[{i}].value", why!));
+                }
+
+                if (!string.IsNullOrEmpty(alias.Name))
+                {
+                    owners.TryAdd(alias.Name, $"Community {name} spec.communities[{i}]");
                 }
             }
 
@@ -331,50 +380,32 @@ internal sealed class ResourceTranslator
         return names;
     }
 
-    private HashSet<string> CheckPeers(IList<BGPPeer> peers, HashSet<string> profiles)
+    private HashSet<string> CheckPeers(IList<BGPPeer> peers, HashSet<string> profiles, IDictionary<string, k8s.Models.V1Secret> secrets)
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
+        var legacyKeys = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var peer in peers)
         {
             var name = NameOf(peer.Metadata);
             names.Add(name);
             var spec = peer.Spec ?? new BGPPeerSpec();
             var errors = new List<(string Field, string Message)>();
-            if (spec.MyAsn is null or 0)
+            CheckAsns(spec, errors);
+            CheckAddresses(spec, errors);
+            var timersOk = Legacy ? PeerTimers.CheckLegacy(spec, errors, out var hold, out var keepalive) : PeerTimers.Check(spec, errors, out hold, out keepalive);
+            if (!Legacy)
             {
-                errors.Add(("spec.myASN", "the local AS number is missing (1 to 4294967295)"));
-            }
+                PeerTimers.CheckConnectTime(spec, errors);
+                CheckPassword(spec, secrets, errors);
+                if (spec.PeerPort > 16384)
+                {
+                    errors.Add(("spec.peerPort", $"{spec.PeerPort} is above 16384, the highest port MetalLB's CRD allows; BGP listens on 179"));
+                }
 
-            if (spec.PeerAsn is null or 0 && spec.DynamicAsn is null)
-            {
-                errors.Add(("spec.peerASN", "the peer's AS number is missing (1 to 4294967295), or set dynamicASN"));
-            }
-            else if (spec.PeerAsn is > 0 && spec.DynamicAsn is not null)
-            {
-                errors.Add(("spec.dynamicASN", "set either peerASN or dynamicASN, not both"));
-            }
-            else if (spec.DynamicAsn is not null and not "internal" and not "external")
-            {
-                errors.Add(("spec.dynamicASN", $"\"{spec.DynamicAsn}\" is neither internal nor external"));
-            }
-
-            if (string.IsNullOrEmpty(spec.PeerAddress))
-            {
-                errors.Add(("spec.peerAddress", "the peer's address is missing"));
-            }
-            else if (!BgpValueSyntax.IsAddress(spec.PeerAddress))
-            {
-                errors.Add(("spec.peerAddress", $"\"{spec.PeerAddress}\" is not an IP address"));
-            }
-
-            if (!string.IsNullOrEmpty(spec.SourceAddress) && !BgpValueSyntax.IsAddress(spec.SourceAddress))
-            {
-                errors.Add(("spec.sourceAddress", $"\"{spec.SourceAddress}\" is not an IP address"));
-            }
-
-            if (!string.IsNullOrEmpty(spec.RouterId) && !BgpValueSyntax.IsAddress(spec.RouterId, AddressFamily.InterNetwork))
-            {
-                errors.Add(("spec.routerID", $"\"{spec.RouterId}\" is not an IPv4 address"));
+                if (spec.DisableMP is true)
+                {
+                    Report(ProblemSeverity.Warning, BGPPeer.KindName, name, "spec.disableMP", "is deprecated and has no effect: one session per address family is the default now");
+                }
             }
 
             if (spec.PeerPort is 0)
@@ -382,52 +413,120 @@ internal sealed class ResourceTranslator
                 errors.Add(("spec.peerPort", "port 0 cannot be dialled; leave it out for 179"));
             }
 
-            TimeSpan? hold = null;
-            if (spec.HoldTime is { } holdText)
-            {
-                hold = BgpValueSyntax.ParseDuration(holdText, out var why);
-                if (hold is null)
-                {
-                    errors.Add(("spec.holdTime", why!));
-                }
-                else if (hold > TimeSpan.Zero && hold < TimeSpan.FromSeconds(3))
-                {
-                    errors.Add(("spec.holdTime", $"{holdText} is too short: a hold time is 0 or at least 3s (RFC 4271)"));
-                }
-            }
-
-            if (spec.KeepaliveTime is { } keepaliveText)
-            {
-                var keepalive = BgpValueSyntax.ParseDuration(keepaliveText, out var why);
-                if (keepalive is null)
-                {
-                    errors.Add(("spec.keepaliveTime", why!));
-                }
-                else if (keepalive > (hold ?? TimeSpan.FromSeconds(90)))
-                {
-                    errors.Add(("spec.keepaliveTime", $"{keepaliveText} is longer than the hold time {spec.HoldTime ?? "90s"}"));
-                }
-            }
-
-            if (spec.ConnectTime is { } connectText && BgpValueSyntax.ParseDuration(connectText, out var connectWhy) is null)
-            {
-                errors.Add(("spec.connectTime", connectWhy!));
-            }
-
-            if (!string.IsNullOrEmpty(spec.Password) && spec.PasswordSecret is not null)
-            {
-                errors.Add(("spec.passwordSecret", "set either password or passwordSecret, not both"));
-            }
-
             if (!string.IsNullOrEmpty(spec.BfdProfile) && !profiles.Contains(spec.BfdProfile))
             {
                 errors.Add(("spec.bfdProfile", $"there is no BFDProfile named {spec.BfdProfile}"));
             }
 
-            _ = LabelSelectors.ConvertAll(spec.NodeSelectors, "spec.nodeSelectors", errors);
+            _ = LabelSelectors.ConvertAll(spec.NodeSelectors, "spec.nodeSelectors", errors, unique: !Legacy);
+            if (Legacy && errors.Count == 0 && timersOk)
+            {
+                // v0.12 refused a peer equal to an earlier one once defaults were filled in.
+                var key = PeerTimers.LegacyIdentity(spec, hold, keepalive);
+                var here = _origins!.TryMap(BGPPeer.KindName, name, "", out var mapped) ? mapped : name;
+                if (legacyKeys.TryGetValue(key, out var other))
+                {
+                    errors.Add(("", $"is the same peer as {other}: remove one"));
+                }
+                else
+                {
+                    legacyKeys.Add(key, here);
+                }
+            }
+
             ReportAll(BGPPeer.KindName, name, errors);
         }
 
         return names;
+    }
+
+    private static void CheckAsns(BGPPeerSpec spec, List<(string Field, string Message)> errors)
+    {
+        if (spec.MyAsn is null or 0)
+        {
+            errors.Add(("spec.myASN", "the local AS number is missing (1 to 4294967295)"));
+        }
+
+        if (spec.PeerAsn is null or 0 && spec.DynamicAsn is null or "")
+        {
+            errors.Add(("spec.peerASN", "the peer's AS number is missing (1 to 4294967295), or set dynamicASN"));
+        }
+        else if (spec.PeerAsn is > 0 && spec.DynamicAsn is not (null or ""))
+        {
+            errors.Add(("spec.dynamicASN", "set either peerASN or dynamicASN, not both"));
+        }
+        else if (spec.DynamicAsn is not (null or "" or "internal" or "external"))
+        {
+            errors.Add(("spec.dynamicASN", $"\"{spec.DynamicAsn}\" is neither internal nor external"));
+        }
+
+        if (spec.LocalAsn is 0)
+        {
+            errors.Add(("spec.localASN", "0 is not an AS number (1 to 4294967295); leave it out to use myASN"));
+        }
+
+        if (spec.EbgpMultiHop is true && spec.PeerAsn is { } peerAsn && peerAsn == spec.MyAsn)
+        {
+            errors.Add(("spec.ebgpMultiHop", $"is set on an iBGP session (myASN and peerASN are both {peerAsn}): multi-hop applies to eBGP only; remove it"));
+        }
+    }
+
+    private void CheckAddresses(BGPPeerSpec spec, List<(string Field, string Message)> errors)
+    {
+        var hasInterface = !string.IsNullOrEmpty(spec.Interface);
+        if (string.IsNullOrEmpty(spec.PeerAddress))
+        {
+            if (!hasInterface)
+            {
+                errors.Add(("spec.peerAddress", Legacy ? "the peer's address is missing" : "the peer's address is missing: set peerAddress, or interface for an unnumbered session"));
+            }
+        }
+        else if (hasInterface)
+        {
+            errors.Add(("spec.interface", "set either peerAddress or interface, not both"));
+        }
+        else if (!BgpValueSyntax.IsAddress(spec.PeerAddress))
+        {
+            errors.Add(("spec.peerAddress", $"\"{spec.PeerAddress}\" is not an IP address (IPv4 as four decimal parts, or IPv6)"));
+        }
+
+        if (!string.IsNullOrEmpty(spec.SourceAddress) && !BgpValueSyntax.IsAddress(spec.SourceAddress))
+        {
+            errors.Add(("spec.sourceAddress", $"\"{spec.SourceAddress}\" is not an IP address (IPv4 as four decimal parts, or IPv6)"));
+        }
+
+        if (!string.IsNullOrEmpty(spec.RouterId) && !BgpValueSyntax.IsAddress(spec.RouterId, AddressFamily.InterNetwork))
+        {
+            errors.Add(("spec.routerID", $"\"{spec.RouterId}\" is not an IPv4 address (a BGP identifier is 32 bits)"));
+        }
+    }
+
+    private static void CheckPassword(BGPPeerSpec spec, IDictionary<string, k8s.Models.V1Secret> secrets, List<(string Field, string Message)> errors)
+    {
+        var secretName = spec.PasswordSecret?.Name;
+        if (string.IsNullOrEmpty(secretName))
+        {
+            return;
+        }
+
+        if (!string.IsNullOrEmpty(spec.Password))
+        {
+            errors.Add(("spec.passwordSecret", "set either password or passwordSecret, not both"));
+            return;
+        }
+
+        if (!secrets.TryGetValue(secretName, out var secret))
+        {
+            return; // MetalLB waits for it; a file check cannot know the cluster's Secrets
+        }
+
+        if (secret.Type != "kubernetes.io/basic-auth")
+        {
+            errors.Add(("spec.passwordSecret.name", $"Secret {secretName} has type {secret.Type ?? "Opaque"}; a BGP password Secret has type kubernetes.io/basic-auth"));
+        }
+        else if (secret.Data?.ContainsKey("password") != true && secret.StringData?.ContainsKey("password") != true)
+        {
+            errors.Add(("spec.passwordSecret.name", $"Secret {secretName} has no key password"));
+        }
     }
 }

@@ -385,7 +385,7 @@ public sealed class AllocatorTests
         allocator.Assign(Requesting("ns", "waiting", "198.18.2.1"));
         Assert.Contains(new ServiceKey("ns", "waiting"), allocator.PendingServices);
 
-        var impact = allocator.Reconfigure(Config(Pool("a", "198.18.0.0"), Pool("renamed", "198.18.1.0/24", "198.18.2.0/24")));
+        var impact = allocator.Reconfigure(Config(Pool("a", "198.18.0.0/32"), Pool("renamed", "198.18.1.0/24", "198.18.2.0/24")));
 
         var (service, why) = Assert.Single(impact.Lost);
         Assert.Equal(new ServiceKey("ns", "lose"), service);

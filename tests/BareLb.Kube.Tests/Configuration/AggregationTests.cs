@@ -29,7 +29,7 @@ public sealed class AggregationTests
         var problem = Checking.Check(yaml).Single();
 
         Assert.Equal("address-pools[1].bgp-advertisements[0].aggregation-length", problem.Field);
-        Assert.Contains("aggregationLength 23 is shorter than 198.18.2.254/32 (from 198.18.2.0-198.18.2.254 of pool bgp-pool)", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("aggregationLength 23 is shorter than /25 (198.18.2.0/25, the widest CIDR of 198.18.2.0-198.18.2.254 in pool bgp-pool)", problem.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -62,12 +62,12 @@ public sealed class ConvertTests
     }
 
     [Fact]
-    public void PoolsSpelledL2_AreKept()
+    public void PoolsSpelledL2_AreRefused_AsMetalLbV012RefusedThem()
     {
-        var yaml = ConfigurationFiles.Convert(new ConfigurationFile("l2.yaml", Samples.GuideConfigMap.Replace("protocol: layer2", "protocol: l2", StringComparison.Ordinal))).Yaml!;
+        var conversion = ConfigurationFiles.Convert(new ConfigurationFile("l2.yaml", Samples.GuideConfigMap.Replace("protocol: layer2", "protocol: l2", StringComparison.Ordinal)));
 
-        Assert.Contains("kind: IPAddressPool", yaml, StringComparison.Ordinal);
-        Assert.Contains("kind: L2Advertisement", yaml, StringComparison.Ordinal);
+        Assert.Null(conversion.Yaml);
+        Assert.Contains(conversion.Problems, p => p.Field.EndsWith(".protocol", StringComparison.Ordinal) && p.Message.Contains("write layer2", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -138,7 +138,7 @@ public sealed class CrdManifestTests
     {
         var peer = Spec("bgppeers", "v1beta2");
         Assert.Equal((1d, 4294967295d), (peer.Properties["myASN"].Minimum, peer.Properties["myASN"].Maximum));
-        Assert.Equal(["myASN", "peerAddress"], peer.Required);
+        Assert.Equal(["myASN"], peer.Required); // peerAddress or, since MetalLB 0.15, interface
         var rules = peer.XKubernetesValidations.Select(r => r.Message).ToList();
         Assert.Contains("holdTime must be 0 or at least 3s (RFC 4271)", rules);
         Assert.Contains("set exactly one of peerASN and dynamicASN", rules);

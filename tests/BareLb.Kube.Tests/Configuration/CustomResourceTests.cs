@@ -120,15 +120,14 @@ public sealed class CustomResourceTests
     }
 
     [Fact]
-    public void AnObjectOutsideMetallbSystem_GetsAWarning()
+    public void AnObjectWithoutANamespace_GetsAWarning_AndOneInAnotherNamespace_AnError_AsMetalLbsWebhooksRefuseIt()
     {
         var check = Checking.Check("apiVersion: metallb.io/v1beta1\nkind: L2Advertisement\nmetadata:\n  name: a\n---\napiVersion: metallb.io/v1beta1\nkind: L2Advertisement\nmetadata:\n  name: b\n  namespace: metallb\n");
 
-        Assert.False(check.HasErrors);
         Assert.Collection(
             check.Problems,
-            p => Assert.Equal(("L2Advertisement", "a", "metadata.namespace", 3), (p.Kind, p.ObjectName, p.Field, p.Line)),
-            p => Assert.Equal(("L2Advertisement", "b", "metadata.namespace", 10), (p.Kind, p.ObjectName, p.Field, p.Line)));
+            p => Assert.Equal(("L2Advertisement", "a", "metadata.namespace", 3, ProblemSeverity.Warning), (p.Kind, p.ObjectName, p.Field, p.Line, p.Severity)),
+            p => Assert.Equal(("L2Advertisement", "b", "metadata.namespace", 10, ProblemSeverity.Error), (p.Kind, p.ObjectName, p.Field, p.Line, p.Severity)));
     }
 
     [Fact]

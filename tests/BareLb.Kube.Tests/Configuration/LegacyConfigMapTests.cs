@@ -53,7 +53,7 @@ public sealed class LegacyConfigMapTests
         var l2Pool = configuration.PoolSpecs[0];
         Assert.False(l2Pool.AutoAssign);
         Assert.True(l2Pool.AvoidBuggyIPs);
-        Assert.Equal(["198.18.0.0/28", "198.18.1.1"], l2Pool.Addresses);
+        Assert.Equal(["198.18.0.0/28", "198.18.1.1/32"], l2Pool.Addresses);
 
         // protocol "l2" is layer 2: the pool is announced, not dropped.
         Assert.Equal(["l2-pool"], Assert.Single(configuration.L2Advertisements).Pools);
@@ -78,7 +78,7 @@ public sealed class LegacyConfigMapTests
         Assert.Equal(["amd64", "arm64"], Assert.Single(selector.MatchExpressions).Values);
 
         var bfd = Assert.Single(configuration.BfdProfiles).Spec;
-        Assert.Equal((100u, 100u, 3u, 50u, true, false, 10u), (bfd.ReceiveInterval, bfd.TransmitInterval, bfd.DetectMultiplier, bfd.EchoInterval, bfd.EchoMode, bfd.PassiveMode, bfd.MinimumTtl));
+        Assert.Equal((100u, 100u, 3u, 50u, false, false, 10u), (bfd.ReceiveInterval, bfd.TransmitInterval, bfd.DetectMultiplier, bfd.EchoInterval, bfd.EchoMode, bfd.PassiveMode, bfd.MinimumTtl));
         Assert.Equal(3, configuration.Pools!.Pools.Count);
     }
 
@@ -122,7 +122,6 @@ public sealed class LegacyConfigMapTests
             problems,
             p => Assert.Equal(("peers[0].peer-address", 9), (p.Field, p.Line)),
             p => Assert.Equal(("peers[0].hold-time", 14), (p.Field, p.Line)),
-            p => Assert.Equal(("peers[0].keepalive-time", 15), (p.Field, p.Line)),
             p => Assert.Equal(("bfd-profiles[0].detect-multiplier", 33), (p.Field, p.Line)));
         Assert.All(problems, p => Assert.Equal(("ConfigMap", "metallb-system/config"), (p.Kind, p.ObjectName)));
     }

@@ -56,15 +56,15 @@ internal static class Samples
               transmit-interval: 100
               detect-multiplier: 3
               echo-interval: 50
-              echo-mode: true
+              echo-mode: false
               passive-mode: false
               minimum-ttl: 10
             address-pools:
             - name: l2-pool
-              protocol: l2
+              protocol: layer2
               addresses:
               - 198.18.0.0/28
-              - 198.18.1.1
+              - 198.18.1.1/32
               avoid-buggy-ips: true
               auto-assign: false
             - name: bgp-pool
@@ -97,7 +97,7 @@ internal static class Samples
           addresses:
           - 198.18.0.0/28
           - 198.18.0.100-198.18.0.110
-          - 2001:db8::1
+          - 2001:db8::1/128
           autoAssign: false
           avoidBuggyIPs: true
           serviceAllocation:

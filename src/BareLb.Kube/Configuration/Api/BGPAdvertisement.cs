@@ -47,4 +47,8 @@ public sealed class BGPAdvertisementSpec
     /// <summary>Names of the BGPPeers to announce to; all when empty.</summary>
     [JsonPropertyName("peers")]
     public IList<string>? Peers { get; set; }
+
+    /// <summary>Services whose addresses this advertisement announces; all when empty (MetalLB 0.16 and later).</summary>
+    [JsonPropertyName("serviceSelectors")]
+    public IList<V1LabelSelector>? ServiceSelectors { get; set; }
 }

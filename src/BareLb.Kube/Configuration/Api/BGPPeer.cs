@@ -24,6 +24,10 @@ public sealed class BGPPeerSpec
     [JsonPropertyName("peerASN")]
     public uint? PeerAsn { get; set; }
 
+    /// <summary>The AS number the speaker presents to this peer instead of <see cref="MyAsn"/> (MetalLB 0.15 and later).</summary>
+    [JsonPropertyName("localASN")]
+    public uint? LocalAsn { get; set; }
+
     /// <summary>"internal" or "external" instead of <see cref="PeerAsn"/>.</summary>
     [JsonPropertyName("dynamicASN")]
     public string? DynamicAsn { get; set; }
@@ -31,6 +35,10 @@ public sealed class BGPPeerSpec
     /// <summary>The peer's address.</summary>
     [JsonPropertyName("peerAddress")]
     public string? PeerAddress { get; set; }
+
+    /// <summary>The interface to peer over, unnumbered (BGP over the link-local address), instead of <see cref="PeerAddress"/>.</summary>
+    [JsonPropertyName("interface")]
+    public string? Interface { get; set; }
 
     /// <summary>The local address to connect from.</summary>
     [JsonPropertyName("sourceAddress")]
@@ -87,4 +95,8 @@ public sealed class BGPPeerSpec
     /// <summary>Whether multiprotocol BGP is disabled (one session per family).</summary>
     [JsonPropertyName("disableMP")]
     public bool? DisableMP { get; set; }
+
+    /// <summary>Whether both address families are negotiated on this one session (MetalLB 0.15 and later).</summary>
+    [JsonPropertyName("dualStackAddressFamily")]
+    public bool? DualStackAddressFamily { get; set; }
 }

@@ -31,4 +31,8 @@ public sealed class L2AdvertisementSpec
     /// <summary>Interfaces to announce on; all when empty.</summary>
     [JsonPropertyName("interfaces")]
     public IList<string>? Interfaces { get; set; }
+
+    /// <summary>Services whose addresses this advertisement announces; all when empty (MetalLB 0.16 and later).</summary>
+    [JsonPropertyName("serviceSelectors")]
+    public IList<V1LabelSelector>? ServiceSelectors { get; set; }
 }

@@ -5,7 +5,7 @@ namespace BareLb.Kube.Configuration.Legacy;
 
 /// <summary>
 /// Turns MetalLB v0.12's configuration document into the equivalent metallb.io objects: a pool becomes an
-/// IPAddressPool plus an L2Advertisement (protocol layer2, also spelled l2) or one BGPAdvertisement per
+/// IPAddressPool plus an L2Advertisement (protocol layer2) or one BGPAdvertisement per
 /// bgp-advertisements entry (one with defaults when there is none); peers become BGPPeers, bfd-profiles
 /// BFDProfiles, bgp-communities one Community. What only the legacy form can get wrong (a missing or
 /// unknown protocol, bgp-advertisements on a layer 2 pool) is reported here at the legacy field.
@@ -25,7 +25,7 @@ internal static class LegacyConverter
         var pools = file.AddressPools ?? [];
         for (var i = 0; i < pools.Count; i++)
         {
-            var pool = pools[i];
+            var pool = pools[i] ?? new LegacyAddressPool();
             var prefix = $"address-pools[{i}]";
             var name = pool.Name ?? "";
             if (name.Length == 0)
@@ -49,7 +49,7 @@ internal static class LegacyConverter
             var advertisements = pool.BgpAdvertisements ?? [];
             switch (pool.Protocol)
             {
-                case "layer2" or "l2":
+                case "layer2":
                     if (advertisements.Count > 0)
                     {
                         Fail($"{prefix}.bgp-advertisements", $"pool {name} has protocol {pool.Protocol}: bgp-advertisements apply to protocol bgp only");
@@ -69,7 +69,14 @@ internal static class LegacyConverter
 
                     for (var j = 0; j < advertisements.Count; j++)
                     {
-                        var advertisement = advertisements[j];
+                        var advertisement = advertisements[j] ?? new LegacyBgpAdvertisement();
+                        var same = advertisements.Take(j).ToList().FindIndex(a => SameAdvertisement(a ?? new LegacyBgpAdvertisement(), advertisement));
+                        if (same >= 0)
+                        {
+                            Fail($"{prefix}.bgp-advertisements[{j}]", $"is the same advertisement as {prefix}.bgp-advertisements[{same}]: remove one");
+                            continue;
+                        }
+
                         var bgpName = advertisements.Count == 1 ? $"{name}-bgp" : $"{name}-bgp-{j + 1}";
                         origins.Add(BGPAdvertisement.KindName, bgpName, $"{prefix}.bgp-advertisements[{j}]");
                         resources.BgpAdvertisements.Add(new BGPAdvertisement
@@ -91,7 +98,7 @@ internal static class LegacyConverter
                     Fail($"{prefix}.protocol", $"pool {name} has no protocol: write layer2 or bgp");
                     break;
                 default:
-                    Fail($"{prefix}.protocol", $"unknown protocol \"{pool.Protocol}\" in pool {name}: write layer2 (or l2) or bgp");
+                    Fail($"{prefix}.protocol", $"unknown protocol \"{pool.Protocol}\" in pool {name}: write layer2 or bgp");
                     break;
             }
         }
@@ -99,7 +106,7 @@ internal static class LegacyConverter
         var peers = file.Peers ?? [];
         for (var i = 0; i < peers.Count; i++)
         {
-            var peer = peers[i];
+            var peer = peers[i] ?? new LegacyPeer();
             var name = $"peer{i + 1}";
             origins.Add(BGPPeer.KindName, name, $"peers[{i}]");
             resources.BgpPeers.Add(new BGPPeer
@@ -118,10 +125,10 @@ internal static class LegacyConverter
                     Password = NullIfEmpty(peer.Password),
                     BfdProfile = NullIfEmpty(peer.BfdProfile),
                     EbgpMultiHop = peer.EbgpMultiHop is true ? true : null,
-                    NodeSelectors = peer.NodeSelectors?.Select(s => new V1LabelSelector
+                    NodeSelectors = peer.NodeSelectors?.Select(s => s ?? new LegacyNodeSelector()).Select(s => new V1LabelSelector
                     {
                         MatchLabels = s.MatchLabels,
-                        MatchExpressions = s.MatchExpressions?.Select(e => new V1LabelSelectorRequirement
+                        MatchExpressions = s.MatchExpressions?.Select(e => e ?? new LegacySelectorRequirement()).Select(e => new V1LabelSelectorRequirement
                         {
                             Key = e.Key ?? "",
                             OperatorProperty = e.Operator ?? "",
@@ -135,10 +142,17 @@ internal static class LegacyConverter
         var profiles = file.BfdProfiles ?? [];
         for (var i = 0; i < profiles.Count; i++)
         {
-            var profile = profiles[i];
+            var profile = profiles[i] ?? new LegacyBfdProfile();
             if (string.IsNullOrEmpty(profile.Name))
             {
                 Fail($"bfd-profiles[{i}].name", "a BFD profile needs a name");
+                continue;
+            }
+
+            var twin = profiles.Take(i).ToList().FindIndex(p => p?.Name == profile.Name);
+            if (twin >= 0)
+            {
+                Fail($"bfd-profiles[{i}].name", $"the BFD profile {profile.Name} is defined twice (also bfd-profiles[{twin}]): rename or remove one");
                 continue;
             }
 
@@ -181,4 +195,9 @@ internal static class LegacyConverter
     }
 
     private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
+
+    // v0.12 compared the entries as written (reflect.DeepEqual): the same fields, the same communities in the same order.
+    private static bool SameAdvertisement(LegacyBgpAdvertisement a, LegacyBgpAdvertisement b) =>
+        a.AggregationLength == b.AggregationLength && a.AggregationLengthV6 == b.AggregationLengthV6 && a.LocalPref == b.LocalPref
+        && (a.Communities ?? []).SequenceEqual(b.Communities ?? [], StringComparer.Ordinal) && (a.Communities is null) == (b.Communities is null);
 }

@@ -50,10 +50,23 @@ internal static class StrictBinder
     private static string Join(string path, string child) =>
         path.Length == 0 ? child : child.Length == 0 ? path : child.StartsWith('[') ? path + child : $"{path}.{child}";
 
-    private static void Check(JsonNode? node, Type type, string path, bool scalarsAsStrings, List<(string, string)> errors, Action<JsonNode>? replace)
+    private static void Check(JsonNode? node, Type type, string path, bool scalarsAsStrings, List<(string, string)> errors, Action<JsonNode>? replace, bool required = false)
     {
         if (node is null)
         {
+            if (required)
+            {
+                // A YAML null as a list item or a map value: Go's yaml.v2 (the legacy parser) reads it as the zero
+                // value, an empty entry that the checks below then judge; the API server refuses it.
+                if (scalarsAsStrings && replace is not null && ZeroValue(Nullable.GetUnderlyingType(type) ?? type) is { } zero)
+                {
+                    replace(zero);
+                    return;
+                }
+
+                errors.Add((path, "is empty (null): write a value or remove the entry"));
+            }
+
             return;
         }
 
@@ -126,7 +139,7 @@ internal static class StrictBinder
 
             foreach (var (key, child) in map.ToList())
             {
-                Check(child, valueType, Join(path, key), scalarsAsStrings, errors, replacement => map[key] = replacement);
+                Check(child, valueType, Join(path, key), scalarsAsStrings, errors, replacement => map[key] = replacement, required: true);
             }
 
             return;
@@ -143,7 +156,7 @@ internal static class StrictBinder
             for (var i = 0; i < array.Count; i++)
             {
                 var index = i;
-                Check(array[i], elementType, $"{path}[{i}]", scalarsAsStrings, errors, replacement => array[index] = replacement);
+                Check(array[i], elementType, $"{path}[{i}]", scalarsAsStrings, errors, replacement => array[index] = replacement, required: true);
             }
 
             return;
@@ -172,6 +185,15 @@ internal static class StrictBinder
             }
         }
     }
+
+    private static JsonNode? ZeroValue(Type type) =>
+        type == typeof(string) ? JsonValue.Create("")
+        : type == typeof(bool) ? JsonValue.Create(false)
+        : IntegerRange(type) is not null ? JsonValue.Create(0)
+        : DictionaryValueType(type) is not null ? new JsonObject()
+        : ElementType(type) is not null ? new JsonArray()
+        : type.IsClass ? new JsonObject()
+        : null;
 
     private static bool? YamlBoolean(string word) => word switch
     {
