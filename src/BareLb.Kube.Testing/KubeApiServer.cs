@@ -83,6 +83,7 @@ public sealed class KubeApiServer : IAsyncDisposable
         var families = ServiceIpFamilies.Parse(options.ServiceClusterIpRange);
         var store = new ObjectStore(catalog, time, options.WatchHistoryCapacity, firstResourceVersion: 1000);
         store.AddAdmission(new NamespaceDefaulter());
+        store.AddAdmission(new SecretDefaulter());
         store.AddAdmission(new ServiceDefaulter(families, options.NodePortMin, options.NodePortMax));
         store.AddAdmission(new CrdController(catalog, () => store, time));
         var faults = new ApiFaults(store);

@@ -2,6 +2,7 @@
 using BareLb.Controller;
 using BareLb.Kube.Controller;
 using BareLb.Kube.Leadership;
+using BareLb.Kube.Memberlist;
 using BareLb.Kube.Metrics;
 using k8s;
 using Microsoft.AspNetCore.Builder;
@@ -59,6 +60,16 @@ Console.WriteLine($"barelb-controller {options.Identity}: serving /healthz, /rea
 
 using var stop = new CancellationTokenSource();
 app.Lifetime.ApplicationStopping.Register(stop.Cancel);
+
+// As MetalLB's controller: make sure the speakers' memberlist Secret exists (every replica tries; an existing one is kept).
+// Its name comes from METALLB_ML_SECRET_NAME (default memberlist), its owner from METALLB_DEPLOYMENT (default controller).
+var memberlistSecret = new MemberlistSecret(client, new MemberlistSecretOptions
+{
+    Namespace = options.Namespace,
+    SecretName = Environment.GetEnvironmentVariable("METALLB_ML_SECRET_NAME") is { Length: > 0 } secretName ? secretName : "memberlist",
+    DeploymentName = Environment.GetEnvironmentVariable("METALLB_DEPLOYMENT") is { Length: > 0 } deployment ? deployment : "controller",
+}, logger: loggers.CreateLogger<MemberlistSecret>());
+var ensuringSecret = Task.Run(() => memberlistSecret.RunAsync(stop.Token));
 await leadership.RunAsync(
     async term =>
     {
@@ -83,6 +94,15 @@ await leadership.RunAsync(
         }
     },
     stop.Token);
+
+try
+{
+    await ensuringSecret;
+}
+catch (OperationCanceledException)
+{
+    // Stopped before the Secret could be made.
+}
 
 await app.StopAsync();
 return 0;

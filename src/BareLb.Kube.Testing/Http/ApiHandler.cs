@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using BareLb.Kube.Testing.Discovery;
 using BareLb.Kube.Testing.Faults;
 using BareLb.Kube.Testing.Patching;
+using BareLb.Kube.Testing.Protobuf;
 using BareLb.Kube.Testing.Resources;
 using BareLb.Kube.Testing.Selectors;
 using BareLb.Kube.Testing.Storage;
@@ -201,8 +202,7 @@ internal sealed partial class ApiHandler
 
             case "create":
                 {
-                    RequireJsonBody(request);
-                    var body = Json.ParseObject(await ReadBodyAsync(context).ConfigureAwait(false));
+                    var body = await ReadObjectAsync(context).ConfigureAwait(false);
                     var created = _store.Create(storeType, ns, convert ? EventConversion.ToCore(body) : body, dryRun);
                     await WriteObjectAsync(context, 201, type, created).ConfigureAwait(false);
                     break;
@@ -210,8 +210,7 @@ internal sealed partial class ApiHandler
 
             case "update":
                 {
-                    RequireJsonBody(request);
-                    var body = Json.ParseObject(await ReadBodyAsync(context).ConfigureAwait(false));
+                    var body = await ReadObjectAsync(context).ConfigureAwait(false);
                     var stored = convert ? EventConversion.ToCore(body) : body;
                     var updated = _store.Update(storeType, ns, target.Name!, _ => stored, target.Subresource == "status", dryRun);
                     await WriteObjectAsync(context, 200, type, updated).ConfigureAwait(false);
@@ -261,13 +260,20 @@ internal sealed partial class ApiHandler
         }
     }
 
-    private static void RequireJsonBody(HttpRequest request)
+    /// <summary>
+    /// The object of a create or update: JSON, or the protobuf that kubectl's typed clients send for built-in kinds
+    /// (<c>kubectl create namespace|configmap|secret|...</c>).
+    /// </summary>
+    private static async Task<JsonObject> ReadObjectAsync(HttpContext context)
     {
-        var mediaType = (request.ContentType ?? "application/json").Split(';')[0].Trim();
-        if (mediaType is not ("application/json" or ""))
+        var mediaType = (context.Request.ContentType ?? "application/json").Split(';')[0].Trim();
+        var body = await ReadBodyAsync(context).ConfigureAwait(false);
+        return mediaType switch
         {
-            throw new ApiException(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json; got {mediaType}");
-        }
+            "application/json" or "" => Json.ParseObject(body),
+            ProtobufBody.MediaType => ProtobufBody.Decode(body),
+            _ => throw new ApiException(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json, application/vnd.kubernetes.protobuf; got {mediaType}"),
+        };
     }
 
     private static bool IsApply(string? contentType) =>

@@ -41,6 +41,16 @@ internal static class BuiltInResources
             Kind = "DaemonSet", Namespaced = true, ShortNames = ["ds"], HasStatus = true, HasGeneration = true,
             Categories = ["all"],
         },
+        new ResourceType
+        {
+            Group = "policy", Version = "v1", Plural = "poddisruptionbudgets", Singular = "poddisruptionbudget",
+            Kind = "PodDisruptionBudget", Namespaced = true, ShortNames = ["pdb"], HasStatus = true, HasGeneration = true,
+        },
+        new ResourceType
+        {
+            Group = "admissionregistration.k8s.io", Version = "v1", Plural = "validatingwebhookconfigurations",
+            Singular = "validatingwebhookconfiguration", Kind = "ValidatingWebhookConfiguration", Namespaced = false,
+        },
         Rbac("roles", "role", "Role", true),
         Rbac("rolebindings", "rolebinding", "RoleBinding", true),
         Rbac("clusterroles", "clusterrole", "ClusterRole", false),

@@ -1,0 +1,120 @@
+using k8s;
+using k8s.Models;
+
+namespace BareLb.Kube.Testing.Tests.Deploy;
+
+/// <summary>
+/// BareLb's RBAC beside MetalLB's: every permission deploy/barelb.yaml grants a ServiceAccount, compared with what
+/// MetalLB's own manifests grant the same ServiceAccount in every release from v0.13.12 to v0.16.1 (their
+/// intersection; read from metallb/metallb config/manifests/metallb-native.yaml and abridged to the resources that
+/// matter here). The speaker needs nothing more; the controller's extra permissions are listed, one by one, so that
+/// a new one cannot slip in unnoticed.
+/// </summary>
+public sealed class RbacCompatibilityTests
+{
+    private const string Ns = "metallb-system";
+    private const string Cluster = "*cluster*";
+
+    private static readonly string[] ConfigKinds = ["ipaddresspools", "l2advertisements", "bgpadvertisements", "bgppeers", "bfdprofiles", "communities"];
+
+    private static readonly HashSet<Grant> MetalLbController =
+    [
+        .. Grants(Ns, "", ["secrets"], null, "create", "delete", "get", "list", "patch", "update", "watch"),
+        .. Grants(Ns, "apps", ["deployments"], "controller", "get"),
+        .. Grants(Ns, "metallb.io", ["bgppeers"], null, "get", "list"),
+        .. Grants(Ns, "metallb.io", ["ipaddresspools", "l2advertisements", "bgpadvertisements", "bfdprofiles", "communities"], null, "get", "list", "watch"),
+        .. Grants(Cluster, "", ["services", "namespaces"], null, "get", "list", "watch"),
+        .. Grants(Cluster, "", ["nodes"], null, "list"),
+        .. Grants(Cluster, "", ["services/status"], null, "update"),
+        .. Grants(Cluster, "", ["events"], null, "create", "patch"),
+    ];
+
+    private static readonly HashSet<Grant> MetalLbSpeaker =
+    [
+        .. Grants(Ns, "", ["pods"], null, "list"),
+        .. Grants(Ns, "", ["secrets", "configmaps"], null, "get", "list", "watch"),
+        .. Grants(Ns, "metallb.io", ConfigKinds, null, "get", "list", "watch"),
+        .. Grants(Cluster, "", ["services", "endpoints", "nodes", "namespaces"], null, "get", "list", "watch"),
+        .. Grants(Cluster, "discovery.k8s.io", ["endpointslices"], null, "get", "list", "watch"),
+        .. Grants(Cluster, "", ["events"], null, "create", "patch"),
+    ];
+
+    /// <summary>What barelb-controller needs beyond MetalLB's controller, and why (see the README, "Deploying").</summary>
+    private static readonly HashSet<Grant> ControllerBeyondMetalLb =
+    [
+        // The legacy ConfigMap: MetalLB 0.13 dropped it (its pod-lister Role reaches the controller from 0.14 on).
+        .. Grants(Ns, "", ["configmaps"], null, "get", "list", "watch"),
+        // BGPPeers are watched like the other kinds; MetalLB's controller Role lists them only.
+        .. Grants(Ns, "metallb.io", ["bgppeers"], null, "watch"),
+        // Status conditions on every kind, written as merge patches (MetalLB updates ipaddresspools/status, from 0.14).
+        .. Grants(Ns, "metallb.io", [.. ConfigKinds.Select(k => k + "/status")], null, "patch"),
+        // Leader election between two replicas; MetalLB runs one.
+        .. Grants(Ns, "coordination.k8s.io", ["leases"], null, "get", "create", "update"),
+        // Service status and the ip-allocated-from-pool annotation as patches (MetalLB: one update of services/status).
+        .. Grants(Cluster, "", ["services/status", "services"], null, "patch"),
+    ];
+
+    [Fact]
+    public void Speaker_NeedsNoPermissionMetalLbDoesNotGrant()
+    {
+        var ours = GrantsOf(Manifests(), "speaker");
+
+        Assert.NotEmpty(ours);
+        Assert.Empty(ours.Where(g => !Covered(g, MetalLbSpeaker)).Select(g => g.ToString()));
+    }
+
+    [Fact]
+    public void Controller_NeedsOnlyTheListedPermissionsBeyondMetalLbs()
+    {
+        var ours = GrantsOf(Manifests(), "controller");
+        var beyond = ours.Where(g => !Covered(g, MetalLbController)).Select(g => g.ToString()).Order(StringComparer.Ordinal).ToList();
+
+        Assert.Equal(ControllerBeyondMetalLb.Select(g => g.ToString()).Order(StringComparer.Ordinal), beyond);
+    }
+
+    private static List<object> Manifests() => KubernetesYaml.LoadAllFromString(File.ReadAllText(Path.Combine(DeployFiles.Deploy, "barelb.yaml")));
+
+    private static bool Covered(Grant grant, HashSet<Grant> granted) =>
+        granted.Contains(grant)
+        || granted.Contains(grant with { ResourceName = "*" })
+        || granted.Contains(grant with { Scope = Cluster })
+        || granted.Contains(grant with { Scope = Cluster, ResourceName = "*" });
+
+    private static HashSet<Grant> GrantsOf(List<object> objects, string serviceAccount)
+    {
+        var roles = objects.OfType<V1Role>().ToDictionary(r => r.Metadata.Name, r => r.Rules);
+        var clusterRoles = objects.OfType<V1ClusterRole>().ToDictionary(r => r.Metadata.Name, r => r.Rules);
+        var grants = new HashSet<Grant>();
+        foreach (var binding in objects.OfType<V1RoleBinding>().Where(b => Binds(b.Subjects, serviceAccount)))
+        {
+            var rules = binding.RoleRef.Kind == "Role" ? roles[binding.RoleRef.Name] : clusterRoles[binding.RoleRef.Name];
+            grants.UnionWith(Expand(binding.Metadata.NamespaceProperty, rules));
+        }
+
+        foreach (var binding in objects.OfType<V1ClusterRoleBinding>().Where(b => Binds(b.Subjects, serviceAccount)))
+        {
+            grants.UnionWith(Expand(Cluster, clusterRoles[binding.RoleRef.Name]));
+        }
+
+        return grants;
+    }
+
+    private static bool Binds(IList<Rbacv1Subject> subjects, string serviceAccount) =>
+        subjects.Any(s => s.Kind == "ServiceAccount" && s.Name == serviceAccount && s.NamespaceProperty == Ns);
+
+    private static IEnumerable<Grant> Expand(string scope, IList<V1PolicyRule> rules) =>
+        from rule in rules
+        from grant in Grants(scope, rule.ApiGroups.Single(), [.. rule.Resources], rule.ResourceNames?.Single(), [.. rule.Verbs])
+        select grant;
+
+    private static IEnumerable<Grant> Grants(string scope, string apiGroup, string[] resources, string? name, params string[] verbs) =>
+        from resource in resources
+        from verb in verbs
+        select new Grant(scope, apiGroup, resource, name ?? "*", verb);
+
+    private sealed record Grant(string Scope, string Group, string Resource, string ResourceName, string Verb)
+    {
+        public override string ToString() =>
+            $"{(Scope == Cluster ? "cluster" : Scope)} {(Group.Length == 0 ? "core" : Group)}/{Resource}{(ResourceName == "*" ? string.Empty : $"[{ResourceName}]")} {Verb}";
+    }
+}
