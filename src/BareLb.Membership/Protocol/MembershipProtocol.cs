@@ -104,6 +104,12 @@ internal sealed partial class MembershipProtocol
     /// <summary>Every member known, dead and left ones included until they are forgotten, sorted by name.</summary>
     public IReadOnlyList<MemberInfo> Members => _allView ??= [.. _nodes.Select(static m => m.Info).OrderBy(static m => m.Name, StringComparer.Ordinal)];
 
+    /// <summary>The gossip waiting to be sent about <paramref name="node"/>, if any.</summary>
+    internal object? PendingBroadcast(string node) => _broadcasts.Pending(node);
+
+    /// <summary>How often the gossip about <paramref name="node"/> has been sent, -1 when none is waiting.</summary>
+    internal int BroadcastTransmits(string node) => _broadcasts.TransmitsOf(node);
+
     /// <summary>The member called <paramref name="name"/>, if known.</summary>
     public MemberInfo? Find(string name) => _members.TryGetValue(name, out var member) ? member.Info : null;
 
