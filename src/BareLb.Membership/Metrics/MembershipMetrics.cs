@@ -59,6 +59,9 @@ internal sealed class MembershipMetrics : IDisposable
         _meter.CreateObservableGauge(HealthScoreName, () => Volatile.Read(ref _healthScore), "{score}", "Lifeguard local health score: 0 is healthy; timeouts are multiplied by score + 1.");
     }
 
+    /// <summary>The meter the instruments live on.</summary>
+    public Meter Meter => _meter;
+
     public void ProbeStarted() => _probes.Add(1);
 
     public void ProbeFailed() => _probeFailures.Add(1);
