@@ -178,7 +178,7 @@ internal sealed class SimulatedCluster
         }
 
         member.ArmedAt = due;
-        At(due, () =>
+        At(due + Jitter(member.Stall), () =>
         {
             if (member.ArmedAt != due)
             {
@@ -230,7 +230,7 @@ internal sealed class SimulatedCluster
             return;
         }
 
-        At(Now + Delay(), () =>
+        At(Now + Delay() + Jitter(to.Stall), () =>
         {
             if (!to.Up)
             {
@@ -301,6 +301,9 @@ internal sealed class SimulatedMember(int index, MembershipProtocol protocol, IP
     public bool Up { get; set; }
 
     public bool Killed { get; set; }
+
+    /// <summary>Longest random stall before this member handles a packet or a timer, as on a CPU-starved machine.</summary>
+    public TimeSpan Stall { get; set; }
 
     public DateTimeOffset ArmedAt { get; set; } = DateTimeOffset.MaxValue;
 
