@@ -240,7 +240,18 @@ internal sealed partial class MembershipProtocol
         Changed(self);
         _awareness.ApplyDelta(1);
         _metrics?.Refuted();
-        Broadcast(self.Name, new Alive(incarnation, self.Name, self.Addr, self.Port, self.Meta, _vsn));
+        var alive = new Alive(incarnation, self.Name, self.Addr, self.Port, self.Meta, _vsn);
+        Broadcast(self.Name, alive);
+        if (_options.SendRefutationToAll)
+        {
+            foreach (var member in _nodes)
+            {
+                if (!member.IsLocal && !member.DeadOrLeft)
+                {
+                    SendRaw(member.EndPoint, member.Name, [alive]);
+                }
+            }
+        }
     }
 
     /// <summary>memberlist's <c>mergeRemoteState</c>: checks versions, then applies each member's state; returns why it refused, or null.</summary>

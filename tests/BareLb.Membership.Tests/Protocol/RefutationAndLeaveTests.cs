@@ -21,6 +21,22 @@ public sealed class RefutationAndLeaveTests
     }
 
     [Fact]
+    public void A_refutation_goes_straight_to_every_live_member_when_asked()
+    {
+        var h = new ProtocolHarness();
+        h.AddMembers(3);
+        var outputs = h.Handle(1, new Suspect(1, "self", NameOf(1)));
+        var direct = outputs.OfType<SendPacket>().Where(p => p.Messages is [Alive { Node: "self" }]).Select(p => p.ToNode).Order().ToList();
+        Assert.Equal([NameOf(1), NameOf(2), NameOf(3)], direct);
+
+        var options = UnitOptions();
+        options.SendRefutationToAll = false;
+        var quiet = new ProtocolHarness(options);
+        quiet.AddMembers(3);
+        Assert.Empty(quiet.Handle(1, new Suspect(1, "self", NameOf(1))).OfType<SendPacket>());
+    }
+
+    [Fact]
     public void Death_notice_about_self_is_refuted()
     {
         var h = new ProtocolHarness();
