@@ -20,6 +20,14 @@ public sealed class MembershipOptions
     /// <summary>Scales the minimum suspicion timeout: <c>SuspicionMult * max(1, log10(n)) * ProbeInterval</c>; also sets the confirmations expected, <c>SuspicionMult - 2</c> (memberlist <c>SuspicionMult</c>). BareLb default 3; memberlist 4.</summary>
     public int SuspicionMult { get; set; } = 3;
 
+    /// <summary>
+    /// Whether the minimum suspicion timeout grows with <c>log10</c> of the cluster size, as in memberlist,
+    /// to give a refutation time to spread by gossip through a large cluster. When
+    /// <see cref="SendRefutationToAll"/> is on, a refutation reaches every member in one hop whatever the
+    /// size, and BareLb's default is false: 100 members are then as fast as 10. memberlist true.
+    /// </summary>
+    public bool ScaleSuspicionWithClusterSize { get; set; }
+
     /// <summary>The longest suspicion, as a multiple of the minimum: a suspicion nobody else confirms lasts that long (memberlist <c>SuspicionMaxTimeoutMult</c>). Default 6.</summary>
     public int SuspicionMaxTimeoutMult { get; set; } = 6;
 
@@ -108,6 +116,7 @@ public sealed class MembershipOptions
         DeadNodeReclaimTime = TimeSpan.Zero,
         SendLeaveToAll = false,
         SendRefutationToAll = false,
+        ScaleSuspicionWithClusterSize = true,
         ProtocolVersion = 2,
     };
 

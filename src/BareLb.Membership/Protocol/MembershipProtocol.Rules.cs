@@ -158,7 +158,7 @@ internal sealed partial class MembershipProtocol
             k = 0;
         }
 
-        var min = ProtocolMath.SuspicionTimeout(_options.SuspicionMult, n, _options.ProbeInterval);
+        var min = ProtocolMath.SuspicionTimeout(_options.SuspicionMult, _options.ScaleSuspicionWithClusterSize ? n : 1, _options.ProbeInterval);
         var max = min * _options.SuspicionMaxTimeoutMult;
         var suspicion = new Suspicion(s.From, k, min, max, now);
         member.Suspicion = suspicion;

@@ -97,7 +97,7 @@ public sealed class SimulatedClusterProperties(ITestOutputHelper output)
 
     [Theory]
     [InlineData(10, 120, 40)]
-    [InlineData(100, 20, 30)]
+    [InlineData(100, 20, 25)]
     public void No_member_is_declared_dead_falsely_when_every_member_stalls_with_1_percent_loss(int size, int seconds, int stallMs)
     {
         // CPU starvation as the protocol sees it: every packet and every timer of every member waits

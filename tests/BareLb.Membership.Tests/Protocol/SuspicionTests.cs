@@ -59,6 +59,24 @@ public sealed class SuspicionTests
         AssertClose(min, h.Now - start, 1);
     }
 
+    [Theory]
+    [InlineData(true, 520)]
+    [InlineData(false, 400)]
+    public void The_minimum_suspicion_grows_with_log10_of_the_cluster_size_only_when_asked(bool scale, int expectedMs)
+    {
+        var options = UnitOptions();
+        options.ScaleSuspicionWithClusterSize = scale;
+        var h = new ProtocolHarness(options);
+        h.AddMembers(19); // 20 members: log10(20) = 1.3
+        h.Answering.UnionWith(Enumerable.Range(1, 19).Select(NameOf));
+        h.Handle(2, new Suspect(1, NameOf(1), NameOf(2)));
+        var start = h.Now;
+        h.Handle(3, new Suspect(1, NameOf(1), NameOf(3)));
+        h.Handle(4, new Suspect(1, NameOf(1), NameOf(4)));
+        h.AdvanceUntil<MemberChanged>(c => c.Event.Kind == MemberEventKind.Dead, TimeSpan.FromSeconds(10));
+        AssertClose(TimeSpan.FromMilliseconds(expectedMs), h.Now - start, 1);
+    }
+
     [Fact]
     public void An_unconfirmed_suspicion_lasts_the_maximum()
     {
