@@ -96,7 +96,7 @@ public sealed class SimulatedClusterProperties(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData(10, 120, 40)]
+    [InlineData(10, 120, 30)]
     [InlineData(100, 20, 25)]
     public void No_member_is_declared_dead_falsely_when_every_member_stalls_with_1_percent_loss(int size, int seconds, int stallMs)
     {
