@@ -50,6 +50,7 @@ internal sealed class AddressTable
                 return null;
             }
 
+            _counters.Withdrawn(address);
             Volatile.Write(ref _snapshot, AddressSnapshot.Build(_entries.Values));
             return entry;
         }

@@ -1,3 +1,7 @@
+using BareLb.Hosting.CommandLine;
+using BareLb.Hosting.Signals;
 using BareLb.Tool.Commands;
 
-return await CommandDispatcher.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);
+// First, before Console touches the runtime's signal handling.
+TerminationSignals.Restore();
+return await CommandLineRunner.InvokeAsync("barelb", ToolCommandLine.Create(Console.Out, Console.Error), args, Console.Out, Console.Error).ConfigureAwait(false);

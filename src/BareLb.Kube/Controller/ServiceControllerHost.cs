@@ -39,7 +39,8 @@ public sealed class ServiceControllerHost : IAsyncDisposable
     /// are used as they are; without, they come from MetalLB's configuration in the options' namespace:
     /// the metallb.io objects, or, when there are none, the legacy ConfigMap. Configuration objects get
     /// status conditions, and IPAddressPools their counts, through <paramref name="statusWriter"/>
-    /// (by default written through <paramref name="client"/>).
+    /// (by default written through <paramref name="client"/>). Every timer runs on <paramref name="timeProvider"/>
+    /// (<see cref="TimeProvider.System"/> by default).
     /// </summary>
     public static ServiceControllerHost Create(
         IKubernetes client,
@@ -49,23 +50,26 @@ public sealed class ServiceControllerHost : IAsyncDisposable
         PoolConfiguration? pools = null,
         ControllerMetrics? metrics = null,
         ILoggerFactory? loggerFactory = null,
-        IConfigurationStatusWriter? statusWriter = null)
+        IConfigurationStatusWriter? statusWriter = null,
+        TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         options ??= new ServiceControllerOptions();
-        var kubernetesWriter = new KubernetesServiceWriter(client, "barelb-controller");
+        var kubernetesWriter = new KubernetesServiceWriter(client, "barelb-controller", timeProvider);
         writer ??= kubernetesWriter;
         var services = new Informer<V1Service>(
             ListWatch.For<V1Service, V1ServiceList>(
                 ct => client.CoreV1.ListServiceForAllNamespacesAsync(cancellationToken: ct),
                 (rv, timeout, onError, ct) => client.CoreV1.WatchListServiceForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct)),
+            timeProvider: timeProvider,
             logger: loggerFactory?.CreateLogger<Informer<V1Service>>());
         var namespaces = new Informer<V1Namespace>(
             ListWatch.For<V1Namespace, V1NamespaceList>(
                 ct => client.CoreV1.ListNamespaceAsync(cancellationToken: ct),
                 (rv, timeout, onError, ct) => client.CoreV1.WatchListNamespaceAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct)),
+            timeProvider: timeProvider,
             logger: loggerFactory?.CreateLogger<Informer<V1Namespace>>());
-        var configuration = pools is not null ? null : ConfigurationInformers.Create(client, options, loggerFactory);
+        var configuration = pools is not null ? null : ConfigurationInformers.Create(client, options, loggerFactory, timeProvider);
         var allocator = new AddressAllocator(pools ?? PoolConfiguration.Empty);
         var controller = new ServiceController(
             services,
@@ -76,7 +80,8 @@ public sealed class ServiceControllerHost : IAsyncDisposable
             options: options,
             configurationEvents: writer as IConfigurationEvents ?? kubernetesWriter,
             metrics: metrics,
-            statusWriter: statusWriter ?? new KubernetesConfigurationStatusWriter(client));
+            statusWriter: statusWriter ?? new KubernetesConfigurationStatusWriter(client),
+            timeProvider: timeProvider);
         return new ServiceControllerHost(controller, allocator, services, namespaces, configuration);
     }
 

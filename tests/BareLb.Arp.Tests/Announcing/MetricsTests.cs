@@ -38,8 +38,10 @@ public sealed class MetricsTests
         Assert.Equal(2, collector.Value("metallb_layer2_responses_sent", ("interface", "eth0"), ("protocol", "arp"), ("ip", "198.18.0.100")));
         Assert.True(collector.Value("metallb_layer2_gratuitous_sent", ("interface", "eth0"), ("protocol", "arp"), ("ip", "198.18.0.100")) >= 1);
 
-        // Totals survive a withdrawal and a return: counters never go back.
+        // A withdrawn address's series disappear; its totals survive a return: counters never go back.
         engine.Withdraw("eth0", IPAddr.Parse("198.18.0.100"));
+        Assert.False(collector.Has("metallb_layer2_responses_sent", ("ip", "198.18.0.100")));
+        Assert.False(collector.Has("metallb_layer2_gratuitous_sent", ("ip", "198.18.0.100")));
         engine.Announce("eth0", IPAddr.Parse("198.18.0.100"));
         Assert.Equal(2, collector.Value("metallb_layer2_responses_sent", ("ip", "198.18.0.100")));
     }
@@ -71,6 +73,14 @@ public sealed class MetricsTests
             return _seen
                 .Where(m => m.Name == name && tags.All(t => m.Tags.Any(x => x.Key == t.Key && (string?)x.Value == t.Value)))
                 .Sum(m => m.Value);
+        }
+
+        /// <summary>Whether any series of <paramref name="name"/> carries all the given tags.</summary>
+        public bool Has(string name, params (string Key, string Value)[] tags)
+        {
+            _seen.Clear();
+            _listener.RecordObservableInstruments();
+            return _seen.Any(m => m.Name == name && tags.All(t => m.Tags.Any(x => x.Key == t.Key && (string?)x.Value == t.Value)));
         }
 
         public void Dispose() => _listener.Dispose();

@@ -89,6 +89,14 @@ public sealed class ApiServerCommandTests
         await process.WaitForExitAsync(timeout.Token);
 
         Assert.Equal(exitCode, process.ExitCode);
-        Assert.Contains("usage:", (await output) + (await error), StringComparison.Ordinal);
+        if (exitCode == 0)
+        {
+            Assert.Contains("Usage:", await output, StringComparison.Ordinal);
+        }
+        else
+        {
+            // A usage error is one line on stderr, naming the program.
+            Assert.StartsWith("barelb: ", Assert.Single((await error).Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+        }
     }
 }

@@ -86,7 +86,8 @@ public sealed class ConfigToolTests : IDisposable
         var run = await ToolRun.RunAsync(null, commandLine.Split(' '));
 
         Assert.Equal(2, run.ExitCode);
-        Assert.Contains("usage: barelb config", run.Stderr, StringComparison.Ordinal);
+        var line = Assert.Single(run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("barelb: ", line, StringComparison.Ordinal);
     }
 
     [Fact]

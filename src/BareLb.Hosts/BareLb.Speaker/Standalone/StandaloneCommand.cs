@@ -1,7 +1,9 @@
 using BareLb.Arp;
 using BareLb.Arp.Transports;
+using BareLb.Hosting;
+using BareLb.Hosting.Http;
+using BareLb.Hosting.Logging;
 using BareLb.Speaker.Commands;
-using BareLb.Speaker.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -9,74 +11,55 @@ using Microsoft.Extensions.Logging;
 namespace BareLb.Speaker.Standalone;
 
 /// <summary>
-/// <c>barelb-speaker standalone</c>: parses its arguments, opens the transport before the host
-/// starts (so that a missing interface or capability is one line on stderr, not a host failure),
-/// and the metrics endpoint if asked for, then runs the announcer until SIGINT or SIGTERM.
+/// <c>barelb-speaker standalone</c>: opens the transport before the host starts (so that a missing
+/// interface or capability is one line on stderr, not a host failure), then runs the announcer,
+/// and the metrics endpoint if asked for, until SIGINT or SIGTERM.
 /// </summary>
 internal static class StandaloneCommand
 {
-    public static async Task<int> RunAsync(string[] args)
+    public static async Task<int> RunAsync(StandaloneArguments arguments)
     {
-        var arguments = StandaloneArguments.Parse(args);
-        if (arguments is null)
-        {
-            Console.Out.WriteLine(StandaloneArguments.Usage);
-            return ExitCodes.Success;
-        }
-
         var transport = TransportOpener.Open(arguments.Transport, arguments.InterfaceName, arguments.NetworkNamespace);
-        MetricsServer? metrics;
-        try
-        {
-            metrics = arguments.MetricsListen is { } endpoint ? MetricsServer.Open(endpoint) : null;
-        }
-        catch
-        {
-            transport.Dispose();
-            throw;
-        }
-
-        if (metrics is not null)
-        {
-            Console.Out.WriteLine($"barelb-speaker: serving metrics at {metrics.Url}");
-        }
-
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
             ContentRootPath = AppContext.BaseDirectory,
             ApplicationName = "barelb-speaker",
+            DisableDefaults = true,
         });
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-            o.UseUtcTimestamp = true;
-        });
-        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        builder.Logging.AddBareLbConsole(LogLevel.Information);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(1));
-        builder.Services.AddMetrics();
+        builder.Services.AddBareLbHosting(o =>
+        {
+            if (arguments.MetricsListen is { } listen)
+            {
+                o.Listen.Add(listen);
+            }
+
+            o.MeterNames.Add(Layer2Engine.MeterName);
+            o.ServeHealth = false;
+        });
         builder.Services.AddSingleton(arguments);
         builder.Services.AddSingleton<IFrameTransport>(transport);
-        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => new Layer2Engine(
             arguments.Options,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
-        if (metrics is not null)
-        {
-            builder.Services.AddHostedService(sp =>
-            {
-                metrics.UseLogger(sp.GetRequiredService<ILogger<MetricsServer>>());
-                return metrics;
-            });
-        }
-
+        builder.Services.AddHostedService<MetricsUrlPrinter>();
         builder.Services.AddHostedService<StandaloneAnnouncer>();
 
         using var host = builder.Build();
-        await host.RunAsync().ConfigureAwait(false);
+        try
+        {
+            await host.StartAsync().ConfigureAwait(false);
+        }
+        catch (ListenException e)
+        {
+            transport.Dispose();
+            throw new StartupException($"--metrics-listen {arguments.MetricsListen}: {e.Message}", e);
+        }
+
+        await host.WaitForShutdownAsync().ConfigureAwait(false);
         return ExitCodes.Success;
     }
 }

@@ -1,76 +1,44 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using System.CommandLine;
+using BareLb.Hosting.CommandLine;
 using BareLb.Kube.Testing;
 
 namespace BareLb.Tool.Commands;
 
 /// <summary><c>barelb apiserver [--port N] [--kubeconfig PATH] [--tls] [--service-cidr CIDR[,CIDR]]</c>: runs the in-memory API server until SIGINT or SIGTERM.</summary>
-internal sealed class ApiServerCommand : ICommand
+internal sealed class ApiServerCommand : IToolCommand
 {
-    public string Name => "apiserver";
-
-    private const string Usage = """
-        usage: barelb apiserver [--port N] [--kubeconfig PATH] [--tls] [--service-cidr CIDR[,CIDR]]
-          --port N           listen on 127.0.0.1:N (default 0: a free port)
-          --kubeconfig PATH  write the kubeconfig there (default ./barelb.kubeconfig)
-          --tls              serve HTTPS with a self-signed certificate generated at start
-          --service-cidr C   the Services' cluster IP range (default 10.96.0.0/12); two of different families,
-                             comma-separated, make a dual-stack cluster, e.g. 10.96.0.0/12,2001:db8:ffff::/112
-        """;
-
-    public string Summary => "run an in-memory Kubernetes API server on 127.0.0.1 until Ctrl+C";
-
-    private static async Task<int> FailAsync(TextWriter error, string message)
+    private readonly Option<string?> _port = new("--port") { Description = "listen on 127.0.0.1:N (default 0: a free port)", HelpName = "N" };
+    private readonly Option<string?> _kubeconfig = new("--kubeconfig") { Description = "write the kubeconfig there (default ./barelb.kubeconfig)", HelpName = "PATH" };
+    private readonly Option<bool> _tls = new("--tls") { Description = "serve HTTPS with a self-signed certificate generated at start" };
+    private readonly Option<string?> _serviceCidr = new("--service-cidr")
     {
-        await error.WriteLineAsync($"barelb apiserver: {message}").ConfigureAwait(false);
-        await error.WriteLineAsync(Usage).ConfigureAwait(false);
-        return 2;
+        Description = "the Services' cluster IP range (default 10.96.0.0/12); two of different families, comma-separated, make a dual-stack cluster, e.g. 10.96.0.0/12,2001:db8:ffff::/112",
+        HelpName = "CIDR[,CIDR]",
+    };
+
+    public Command Create(TextWriter output, TextWriter error)
+    {
+        var command = new Command("apiserver", "run an in-memory Kubernetes API server on 127.0.0.1 until Ctrl+C") { _port, _kubeconfig, _tls, _serviceCidr };
+        command.SetAction((result, ct) => RunAsync(result, output, error, ct));
+        return command;
     }
 
-    public async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    private async Task<int> RunAsync(ParseResult result, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var options = new KubeApiServerOptions { KubeconfigPath = Path.Combine(Environment.CurrentDirectory, "barelb.kubeconfig") };
-        for (var i = 0; i < args.Count; i++)
+        var options = new KubeApiServerOptions { KubeconfigPath = Path.GetFullPath(result.GetValue(_kubeconfig) ?? Path.Combine(Environment.CurrentDirectory, "barelb.kubeconfig")) };
+        if (result.GetValue(_port) is { } portText)
         {
-            var value = i + 1 < args.Count ? args[i + 1] : null;
-            switch (args[i])
-            {
-                case "--port":
-                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > 65535)
-                    {
-                        return await FailAsync(error, $"--port needs a port number from 0 (any free port) to 65535, got \"{value}\"").ConfigureAwait(false);
-                    }
+            options.Port = int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port <= 65535
+                ? port
+                : throw new UsageException($"--port needs a port number from 0 (any free port) to 65535, got \"{portText}\"");
+        }
 
-                    options.Port = port;
-                    i++;
-                    break;
-                case "--kubeconfig":
-                    if (string.IsNullOrEmpty(value))
-                    {
-                        return await FailAsync(error, "--kubeconfig needs a file path").ConfigureAwait(false);
-                    }
-
-                    options.KubeconfigPath = Path.GetFullPath(value);
-                    i++;
-                    break;
-                case "--tls":
-                    options.UseTls = true;
-                    break;
-                case "--service-cidr":
-                    if (string.IsNullOrEmpty(value))
-                    {
-                        return await FailAsync(error, "--service-cidr needs one CIDR, or two of different families separated by a comma").ConfigureAwait(false);
-                    }
-
-                    options.ServiceClusterIpRange = value;
-                    i++;
-                    break;
-                case "-h" or "--help":
-                    await output.WriteLineAsync(Usage).ConfigureAwait(false);
-                    return 0;
-                default:
-                    return await FailAsync(error, $"unknown argument \"{args[i]}\"").ConfigureAwait(false);
-            }
+        options.UseTls = result.GetValue(_tls);
+        if (result.GetValue(_serviceCidr) is { } cidr)
+        {
+            options.ServiceClusterIpRange = cidr;
         }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -89,7 +57,7 @@ internal sealed class ApiServerCommand : ICommand
         }
         catch (ArgumentException e) when (e.ParamName is not null)
         {
-            return await FailAsync(error, $"--service-cidr {options.ServiceClusterIpRange}: {e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal)}").ConfigureAwait(false);
+            throw new UsageException($"--service-cidr {options.ServiceClusterIpRange}: {e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal)}");
         }
 
         await using (server.ConfigureAwait(false))

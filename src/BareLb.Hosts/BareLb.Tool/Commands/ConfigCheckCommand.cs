@@ -1,67 +1,49 @@
+using System.CommandLine;
+using BareLb.Hosting.CommandLine;
 using BareLb.Kube.Configuration;
 using BareLb.Kube.Configuration.Api;
 
 namespace BareLb.Tool.Commands;
 
 /// <summary><c>barelb config check FILE...</c>: validates legacy ConfigMaps and metallb.io manifests offline.</summary>
-internal sealed class ConfigCheckCommand : ICommand
+internal sealed class ConfigCheckCommand : IToolCommand
 {
-    private const string Usage = """
-        usage: barelb config check [--namespace NS] FILE...
-          Validates MetalLB configuration offline: legacy ConfigMaps (metallb-system/config) and metallb.io
-          objects (IPAddressPool, L2Advertisement, BGPAdvertisement, BGPPeer, BFDProfile, Community), any mix,
-          any number of YAML documents per file; "-" reads standard input. The files are checked together,
-          as if applied to one cluster. Prints a summary per file and each problem as FILE:LINE: message.
-          --namespace NS  the namespace BareLb reads its configuration from (default metallb-system);
-                          objects elsewhere get a warning
-          Exit status: 0 valid (warnings allowed), 1 invalid or unreadable, 2 usage error.
-        """;
-
-    public string Name => "config check";
-
-    private static async Task<int> FailAsync(TextWriter error, string message)
+    private readonly Option<string> _namespace = new("--namespace")
     {
-        await error.WriteLineAsync($"barelb config check: {message}").ConfigureAwait(false);
-        await error.WriteLineAsync(Usage).ConfigureAwait(false);
-        return 2;
+        Description = "the namespace BareLb reads its configuration from (default metallb-system); objects elsewhere get a warning",
+        HelpName = "NS",
+        DefaultValueFactory = _ => MetalLbApi.DefaultNamespace,
+    };
+
+    private readonly Argument<string[]> _files = new("FILE") { Description = "files to check together, as if applied to one cluster; - reads standard input", Arity = ArgumentArity.ZeroOrMore };
+
+    public Command Create(TextWriter output, TextWriter error)
+    {
+        var command = new Command("check", """
+            validate MetalLB ConfigMaps and metallb.io manifests offline: legacy ConfigMaps (metallb-system/config) and
+            metallb.io objects (IPAddressPool, L2Advertisement, BGPAdvertisement, BGPPeer, BFDProfile, Community), any mix,
+            any number of YAML documents per file. Prints a summary per file and each problem as FILE:LINE: message.
+            Exit status: 0 valid (warnings allowed), 1 invalid or unreadable, 2 usage error.
+            """)
+        {
+            _namespace, _files,
+        };
+        command.SetAction((result, ct) => RunAsync(result, output, error, ct));
+        return command;
     }
 
-    public string Summary => "validate MetalLB ConfigMaps and metallb.io manifests offline";
-
-    public async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    private async Task<int> RunAsync(ParseResult result, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        if (args.Any(a => a is "-h" or "--help"))
+        var @namespace = result.GetValue(_namespace) is { Length: > 0 } given ? given : throw new UsageException("--namespace needs a namespace name");
+        var paths = result.GetValue(_files) ?? [];
+        if (paths.Length == 0)
         {
-            await output.WriteLineAsync(Usage).ConfigureAwait(false);
-            return 0;
+            throw new UsageException("no file given (see barelb config check --help)");
         }
 
-        var @namespace = MetalLbApi.DefaultNamespace;
-        var paths = new List<string>();
-        for (var i = 0; i < args.Count; i++)
+        if (paths.FirstOrDefault(p => p.StartsWith('-') && p != "-") is { } unknown)
         {
-            if (args[i] == "--namespace")
-            {
-                if (i + 1 >= args.Count || args[i + 1].Length == 0)
-                {
-                    return await FailAsync(error, "--namespace needs a namespace name").ConfigureAwait(false);
-                }
-
-                @namespace = args[++i];
-            }
-            else if (args[i].StartsWith('-') && args[i] != "-")
-            {
-                return await FailAsync(error, $"unknown option \"{args[i]}\"").ConfigureAwait(false);
-            }
-            else
-            {
-                paths.Add(args[i]);
-            }
-        }
-
-        if (paths.Count == 0)
-        {
-            return await FailAsync(error, "no file given").ConfigureAwait(false);
+            throw new UsageException($"unknown option '{unknown}' (see barelb config check --help)");
         }
 
         var files = new List<ConfigurationFile>();

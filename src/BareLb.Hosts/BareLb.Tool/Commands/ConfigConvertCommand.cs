@@ -1,40 +1,44 @@
+using System.CommandLine;
+using BareLb.Hosting.CommandLine;
 using BareLb.Kube.Configuration;
 
 namespace BareLb.Tool.Commands;
 
 /// <summary><c>barelb config convert FILE</c>: turns a legacy ConfigMap into the equivalent metallb.io manifests.</summary>
-internal sealed class ConfigConvertCommand : ICommand
+internal sealed class ConfigConvertCommand : IToolCommand
 {
-    private const string Usage = """
-        usage: barelb config convert FILE
-          Turns MetalLB's legacy ConfigMap (key config) into the equivalent metallb.io objects, written as
-          multi-document YAML on standard output, in the ConfigMap's namespace: an IPAddressPool per pool, an
-          L2Advertisement per layer2 (or l2) pool, a BGPAdvertisement per bgp-advertisements entry (one per bgp
-          pool without any), a BGPPeer per peer, a BFDProfile per bfd profile, one Community for bgp-communities.
-          "-" reads standard input. Exit status: 0 converted, 1 invalid or unreadable input, 2 usage error.
-        """;
+    private readonly Argument<string[]> _file = new("FILE") { Description = "the legacy ConfigMap's file; - reads standard input", Arity = ArgumentArity.ZeroOrMore };
 
-    public string Name => "config convert";
-
-    public string Summary => "convert a legacy MetalLB ConfigMap into metallb.io manifests";
-
-    public async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    public Command Create(TextWriter output, TextWriter error)
     {
-        if (args.Any(a => a is "-h" or "--help"))
+        var command = new Command("convert", """
+            convert a legacy MetalLB ConfigMap into metallb.io manifests: the equivalent metallb.io objects, written as
+            multi-document YAML on standard output, in the ConfigMap's namespace: an IPAddressPool per pool, an
+            L2Advertisement per layer2 (or l2) pool, a BGPAdvertisement per bgp-advertisements entry (one per bgp
+            pool without any), a BGPPeer per peer, a BFDProfile per bfd profile, one Community for bgp-communities.
+            Exit status: 0 converted, 1 invalid or unreadable input, 2 usage error.
+            """)
         {
-            await output.WriteLineAsync(Usage).ConfigureAwait(false);
-            return 0;
+            _file,
+        };
+        command.SetAction((result, ct) => RunAsync(result, output, error, ct));
+        return command;
+    }
+
+    private async Task<int> RunAsync(ParseResult result, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var paths = result.GetValue(_file) ?? [];
+        if (paths.Length != 1)
+        {
+            throw new UsageException(paths.Length == 0 ? "no file given (see barelb config convert --help)" : "exactly one file, please");
         }
 
-        if (args.Count != 1 || (args[0].StartsWith('-') && args[0] != "-"))
+        if (paths[0].StartsWith('-') && paths[0] != "-")
         {
-            var why = args.Count == 0 ? "no file given" : args.Count > 1 ? "exactly one file, please" : $"unknown option \"{args[0]}\"";
-            await error.WriteLineAsync($"barelb config convert: {why}").ConfigureAwait(false);
-            await error.WriteLineAsync(Usage).ConfigureAwait(false);
-            return 2;
+            throw new UsageException($"unknown option '{paths[0]}' (see barelb config convert --help)");
         }
 
-        var (file, problem) = await ConfigFileReading.ReadAsync(args[0], cancellationToken).ConfigureAwait(false);
+        var (file, problem) = await ConfigFileReading.ReadAsync(paths[0], cancellationToken).ConfigureAwait(false);
         if (file is null)
         {
             await error.WriteLineAsync(problem).ConfigureAwait(false);

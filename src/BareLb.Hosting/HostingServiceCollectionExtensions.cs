@@ -1,0 +1,33 @@
+using BareLb.Hosting.Http;
+using BareLb.Hosting.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace BareLb.Hosting;
+
+/// <summary>Registers BareLb's hosting layer in a host's container.</summary>
+public static class HostingServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds <see cref="TimeProvider.System"/> (unless a <see cref="TimeProvider"/> is registered
+    /// already, e.g. a fake one in tests), <c>System.Diagnostics.Metrics</c> with a
+    /// <see cref="PrometheusTextExporter"/> for the meters named in the options, health checks
+    /// (register sources with <c>AddHealthChecks().AddCheck(..., tags: [HealthTags.Live])</c>), and
+    /// the <see cref="ProbeServer"/> that serves them, its options checked when the host starts.
+    /// </summary>
+    public static IServiceCollection AddBareLbHosting(this IServiceCollection services, Action<ProbeServerOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.AddHealthChecks();
+        services.AddOptions<ProbeServerOptions>().Configure(configure).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProbeServerOptions>, ProbeServerOptionsValidator>());
+        services.TryAddSingleton(sp => new PrometheusTextExporter(sp.GetRequiredService<IOptions<ProbeServerOptions>>().Value.MeterNames));
+        services.TryAddSingleton<ProbeServer>();
+        services.AddHostedService(sp => sp.GetRequiredService<ProbeServer>());
+        return services;
+    }
+}
