@@ -63,9 +63,19 @@ public sealed class FaultConvergenceTests
         Assert.Equal(shown.Count, shown.Values.Distinct().Count());
         Assert.All(shown.Values, ip => Assert.StartsWith("192.168.35.", ip, StringComparison.Ordinal));
 
-        // Events lost to the injected 429s were recorded again by the retries.
-        var events = await client.CoreV1.ListNamespacedEventAsync("apps", cancellationToken: Ct);
-        var explained = events.Items.Where(e => e.Reason == ServiceEventReasons.IPAllocated).Select(e => e.InvolvedObject.Name).ToHashSet();
+        // Events lost to the injected 429s are recorded again by the retries, which may still be backing off when the
+        // last status shows: wait for them.
+        HashSet<string> explained = [];
+        for (var attempt = 0; attempt < 300 && !explained.IsSupersetOf(shown.Keys); attempt++)
+        {
+            var events = await client.CoreV1.ListNamespacedEventAsync("apps", cancellationToken: Ct);
+            explained = events.Items.Where(e => e.Reason == ServiceEventReasons.IPAllocated).Select(e => e.InvolvedObject.Name).ToHashSet();
+            if (!explained.IsSupersetOf(shown.Keys))
+            {
+                await Task.Delay(50, Ct);
+            }
+        }
+
         Assert.Superset(shown.Keys.ToHashSet(), explained);
 
         await stop.CancelAsync();
