@@ -47,7 +47,7 @@ internal static class LzwEncoder
                 var found = false;
                 for (var h = hash; table[h] != 0; h = (h + 1) & TableMask)
                 {
-                    if (key == table[h] >> 20)
+                    if (key == table[h] >> 12)
                     {
                         code = table[h] & MaxCode;
                         found = true;
@@ -72,7 +72,7 @@ internal static class LzwEncoder
                     hash = (hash + 1) & TableMask;
                 }
 
-                table[hash] = (key << 20) | hi;
+                table[hash] = (key << 12) | hi;
             }
 
             state.Write(code);
