@@ -51,6 +51,49 @@ internal static class MessageCodec
         where T : class
         => TryDecode(new ReadOnlySequence<byte>(body), out message, out _);
 
+    /// <summary>The outcome of decoding from a buffer that may hold only the start of a message.</summary>
+    public enum Status
+    {
+        Ok,
+        Incomplete,
+        Malformed,
+    }
+
+    /// <summary>Decodes one message from the start of <paramref name="buffer"/>, telling a message cut short (more bytes may come) from a bad one.</summary>
+    public static Status TryDecodePrefix<T>(ReadOnlyMemory<byte> buffer, out T? message, out int consumed)
+        where T : class
+    {
+        message = null;
+        consumed = 0;
+        try
+        {
+            var reader = new MessagePackReader(buffer);
+            message = Options.Resolver.GetFormatter<T>()!.Deserialize(ref reader, Options);
+            consumed = (int)reader.Consumed;
+            return message is null ? Status.Malformed : Status.Ok;
+        }
+        catch (EndOfStreamException)
+        {
+            return Status.Incomplete;
+        }
+        catch (MessagePackSerializationException e) when (e.InnerException is EndOfStreamException)
+        {
+            return Status.Incomplete;
+        }
+        catch (MessagePackSerializationException)
+        {
+            return Status.Malformed;
+        }
+        catch (OverflowException)
+        {
+            return Status.Malformed;
+        }
+        catch (InvalidOperationException)
+        {
+            return Status.Malformed;
+        }
+    }
+
     /// <summary>Decodes one message from the start of <paramref name="body"/>; <paramref name="consumed"/> is where the next one starts.</summary>
     public static bool TryDecode<T>(ReadOnlySequence<byte> body, out T? message, out SequencePosition consumed)
         where T : class
