@@ -80,6 +80,16 @@ internal static class MessageCodec
         {
             return Status.Incomplete;
         }
+        catch (ArgumentOutOfRangeException)
+        {
+            // MessagePack-CSharp 2.5 throws this (not EndOfStreamException) when a string, binary or
+            // skipped value's length runs past the end of the buffer (SequenceReader.TryAdvance).
+            return Status.Incomplete;
+        }
+        catch (ArgumentException)
+        {
+            return Status.Malformed;
+        }
         catch (MessagePackSerializationException)
         {
             return Status.Malformed;
@@ -113,6 +123,11 @@ internal static class MessageCodec
         }
         catch (EndOfStreamException)
         {
+            return false;
+        }
+        catch (ArgumentException)
+        {
+            // Includes MessagePack-CSharp 2.5's ArgumentOutOfRangeException for a length past the end.
             return false;
         }
         catch (OverflowException)
