@@ -1,0 +1,38 @@
+using BareLb.Membership.Messages;
+using MessagePack;
+using MessagePack.Formatters;
+
+namespace BareLb.Membership.Codec.Formatters;
+
+/// <summary>memberlist's <c>nackResp</c>: SeqNo.</summary>
+internal sealed class NackResponseFormatter : IMessagePackFormatter<NackResponse?>
+{
+    public static readonly NackResponseFormatter Instance = new();
+
+    public void Serialize(ref MessagePackWriter writer, NackResponse? value, MessagePackSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        writer.WriteMapHeader(1);
+        writer.Write("SeqNo");
+        writer.Write(value.SeqNo);
+    }
+
+    public NackResponse? Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)
+    {
+        uint seqNo = 0;
+        for (var count = WireFields.ReadMapHeader(ref reader); count > 0; count--)
+        {
+            switch (WireFields.ReadKey(ref reader))
+            {
+                case "SeqNo":
+                    seqNo = reader.ReadUInt32();
+                    break;
+                default:
+                    WireFields.Skip(ref reader);
+                    break;
+            }
+        }
+
+        return new NackResponse(seqNo);
+    }
+}

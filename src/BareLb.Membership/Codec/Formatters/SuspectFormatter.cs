@@ -1,0 +1,50 @@
+using BareLb.Membership.Messages;
+using MessagePack;
+using MessagePack.Formatters;
+
+namespace BareLb.Membership.Codec.Formatters;
+
+/// <summary>memberlist's <c>suspect</c>: From, Incarnation, Node.</summary>
+internal sealed class SuspectFormatter : IMessagePackFormatter<Suspect?>
+{
+    public static readonly SuspectFormatter Instance = new();
+
+    public void Serialize(ref MessagePackWriter writer, Suspect? value, MessagePackSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        writer.WriteMapHeader(3);
+        writer.Write("From");
+        writer.Write(value.From);
+        writer.Write("Incarnation");
+        writer.Write(value.Incarnation);
+        writer.Write("Node");
+        writer.Write(value.Node);
+    }
+
+    public Suspect? Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)
+    {
+        uint incarnation = 0;
+        var node = string.Empty;
+        var from = string.Empty;
+        for (var count = WireFields.ReadMapHeader(ref reader); count > 0; count--)
+        {
+            switch (WireFields.ReadKey(ref reader))
+            {
+                case "Incarnation":
+                    incarnation = reader.ReadUInt32();
+                    break;
+                case "Node":
+                    node = WireFields.ReadString(ref reader);
+                    break;
+                case "From":
+                    from = WireFields.ReadString(ref reader);
+                    break;
+                default:
+                    WireFields.Skip(ref reader);
+                    break;
+            }
+        }
+
+        return new Suspect(incarnation, node, from);
+    }
+}

@@ -1,0 +1,154 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using BareLb.Membership.Messages;
+
+namespace BareLb.Membership.Security;
+
+/// <summary>
+/// memberlist's encryption (security.go): a version byte, a 12-byte random nonce, then AES-GCM's
+/// ciphertext and 16-byte tag. Version 0 pads the plain text with PKCS#7 to 16 bytes first;
+/// version 1 (memberlist's default from protocol 2 on) does not pad. Packets use the label as
+/// additional data; streams are framed as the type byte 10, a big-endian length, then the
+/// encrypted payload, with those five bytes followed by the label as additional data.
+/// </summary>
+internal static class PayloadEncryption
+{
+    public const int VersionSize = 1;
+    public const int NonceSize = 12;
+    public const int TagSize = 16;
+    public const int BlockSize = 16;
+    public const byte MaxVersion = 1;
+
+    /// <summary>The length of <paramref name="plainLength"/> bytes once encrypted (memberlist's <c>encryptedLength</c>).</summary>
+    public static int EncryptedLength(byte version, int plainLength)
+        => version >= 1
+            ? VersionSize + NonceSize + plainLength + TagSize
+            : VersionSize + NonceSize + plainLength + (BlockSize - (plainLength % BlockSize)) + TagSize;
+
+    /// <summary>Encrypts with a fresh random nonce.</summary>
+    public static byte[] Encrypt(byte version, ReadOnlySpan<byte> key, ReadOnlySpan<byte> message, ReadOnlySpan<byte> additionalData)
+    {
+        Span<byte> nonce = stackalloc byte[NonceSize];
+        RandomNumberGenerator.Fill(nonce);
+        return Encrypt(version, key, message, additionalData, nonce);
+    }
+
+    /// <summary>Encrypts with the given nonce (tests; never reuse a nonce with a key).</summary>
+    public static byte[] Encrypt(byte version, ReadOnlySpan<byte> key, ReadOnlySpan<byte> message, ReadOnlySpan<byte> additionalData, ReadOnlySpan<byte> nonce)
+    {
+        if (version > MaxVersion)
+        {
+            throw new ArgumentOutOfRangeException(nameof(version), version, "memberlist knows encryption versions 0 and 1.");
+        }
+
+        var output = new byte[EncryptedLength(version, message.Length)];
+        output[0] = version;
+        nonce.CopyTo(output.AsSpan(VersionSize));
+        var body = output.AsSpan(VersionSize + NonceSize, output.Length - VersionSize - NonceSize - TagSize);
+        var plain = message;
+        byte[]? padded = null;
+        if (version == 0)
+        {
+            padded = new byte[body.Length];
+            message.CopyTo(padded);
+            var pad = (byte)(padded.Length - message.Length);
+            padded.AsSpan(message.Length).Fill(pad);
+            plain = padded;
+        }
+
+        using var gcm = new AesGcm(key, TagSize);
+        gcm.Encrypt(nonce, plain, body, output.AsSpan(output.Length - TagSize), additionalData);
+        return output;
+    }
+
+    /// <summary>The outcome of a decryption.</summary>
+    public enum Result
+    {
+        Ok,
+        Empty,
+        UnsupportedVersion,
+        TooShort,
+        NoKeyOpens,
+        BadPadding,
+    }
+
+    /// <summary>Decrypts with each key in turn (memberlist's <c>decryptPayload</c>); never throws on bad input.</summary>
+    public static Result TryDecrypt(Keyring keyring, ReadOnlySpan<byte> message, ReadOnlySpan<byte> additionalData, out byte[] plain)
+    {
+        ArgumentNullException.ThrowIfNull(keyring);
+        plain = [];
+        if (message.IsEmpty)
+        {
+            return Result.Empty;
+        }
+
+        var version = message[0];
+        if (version > MaxVersion)
+        {
+            return Result.UnsupportedVersion;
+        }
+
+        if (message.Length < EncryptedLength(version, 0))
+        {
+            return Result.TooShort;
+        }
+
+        var nonce = message.Slice(VersionSize, NonceSize);
+        var ciphertext = message[(VersionSize + NonceSize)..^TagSize];
+        var tag = message[^TagSize..];
+        var output = new byte[ciphertext.Length];
+        foreach (var key in keyring.KeyBytes)
+        {
+            using var gcm = new AesGcm(key, TagSize);
+            try
+            {
+                gcm.Decrypt(nonce, ciphertext, tag, output, additionalData);
+            }
+            catch (AuthenticationTagMismatchException)
+            {
+                continue;
+            }
+
+            if (version == 0)
+            {
+                // memberlist's pkcs7decode cuts as many bytes as the last one says.
+                var pad = output.Length == 0 ? 0 : output[^1];
+                if (output.Length == 0 || pad > output.Length)
+                {
+                    return Result.BadPadding;
+                }
+
+                plain = output.AsSpan(0, output.Length - pad).ToArray();
+                return Result.Ok;
+            }
+
+            plain = output;
+            return Result.Ok;
+        }
+
+        return Result.NoKeyOpens;
+    }
+
+    /// <summary>A stream's encrypted frame: the type byte 10, the payload's big-endian length, the payload (additional data: those five bytes and the label).</summary>
+    public static byte[] EncryptStream(byte version, ReadOnlySpan<byte> key, ReadOnlySpan<byte> message, ReadOnlySpan<byte> label)
+    {
+        Span<byte> header = stackalloc byte[5];
+        header[0] = (byte)MessageType.Encrypt;
+        BinaryPrimitives.WriteUInt32BigEndian(header[1..], (uint)EncryptedLength(version, message.Length));
+        var additional = StreamAdditionalData(header, label);
+        var payload = Encrypt(version, key, message, additional);
+        var frame = new byte[5 + payload.Length];
+        header.CopyTo(frame);
+        payload.CopyTo(frame.AsSpan(5));
+        return frame;
+    }
+
+    /// <summary>The additional data of a stream frame: its five header bytes, then the label.</summary>
+    public static byte[] StreamAdditionalData(ReadOnlySpan<byte> header, ReadOnlySpan<byte> label)
+    {
+        var data = new byte[header.Length + label.Length];
+        header.CopyTo(data);
+        label.CopyTo(data.AsSpan(header.Length));
+        return data;
+    }
+}

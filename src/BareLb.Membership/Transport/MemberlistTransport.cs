@@ -1,0 +1,307 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace BareLb.Membership.Transport;
+
+/// <summary>
+/// memberlist's <c>NetTransport</c>: one UDP socket and one TCP listener on the same address and
+/// port. Received datagrams and accepted connections are queued for the protocol; packets are
+/// sent from the UDP socket (so that peers see our port as the source), streams opened with a
+/// timeout. No protocol logic lives here.
+/// </summary>
+public sealed partial class MemberlistTransport : IAsyncDisposable
+{
+    private const int MaxDatagram = 65536;
+    private const int ReceiveBufferBytes = 2 * 1024 * 1024;
+
+    private readonly MemberlistTransportOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Func<AddressFamily, SocketType, ProtocolType, Socket> _createSocket;
+    private readonly Channel<ReceivedPacket> _packets;
+    private readonly Channel<AcceptedConnection> _streams = Channel.CreateBounded<AcceptedConnection>(new BoundedChannelOptions(128) { FullMode = BoundedChannelFullMode.Wait });
+    private readonly CancellationTokenSource _stopping = new();
+    private Socket? _udp;
+    private Socket? _tcp;
+    private Task _loops = Task.CompletedTask;
+    private long _queueDrops;
+
+    /// <summary>Creates a transport; <see cref="Start"/> binds it.</summary>
+    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    public MemberlistTransport(MemberlistTransportOptions options, TimeProvider? timeProvider = null, ILogger<MemberlistTransport>? logger = null)
+        : this(options, timeProvider, logger, static (family, type, protocol) => new Socket(family, type, protocol))
+    {
+    }
+
+    internal MemberlistTransport(MemberlistTransportOptions options, TimeProvider? timeProvider, ILogger? logger, Func<AddressFamily, SocketType, ProtocolType, Socket> createSocket)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
+        _createSocket = createSocket;
+        _packets = Channel.CreateBounded<ReceivedPacket>(new BoundedChannelOptions(options.PacketQueueLength) { FullMode = BoundedChannelFullMode.DropWrite, SingleWriter = true }, _ => Interlocked.Increment(ref _queueDrops));
+    }
+
+    /// <summary>The bound address and port (the port picked when <see cref="MemberlistTransportOptions.BindPort"/> was 0).</summary>
+    public IPEndPoint LocalEndPoint => (IPEndPoint?)_tcp?.LocalEndPoint ?? throw new InvalidOperationException("The transport has not started.");
+
+    /// <summary>Datagrams received, in order of arrival.</summary>
+    public ChannelReader<ReceivedPacket> Packets => _packets.Reader;
+
+    /// <summary>Connections peers opened to us.</summary>
+    public ChannelReader<AcceptedConnection> Streams => _streams.Reader;
+
+    /// <summary>Datagrams dropped because the reader of <see cref="Packets"/> fell behind.</summary>
+    public long PacketsDroppedByQueue => Interlocked.Read(ref _queueDrops);
+
+    /// <summary>Binds TCP, then UDP on the same port, and starts receiving.</summary>
+    /// <exception cref="SocketException">The address or port cannot be bound.</exception>
+    public void Start()
+    {
+        if (_tcp is not null)
+        {
+            throw new InvalidOperationException("The transport has already started.");
+        }
+
+        var family = _options.BindAddress.AddressFamily;
+        var tcp = _createSocket(family, SocketType.Stream, ProtocolType.Tcp);
+        var udp = _createSocket(family, SocketType.Dgram, ProtocolType.Udp);
+        try
+        {
+            if (_options.BindAddress.Equals(IPAddress.IPv6Any))
+            {
+                tcp.DualMode = true;
+                udp.DualMode = true;
+            }
+
+            tcp.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            tcp.Bind(new IPEndPoint(_options.BindAddress, _options.BindPort));
+            tcp.Listen(128);
+            var port = ((IPEndPoint)tcp.LocalEndPoint!).Port;
+            try
+            {
+                udp.ReceiveBufferSize = ReceiveBufferBytes;
+            }
+            catch (SocketException)
+            {
+                // The kernel caps it (net.core.rmem_max); its default stays.
+            }
+
+            udp.Bind(new IPEndPoint(_options.BindAddress, port));
+        }
+        catch
+        {
+            tcp.Dispose();
+            udp.Dispose();
+            throw;
+        }
+
+        _tcp = tcp;
+        _udp = udp;
+        Log.Started(_logger, LocalEndPoint);
+        _loops = Task.WhenAll(
+            Task.Factory.StartNew(ReceiveLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap(),
+            Task.Factory.StartNew(AcceptLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap());
+    }
+
+    /// <summary>Sends a datagram from the membership port.</summary>
+    public async ValueTask SendPacketAsync(ReadOnlyMemory<byte> packet, IPEndPoint to, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(to);
+        var udp = _udp ?? throw new InvalidOperationException("The transport has not started.");
+        await udp.SendToAsync(packet, SocketFlags.None, Map(udp, to), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Opens a stream to a peer, within <see cref="MemberlistTransportOptions.StreamTimeout"/>.</summary>
+    /// <exception cref="TimeoutException">The peer did not accept in time.</exception>
+    /// <exception cref="SocketException">The peer refused or cannot be reached.</exception>
+    public async Task<Stream> OpenStreamAsync(IPEndPoint to, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(to);
+        var family = _options.BindAddress.Equals(IPAddress.IPv6Any) ? AddressFamily.InterNetworkV6 : to.AddressFamily;
+        var socket = _createSocket(family, SocketType.Stream, ProtocolType.Tcp);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
+        timeout.CancelAfter(_options.StreamTimeout);
+        try
+        {
+            if (family == AddressFamily.InterNetworkV6)
+            {
+                socket.DualMode = true;
+            }
+
+            socket.NoDelay = true;
+            await socket.ConnectAsync(Map(socket, to), timeout.Token).ConfigureAwait(false);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            socket.Dispose();
+            throw new TimeoutException($"Opening a stream to {to} took longer than {_options.StreamTimeout.TotalSeconds:0.###} s.");
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Stops receiving and closes the sockets.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _udp?.Dispose();
+        _tcp?.Dispose();
+        try
+        {
+            await _loops.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped.
+        }
+
+        _packets.Writer.TryComplete();
+        _streams.Writer.TryComplete();
+        while (_streams.Reader.TryRead(out var stream))
+        {
+            await stream.Stream.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _stopping.Dispose();
+    }
+
+    private static IPEndPoint Map(Socket socket, IPEndPoint to)
+        => socket.AddressFamily == AddressFamily.InterNetworkV6 && to.AddressFamily == AddressFamily.InterNetwork
+            ? new IPEndPoint(to.Address.MapToIPv6(), to.Port)
+            : to;
+
+    private static IPEndPoint Unmap(EndPoint endPoint)
+    {
+        var ip = (IPEndPoint)endPoint;
+        return ip.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(ip.Address.MapToIPv4(), ip.Port) : ip;
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        var udp = _udp!;
+        var buffer = GC.AllocateUninitializedArray<byte>(MaxDatagram);
+        EndPoint any = new IPEndPoint(udp.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+        while (!_stopping.IsCancellationRequested)
+        {
+            SocketReceiveFromResult result;
+            try
+            {
+                result = await udp.ReceiveFromAsync(buffer, SocketFlags.None, any, _stopping.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.MessageSize or SocketError.ConnectionRefused)
+            {
+                // An ICMP error for an earlier send, or a datagram larger than 64 KiB: keep reading.
+                continue;
+            }
+            catch (SocketException e)
+            {
+                if (_stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                Log.ReceiveFailed(_logger, e.SocketErrorCode, e);
+                continue;
+            }
+
+            if (result.ReceivedBytes == 0)
+            {
+                continue;
+            }
+
+            var timestamp = _time.GetTimestamp();
+            _packets.Writer.TryWrite(new ReceivedPacket(buffer.AsSpan(0, result.ReceivedBytes).ToArray(), Unmap(result.RemoteEndPoint), timestamp));
+        }
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        var tcp = _tcp!;
+        var delay = TimeSpan.FromMilliseconds(5);
+        while (!_stopping.IsCancellationRequested)
+        {
+            Socket accepted;
+            try
+            {
+                accepted = await tcp.AcceptAsync(_stopping.Token).ConfigureAwait(false);
+                delay = TimeSpan.FromMilliseconds(5);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException e)
+            {
+                if (_stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                // As memberlist: back off on accept errors (file descriptors exhausted, ...), up to 1 s.
+                Log.AcceptFailed(_logger, e.SocketErrorCode, e);
+                try
+                {
+                    await Task.Delay(delay, _time, _stopping.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.TicksPerSecond));
+                continue;
+            }
+
+            accepted.NoDelay = true;
+            var stream = new AcceptedConnection(new NetworkStream(accepted, ownsSocket: true), Unmap(accepted.RemoteEndPoint!));
+            try
+            {
+                await _streams.Writer.WriteAsync(stream, _stopping.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
+            {
+                await stream.Stream.DisposeAsync().ConfigureAwait(false);
+                return;
+            }
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Membership transport listening on {EndPoint} (UDP and TCP)")]
+        public static partial void Started(ILogger logger, IPEndPoint endPoint);
+
+        [LoggerMessage(2, LogLevel.Warning, "Membership UDP receive failed: {Error}")]
+        public static partial void ReceiveFailed(ILogger logger, SocketError error, Exception exception);
+
+        [LoggerMessage(3, LogLevel.Warning, "Membership TCP accept failed: {Error}")]
+        public static partial void AcceptFailed(ILogger logger, SocketError error, Exception exception);
+    }
+}

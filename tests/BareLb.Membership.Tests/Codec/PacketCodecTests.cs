@@ -1,0 +1,162 @@
+using BareLb.Membership.Codec;
+using BareLb.Membership.Diagnostics;
+using BareLb.Membership.Messages;
+using BareLb.Membership.Security;
+using BareLb.Membership.Tests.Support;
+
+namespace BareLb.Membership.Tests.Codec;
+
+public sealed class PacketCodecTests
+{
+    private static readonly Keyring Keys = new([Enumerable.Range(0, 32).Select(i => (byte)i).ToArray()]);
+
+    private static (DropReason Reason, List<InboundMessage> Messages, List<DropReason> Parts) Decode(WireSettings settings, byte[] packet)
+    {
+        var messages = new List<InboundMessage>();
+        var parts = new List<DropReason>();
+        var reason = new PacketCodec(settings).Decode(packet, messages, parts);
+        return (reason, messages, parts);
+    }
+
+    [Fact]
+    public void Decode_plain_ping_gives_the_ping()
+    {
+        var (reason, messages, _) = Decode(WireSettings.Default, Packets.Ping(9, "x"));
+        Assert.Equal(DropReason.None, reason);
+        var ping = Assert.IsType<Ping>(Assert.Single(messages).Message);
+        Assert.Equal((9u, "x"), (ping.SeqNo, ping.Node));
+    }
+
+    [Theory]
+    [InlineData(false, false, "")]
+    [InlineData(true, false, "")]
+    [InlineData(true, true, "")]
+    [InlineData(true, true, "cluster-a")]
+    [InlineData(false, true, "cluster-a")]
+    public void Encode_then_decode_round_trips_a_compound_with_every_layer(bool checksum, bool encrypted, string label)
+    {
+        var settings = WireSettings.Default with { Keyring = encrypted ? Keys : null, Label = label };
+        var codec = new PacketCodec(settings);
+        var compound = CompoundMessage.Encode([Packets.Ping(), Packets.Alive(new string('n', 100)), Packets.Alive(new string('n', 100), 2), Packets.Suspect("n")]);
+        var packet = codec.Encode(compound, checksum);
+        var (reason, messages, parts) = Decode(settings, packet);
+        Assert.Equal(DropReason.None, reason);
+        Assert.Empty(parts);
+        Assert.Equal([MessageType.Ping, MessageType.Alive, MessageType.Alive, MessageType.Suspect], messages.Select(m => m.Type));
+    }
+
+    [Fact]
+    public void Encode_compresses_only_when_smaller()
+    {
+        var codec = new PacketCodec(WireSettings.Default);
+        var small = Packets.Ping();
+        Assert.Equal(small, codec.Encode(small, checksum: false));
+        var big = CompoundMessage.Encode([.. Enumerable.Range(0, 10).Select(i => (ReadOnlyMemory<byte>)Packets.Alive("node-with-a-long-name", (uint)i))]);
+        var framed = codec.Encode(big, checksum: false);
+        Assert.Equal((byte)MessageType.Compress, framed[0]);
+        Assert.True(framed.Length < big.Length);
+    }
+
+    [Fact]
+    public void Decode_compound_with_a_truncated_last_part_keeps_the_others()
+    {
+        var compound = CompoundMessage.Encode([Packets.Ping(1), Packets.Ping(2), Packets.Ping(3)]);
+        var (reason, messages, parts) = Decode(WireSettings.Default, compound[..^3]);
+        Assert.Equal(DropReason.None, reason);
+        Assert.Equal(2, messages.Count);
+        Assert.Equal([DropReason.Truncated], parts);
+    }
+
+    [Fact]
+    public void Decode_compound_with_a_malformed_part_drops_that_part_alone()
+    {
+        byte[] bad = [(byte)MessageType.Alive, 0x81, 0xa4, (byte)'N', (byte)'o', (byte)'d', (byte)'e', 0xcc];
+        var compound = CompoundMessage.Encode([Packets.Ping(1), bad, Packets.Ping(3)]);
+        var (reason, messages, parts) = Decode(WireSettings.Default, compound);
+        Assert.Equal(DropReason.None, reason);
+        Assert.Equal(2, messages.Count);
+        Assert.Equal([DropReason.Malformed], parts);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { })]
+    [InlineData(new byte[] { 7 })]
+    [InlineData(new byte[] { 7, 3, 0, 1 })]
+    public void Decode_compound_without_its_lengths_is_truncated(byte[] packet)
+        => Assert.Equal(DropReason.Truncated, Decode(WireSettings.Default, packet).Reason);
+
+    [Fact]
+    public void Decode_bad_checksum_is_dropped_as_forged()
+    {
+        var framed = Checksum.Add(Packets.Ping());
+        framed[^1] ^= 1;
+        Assert.Equal(DropReason.BadChecksum, Decode(WireSettings.Default, framed).Reason);
+    }
+
+    [Fact]
+    public void Decode_with_another_key_is_undecryptable_and_plain_text_is_refused()
+    {
+        var other = new Keyring([new byte[16]]);
+        var theirs = new PacketCodec(WireSettings.Default with { Keyring = other }).Encode(Packets.Ping(), checksum: true);
+        Assert.Equal(DropReason.Undecryptable, Decode(WireSettings.Default with { Keyring = Keys }, theirs).Reason);
+        Assert.Equal(DropReason.EncryptionMismatch, Decode(WireSettings.Default with { Keyring = Keys }, Packets.Alive("a")).Reason);
+    }
+
+    [Fact]
+    public void Decode_accepts_plain_text_when_incoming_verification_is_off()
+        => Assert.Equal(DropReason.None, Decode(WireSettings.Default with { Keyring = Keys, VerifyIncoming = false }, Packets.Alive("a")).Reason);
+
+    [Theory]
+    [InlineData("", "b")]
+    [InlineData("a", "")]
+    [InlineData("a", "b")]
+    public void Decode_with_another_label_is_dropped(string ours, string theirs)
+    {
+        var packet = new PacketCodec(WireSettings.Default with { Label = theirs }).Encode(Packets.Ping(), checksum: false);
+        Assert.Equal(DropReason.WrongLabel, Decode(WireSettings.Default with { Label = ours }, packet).Reason);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 244 })]
+    [InlineData(new byte[] { 244, 0, 0 })]
+    [InlineData(new byte[] { 244, 5, 97 })]
+    public void Decode_truncated_or_empty_label_header_is_dropped(byte[] packet)
+        => Assert.Equal(DropReason.WrongLabel, Decode(WireSettings.Default, packet).Reason);
+
+    [Fact]
+    public void Decode_compression_nested_beyond_the_limit_is_too_deep()
+    {
+        var message = Packets.Ping();
+        for (var i = 0; i <= PacketCodec.MaxNesting; i++)
+        {
+            message = Compression.Compress(message);
+        }
+
+        Assert.Equal(DropReason.TooDeep, Decode(WireSettings.Default, message).Reason);
+    }
+
+    [Theory]
+    [InlineData((byte)6)]
+    [InlineData((byte)13)]
+    [InlineData((byte)200)]
+    public void Decode_types_that_do_not_travel_in_packets_are_unknown(byte type)
+        => Assert.Equal(DropReason.UnknownType, Decode(WireSettings.Default, [type, 0x80]).Reason);
+
+    [Fact]
+    public void Decode_user_message_gives_its_bytes()
+    {
+        var (_, messages, _) = Decode(WireSettings.Default, [8, 1, 2, 3]);
+        Assert.Equal(new byte[] { 1, 2, 3 }, Assert.Single(messages).Message);
+    }
+
+    [Fact]
+    public void Decode_oversized_datagram_is_dropped()
+        => Assert.Equal(DropReason.Oversized, Decode(WireSettings.Default, new byte[PacketCodec.MaxPacket + 1]).Reason);
+
+    [Fact]
+    public void Label_longer_than_255_bytes_is_refused_naming_it()
+    {
+        var error = Assert.Throws<ArgumentException>(() => WireSettings.Default with { Label = new string('l', 256) });
+        Assert.Contains("256 bytes", error.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,46 @@
+using BareLb.Membership.Security;
+using BareLb.Membership.Tests.Support;
+
+namespace BareLb.Membership.Tests.Security;
+
+public sealed class MetalLbSecretTests
+{
+    [Fact]
+    public void DeriveKey_matches_metallbs_sha256_Sum_of_the_secret_computed_by_go()
+    {
+        var vectors = GoVectors.All("key").ToList();
+        Assert.Equal(4, vectors.Count);
+        foreach (var vector in vectors)
+        {
+            var secret = vector[1].Length == 0 ? [] : Convert.FromHexString(vector[1]);
+            Assert.Equal(vector[2], Convert.ToHexStringLower(MetalLbSecret.DeriveKey(secret)));
+        }
+    }
+
+    [Fact]
+    public void DeriveKey_of_a_short_secret_is_the_secret_then_the_empty_digest()
+        => Assert.Equal("73686f7274e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca49599", Convert.ToHexStringLower(MetalLbSecret.DeriveKey("short"u8)));
+
+    [Fact]
+    public void ReadKey_reads_secretkey_in_a_directory_and_keeps_the_trailing_newline()
+    {
+        var directory = Directory.CreateTempSubdirectory("barelb-secret-");
+        try
+        {
+            File.WriteAllText(Path.Combine(directory.FullName, "secretkey"), "abc\n");
+            Assert.Equal(MetalLbSecret.DeriveKey("abc\n"u8), MetalLbSecret.ReadKey(directory.FullName));
+            Assert.Equal(MetalLbSecret.DeriveKey("abc\n"u8), MetalLbSecret.ReadKey(Path.Combine(directory.FullName, "secretkey")));
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void ReadKey_of_a_missing_file_names_it()
+    {
+        var error = Assert.Throws<IOException>(() => MetalLbSecret.ReadKey("/nonexistent/barelb/secret"));
+        Assert.Contains("/nonexistent/barelb/secret", error.Message, StringComparison.Ordinal);
+    }
+}
