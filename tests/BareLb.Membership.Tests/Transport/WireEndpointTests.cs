@@ -48,7 +48,7 @@ public sealed class WireEndpointTests
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == WireMetrics.MeterName && instrument.Name == WireMetrics.DroppedName)
+            if (instrument.Meter == endpoint.Metrics.Meter && instrument.Meter.Name == WireMetrics.MeterName && instrument.Name == WireMetrics.DroppedName)
             {
                 l.EnableMeasurementEvents(instrument);
             }
