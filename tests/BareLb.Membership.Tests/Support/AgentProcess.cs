@@ -95,6 +95,13 @@ internal sealed class AgentProcess : IDisposable
             .Select(l => l.Split(' ')).ToDictionary(p => p[1], p => int.Parse(p[2], CultureInfo.InvariantCulture));
     }
 
+    /// <summary>Kills the agent (SIGKILL), as a crash.</summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
     public string Describe()
     {
         lock (_gate)
