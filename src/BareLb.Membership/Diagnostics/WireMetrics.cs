@@ -34,6 +34,9 @@ internal sealed class WireMetrics : IDisposable
         _meter.CreateObservableCounter(DroppedName, Observe, "{message}", "Packets (channel udp) and streams (channel tcp) received from peers and dropped, by reason.");
     }
 
+    /// <summary>The meter the instruments are on (one per instance).</summary>
+    public Meter Meter => _meter;
+
     /// <summary>The tag value of a reason (snake case, as Prometheus labels go).</summary>
     public static string ReasonTag(DropReason reason) => ReasonTags[(int)reason];
 

@@ -1,0 +1,405 @@
+using System.Diagnostics.Metrics;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading.Channels;
+using BareLb.Membership.Codec;
+using BareLb.Membership.Codec.Streams;
+using BareLb.Membership.Diagnostics;
+using BareLb.Membership.Messages;
+using BareLb.Membership.Metrics;
+using BareLb.Membership.Options;
+using BareLb.Membership.Protocol;
+using BareLb.Membership.Transport;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace BareLb.Membership.Hosting;
+
+/// <summary>
+/// Runs the pure <see cref="MembershipProtocol"/> over a <see cref="MemberlistTransport"/>: received
+/// packets and streams go through the <see cref="WireEndpoint"/> into the protocol (one call at a
+/// time), the protocol's timers run at <see cref="MembershipProtocol.NextDue"/>, and its outputs
+/// become packets, push-pull streams, TCP pings and member events.
+/// </summary>
+internal sealed partial class MemberlistNode : IAsyncDisposable
+{
+    private readonly MembershipProtocol _protocol;
+    private readonly MemberlistTransport _transport;
+    private readonly WireEndpoint _wire;
+    private readonly MembershipMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Lock _gate = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Channel<MemberEvent> _events = Channel.CreateUnbounded<MemberEvent>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly TaskCompletionSource _leaveFinished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<Task> _loops = [];
+    private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public MemberlistNode(MembershipOptions options, string name, WireSettings settings, MemberlistTransport transport, IPEndPoint advertise, TimeProvider? time = null, ILogger? logger = null, IMeterFactory? meterFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(transport);
+        _transport = transport;
+        _time = time ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
+        _wire = new WireEndpoint(settings, _time, _logger, meterFactory);
+        _metrics = new MembershipMetrics(meterFactory);
+        _protocol = new MembershipProtocol(options, name, advertise, _time, logger: _logger, metrics: _metrics, sizer: new CodecMessageSizer(_wire.PacketOverhead));
+    }
+
+    /// <summary>Member changes, in order.</summary>
+    public ChannelReader<MemberEvent> Events => _events.Reader;
+
+    /// <summary>The wire layer (drops by reason).</summary>
+    public WireEndpoint Wire => _wire;
+
+    /// <summary>The live members (alive or suspect), the local one included.</summary>
+    public IReadOnlyList<MemberInfo> LiveMembers
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _protocol.LiveMembers;
+            }
+        }
+    }
+
+    /// <summary>Starts the loops and joins <paramref name="join"/> (the transport must have started).</summary>
+    public void Start(IEnumerable<IPEndPoint>? join = null)
+    {
+        IReadOnlyList<ProtocolOutput> outputs;
+        lock (_gate)
+        {
+            outputs = _protocol.Start(join);
+        }
+
+        _loops.Add(Task.Run(PacketLoopAsync));
+        _loops.Add(Task.Run(StreamLoopAsync));
+        _loops.Add(Task.Run(TimerLoopAsync));
+        Perform(outputs);
+    }
+
+    /// <summary>Leaves gracefully and waits until the news has been gossiped (or <paramref name="timeout"/>).</summary>
+    public async Task LeaveAsync(TimeSpan timeout)
+    {
+        Call(p => p.Leave());
+        await Task.WhenAny(_leaveFinished.Task, Task.Delay(timeout, _time)).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _transport.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(_loops).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped.
+        }
+
+        _events.Writer.TryComplete();
+        _wire.Dispose();
+        _metrics.Dispose();
+        _stopping.Dispose();
+    }
+
+    private void Call(Func<MembershipProtocol, IReadOnlyList<ProtocolOutput>> action)
+    {
+        IReadOnlyList<ProtocolOutput> outputs;
+        lock (_gate)
+        {
+            outputs = action(_protocol);
+        }
+
+        Perform(outputs);
+        Volatile.Read(ref _wake).TrySetResult();
+    }
+
+    private void Perform(IReadOnlyList<ProtocolOutput> outputs)
+    {
+        foreach (var output in outputs)
+        {
+            switch (output)
+            {
+                case SendPacket send:
+                    Send(send);
+                    break;
+                case OpenPushPull open:
+                    _ = Task.Run(() => PushPullAsync(open));
+                    break;
+                case SendStreamPing ping:
+                    _ = Task.Run(() => StreamPingAsync(ping));
+                    break;
+                case MemberChanged changed:
+                    _events.Writer.TryWrite(changed.Event);
+                    break;
+                case LeaveFinished:
+                    _leaveFinished.TrySetResult();
+                    break;
+            }
+        }
+    }
+
+    private void Send(SendPacket send)
+    {
+        try
+        {
+            var parts = send.Messages.Take(CompoundMessage.MaxParts).Select(static m => AnyMessage.Encode(m)).ToList();
+            var message = parts.Count == 1 ? parts[0] : CompoundMessage.Encode([.. parts.Select(static p => (ReadOnlyMemory<byte>)p)]);
+            var packet = _wire.Frame(message, checksum: send.ToNode is not null);
+            _ = _transport.SendPacketAsync(packet, send.To, _stopping.Token).AsTask().ContinueWith(
+                t => Log.SendFailed(_logger, send.To, t.Exception!.InnerException!.Message),
+                CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted,
+                TaskScheduler.Default);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or InvalidOperationException)
+        {
+            Log.SendFailed(_logger, send.To, e.Message);
+        }
+    }
+
+    private async Task PushPullAsync(OpenPushPull open)
+    {
+        string? error = null;
+        IReadOnlyList<PushNodeState>? remote = null;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+            timeout.CancelAfter(open.Timeout);
+            var stream = await _transport.OpenStreamAsync(open.To, timeout.Token).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                await _wire.WriteStreamAsync(stream, LocalState(open.Join), dialing: true, timeout.Token).ConfigureAwait(false);
+                var message = await _wire.ReadStreamAsync(stream, open.To, accepting: false, timeout.Token).ConfigureAwait(false);
+                if (message.Reason != DropReason.None)
+                {
+                    error = "its answer was dropped: " + WireMetrics.ReasonTag(message.Reason);
+                }
+                else if (message.Type == MessageType.Error)
+                {
+                    var (_, response) = await WireStream.ReadBodyAsync<ErrorResponse>(message.Body!, timeout.Token).ConfigureAwait(false);
+                    error = "it answered with an error: " + (response?.Error ?? "(unreadable)");
+                }
+                else if (message.Type != MessageType.PushPull)
+                {
+                    error = $"it answered with message type {(byte)message.Type}, not a push-pull";
+                }
+                else
+                {
+                    var (reason, state) = await PushPullState.ReadAsync(message.Body!, timeout.Token).ConfigureAwait(false);
+                    if (state is null)
+                    {
+                        _wire.StreamDropped(reason, open.To);
+                        error = "its state was dropped: " + WireMetrics.ReasonTag(reason);
+                    }
+                    else
+                    {
+                        remote = state.Nodes;
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (Exception e) when (e is IOException or SocketException or TimeoutException or OperationCanceledException or ObjectDisposedException)
+        {
+            error = e.Message;
+        }
+
+        Call(p => remote is not null ? p.CompletePushPull(open.Id, remote) : p.FailPushPull(open.Id, error ?? "unknown"));
+    }
+
+    private async Task StreamPingAsync(SendStreamPing ping)
+    {
+        var contacted = false;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+            var left = ping.Deadline - _time.GetUtcNow();
+            timeout.CancelAfter(left > TimeSpan.Zero ? left : TimeSpan.Zero);
+            var stream = await _transport.OpenStreamAsync(ping.To, timeout.Token).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                await _wire.WriteStreamAsync(stream, MessageCodec.Encode(MessageType.Ping, ping.Ping), dialing: true, timeout.Token).ConfigureAwait(false);
+                var message = await _wire.ReadStreamAsync(stream, ping.To, accepting: false, timeout.Token).ConfigureAwait(false);
+                if (message is { Reason: DropReason.None, Type: MessageType.AckResponse })
+                {
+                    var (_, ack) = await WireStream.ReadBodyAsync<AckResponse>(message.Body!, timeout.Token).ConfigureAwait(false);
+                    contacted = ack?.SeqNo == ping.Ping.SeqNo;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (Exception e) when (e is IOException or SocketException or TimeoutException or OperationCanceledException or ObjectDisposedException)
+        {
+            contacted = false;
+        }
+
+        Call(p => p.CompleteStreamPing(ping.Ping.SeqNo, contacted));
+    }
+
+    private byte[] LocalState(bool join)
+    {
+        IReadOnlyList<PushNodeState> nodes;
+        lock (_gate)
+        {
+            nodes = _protocol.LocalState();
+        }
+
+        return new PushPullState(join, nodes, []).Encode();
+    }
+
+    private async Task PacketLoopAsync()
+    {
+        try
+        {
+            await foreach (var packet in _transport.Packets.ReadAllAsync(_stopping.Token).ConfigureAwait(false))
+            {
+                var receivedAt = _time.GetUtcNow() - _time.GetElapsedTime(packet.Timestamp);
+                foreach (var message in _wire.Receive(packet.Buffer, packet.From))
+                {
+                    if (message.Type != MessageType.User)
+                    {
+                        Call(p => p.HandlePacket(packet.From, message.Message, receivedAt));
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task StreamLoopAsync()
+    {
+        try
+        {
+            await foreach (var connection in _transport.Streams.ReadAllAsync(_stopping.Token).ConfigureAwait(false))
+            {
+                _ = Task.Run(() => ServeAsync(connection));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task ServeAsync(AcceptedConnection connection)
+    {
+        await using var stream = connection.Stream.ConfigureAwait(false);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        timeout.CancelAfter(TimeSpan.FromSeconds(10));
+        try
+        {
+            var message = await _wire.ReadStreamAsync(connection.Stream, connection.From, accepting: true, timeout.Token).ConfigureAwait(false);
+            if (message.Reason != DropReason.None)
+            {
+                return;
+            }
+
+            switch (message.Type)
+            {
+                case MessageType.PushPull:
+                    {
+                        var (reason, state) = await PushPullState.ReadAsync(message.Body!, timeout.Token).ConfigureAwait(false);
+                        if (state is null)
+                        {
+                            _wire.StreamDropped(reason, connection.From);
+                            return;
+                        }
+
+                        // As memberlist: answer with our state first, then merge theirs.
+                        await _wire.WriteStreamAsync(connection.Stream, LocalState(state.Join), dialing: false, timeout.Token).ConfigureAwait(false);
+                        Call(p => p.HandlePushPull(connection.From, state.Join, state.Nodes));
+                        break;
+                    }
+
+                case MessageType.Ping:
+                    {
+                        var (reason, ping) = await WireStream.ReadBodyAsync<Ping>(message.Body!, timeout.Token).ConfigureAwait(false);
+                        if (ping is null)
+                        {
+                            _wire.StreamDropped(reason, connection.From);
+                            return;
+                        }
+
+                        AckResponse? ack;
+                        lock (_gate)
+                        {
+                            ack = _protocol.AnswerStreamPing(ping);
+                        }
+
+                        if (ack is not null)
+                        {
+                            await _wire.WriteStreamAsync(connection.Stream, MessageCodec.Encode(MessageType.AckResponse, ack), dialing: false, timeout.Token).ConfigureAwait(false);
+                        }
+
+                        break;
+                    }
+
+                default:
+                    // User messages have no delegate here; anything else is not a stream message.
+                    break;
+            }
+        }
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            Log.StreamFailed(_logger, connection.From, e.Message);
+        }
+    }
+
+    private async Task TimerLoopAsync()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            // Take the wake-up signal before reading the due time, so that no call in between is missed.
+            var wake = Volatile.Read(ref _wake);
+            DateTimeOffset due;
+            lock (_gate)
+            {
+                due = _protocol.NextDue;
+            }
+
+            var delay = due - _time.GetUtcNow();
+            if (delay > TimeSpan.Zero)
+            {
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+                var sleeping = Task.Delay(delay > TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : delay, _time, wait.Token);
+                await Task.WhenAny(sleeping, wake.Task).ConfigureAwait(false);
+                await wait.CancelAsync().ConfigureAwait(false);
+                if (wake.Task.IsCompleted)
+                {
+                    Interlocked.CompareExchange(ref _wake, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), wake);
+                }
+
+                continue;
+            }
+
+            IReadOnlyList<ProtocolOutput> outputs;
+            lock (_gate)
+            {
+                outputs = _protocol.Tick();
+            }
+
+            Perform(outputs);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(30, LogLevel.Debug, "Membership packet to {Peer} not sent: {Error}")]
+        public static partial void SendFailed(ILogger logger, IPEndPoint peer, string error);
+
+        [LoggerMessage(31, LogLevel.Debug, "Membership stream from {Peer} failed: {Error}")]
+        public static partial void StreamFailed(ILogger logger, IPEndPoint peer, string error);
+    }
+}

@@ -1,0 +1,76 @@
+using System.Net;
+using System.Net.Sockets;
+using BareLb.Membership.Tests.Support;
+using BareLb.Membership.Transport;
+
+namespace BareLb.Membership.Tests.Transport;
+
+/// <summary>The transport in a namespace of its own (the 198.18.7.2 side of a veth pair): packets and streams both ways.</summary>
+public sealed class MemberlistTransportTests
+{
+    private const string Address = PeerPair.OurAddress;
+
+    [Fact]
+    public async Task Packets_sent_arrive_with_sender_and_streams_are_accepted()
+    {
+        Namespaces.RequireRoot();
+        using var pair = new PeerPair();
+        var ns = pair.Ours;
+        await using var a = Start(ns, 0);
+        await using var b = Start(ns, 0);
+        Assert.NotEqual(a.LocalEndPoint.Port, b.LocalEndPoint.Port);
+        var cancellation = TestContext.Current.CancellationToken;
+
+        await a.SendPacketAsync(new byte[] { 1, 2, 3 }, b.LocalEndPoint, cancellation);
+        var packet = await b.Packets.ReadAsync(cancellation);
+        Assert.Equal(new byte[] { 1, 2, 3 }, packet.Buffer);
+        Assert.Equal(a.LocalEndPoint, packet.From);
+
+        await using var opened = await a.OpenStreamAsync(b.LocalEndPoint, cancellation);
+        var accepted = await b.Streams.ReadAsync(cancellation);
+        await using var acceptedStream = accepted.Stream;
+        await opened.WriteAsync(new byte[] { 9 }, cancellation);
+        var buffer = new byte[1];
+        await acceptedStream.ReadExactlyAsync(buffer, cancellation);
+        Assert.Equal(9, buffer[0]);
+        Assert.Equal(IPAddress.Parse(Address), accepted.From.Address);
+    }
+
+    [Fact]
+    public async Task OpenStream_to_a_closed_port_is_refused_and_to_a_silent_peer_times_out()
+    {
+        Namespaces.RequireRoot();
+        using var pair = new PeerPair();
+        var ns = pair.Ours;
+        // 198.18.7.200 is on the veth's subnet and nobody holds it: ARP goes unanswered, the connection hangs.
+        await using var transport = Start(ns, 0, TimeSpan.FromMilliseconds(300));
+        await Assert.ThrowsAsync<SocketException>(async () => await transport.OpenStreamAsync(new IPEndPoint(IPAddress.Parse(Address), 1), TestContext.Current.CancellationToken));
+        var timeout = await Assert.ThrowsAsync<TimeoutException>(async () => await transport.OpenStreamAsync(new IPEndPoint(IPAddress.Parse("198.18.7.200"), 7946), TestContext.Current.CancellationToken));
+        Assert.Contains("198.18.7.200:7946", timeout.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(-1, 10)]
+    [InlineData(65536, 10)]
+    [InlineData(7946, 0)]
+    public void Options_out_of_range_are_refused_naming_the_field(int port, int timeoutSeconds)
+    {
+        var error = Assert.Throws<ArgumentException>(() => new MemberlistTransport(new MemberlistTransportOptions { BindPort = port, StreamTimeout = TimeSpan.FromSeconds(timeoutSeconds) }));
+        Assert.Contains("MemberlistTransportOptions.", error.Message, StringComparison.Ordinal);
+    }
+
+    private static MemberlistTransport Start(string ns, int port, TimeSpan? streamTimeout = null)
+    {
+        var transport = new MemberlistTransport(
+            new MemberlistTransportOptions { BindAddress = IPAddress.Parse(Address), BindPort = port, StreamTimeout = streamTimeout ?? TimeSpan.FromSeconds(10) },
+            TimeProvider.System,
+            null,
+            (family, type, protocol) => Namespaces.Run(ns, () => new Socket(family, type, protocol)));
+        Namespaces.Run(ns, () =>
+        {
+            transport.Start();
+            return true;
+        });
+        return transport;
+    }
+}
