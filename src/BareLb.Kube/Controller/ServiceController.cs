@@ -169,6 +169,7 @@ public sealed partial class ServiceController : IDisposable
             }
 
             var handedOff = false;
+            var slotTaken = false;
             try
             {
                 if (string.Equals(key, ConfigurationKey, StringComparison.Ordinal))
@@ -183,6 +184,7 @@ public sealed partial class ServiceController : IDisposable
                 }
 
                 await window.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+                slotTaken = true;
                 var retryBefore = _reconciler.Allocator.RetryRevision;
                 var service = _services.Get(key);
                 var writes = _reconciler.ReconcileAsync(KeyOf(key), service, LabelsOf(service?.Metadata?.NamespaceProperty), cancellationToken);
@@ -214,6 +216,11 @@ public sealed partial class ServiceController : IDisposable
             {
                 if (!handedOff)
                 {
+                    if (slotTaken)
+                    {
+                        window.Release(); // the Service failed before its writes started: FinishAsync will not give the slot back
+                    }
+
                     _queue.Done(key);
                 }
             }
