@@ -37,6 +37,7 @@ public sealed partial class ServiceController : IDisposable
     private readonly ConfigurationStatusPublisher? _publisher;
     private readonly HashSet<string> _recordedProblems = new(StringComparer.Ordinal);
     private string? _fingerprint;
+    private (ConfigurationSnapshot Snapshot, MetalLbConfiguration Configuration)? _owedProblems;
     private readonly TimeProvider _time;
     private long _statisticsPublished;
     private readonly ServiceControllerOptions _options;
@@ -133,7 +134,7 @@ public sealed partial class ServiceController : IDisposable
         if (_configuration is not null)
         {
             await _configuration.WaitForSyncAsync(cancellationToken).ConfigureAwait(false);
-            await ApplyConfigurationAsync(cancellationToken).ConfigureAwait(false);
+            await ApplyConfigurationOrRetryAsync(cancellationToken).ConfigureAwait(false);
         }
         else
         {
@@ -174,7 +175,7 @@ public sealed partial class ServiceController : IDisposable
             {
                 if (string.Equals(key, ConfigurationKey, StringComparison.Ordinal))
                 {
-                    await ApplyConfigurationAsync(cancellationToken).ConfigureAwait(false);
+                    await ApplyConfigurationOrRetryAsync(cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
@@ -278,19 +279,31 @@ public sealed partial class ServiceController : IDisposable
         _publisher?.SetStatistics(statistics);
     }
 
-    private async Task ApplyConfigurationAsync(CancellationToken cancellationToken)
+    // Applies the configuration; when an event about one of its problems could not be recorded, reads it again after
+    // the configuration key's backoff.
+    private async Task ApplyConfigurationOrRetryAsync(CancellationToken cancellationToken)
+    {
+        if (!await ApplyConfigurationAsync(cancellationToken).ConfigureAwait(false))
+        {
+            EventsOwed(_logger, _queue.AddRateLimited(ConfigurationKey));
+        }
+    }
+
+    // Returns false when an event about a problem could not be recorded (it is tried again at the next call).
+    private async Task<bool> ApplyConfigurationAsync(CancellationToken cancellationToken)
     {
         var snapshot = _configuration!.Snapshot();
         if (string.Equals(snapshot.Fingerprint, _fingerprint, StringComparison.Ordinal))
         {
-            return; // only statuses changed, or nothing did
+            // Only statuses changed, or nothing did; events owed from an earlier read are tried again.
+            return _owedProblems is not { } owed || await ReportProblemsAsync(owed.Snapshot, owed.Configuration, log: false, cancellationToken).ConfigureAwait(false);
         }
 
         var configuration = MetalLbConfigurationReader.Resolve(snapshot.ConfigMap, snapshot.Resources);
         ConfigurationProblems = configuration.Problems;
         var applies = configuration.IsValid && configuration.Form != ConfigurationForm.None;
         _metrics?.ConfigurationRead(applies, configuration.Errors.Count(), configuration.Warnings.Count());
-        await ReportProblemsAsync(snapshot, configuration, cancellationToken).ConfigureAwait(false);
+        var recorded = await ReportProblemsAsync(snapshot, configuration, log: true, cancellationToken).ConfigureAwait(false);
         _publisher?.SetConditions(snapshot.CustomResources.Select(r => (
             r.Plural,
             r.Object.Metadata.Name,
@@ -304,7 +317,7 @@ public sealed partial class ServiceController : IDisposable
                 _logger,
                 configuration.Form == ConfigurationForm.None ? "no configuration was found" : "the configuration is invalid and does not take effect",
                 Configuration is null ? "none yet: no Service is touched until a valid one exists" : "the last valid one");
-            return;
+            return recorded;
         }
 
         Configuration = configuration;
@@ -319,22 +332,31 @@ public sealed partial class ServiceController : IDisposable
                 _queue.Add(ObjectKeys.Of(service));
             }
 
-            return;
+            return recorded;
         }
 
         foreach (var key in impact.Lost.Select(l => l.Service).Concat(impact.MayNowSucceed).Concat(impact.Moved))
         {
             _queue.Add(key.ToString());
         }
+
+        return recorded;
     }
 
     // Logs every problem, and records a Warning event on its object once (again only after it went away and came back).
-    private async Task ReportProblemsAsync(ConfigurationSnapshot snapshot, MetalLbConfiguration configuration, CancellationToken cancellationToken)
+    // Returns false when an event could not be recorded, for any reason but our own stop (an HTTP timeout included):
+    // the problems are then owed, and the next call records what is missing.
+    private async Task<bool> ReportProblemsAsync(ConfigurationSnapshot snapshot, MetalLbConfiguration configuration, bool log, CancellationToken cancellationToken)
     {
         var current = new HashSet<string>(StringComparer.Ordinal);
+        var recorded = true;
         foreach (var problem in configuration.Problems)
         {
-            LogProblem(_logger, problem.Severity.ToString(), problem.ToString());
+            if (log)
+            {
+                LogProblem(_logger, problem.Severity.ToString(), problem.ToString());
+            }
+
             var owner = snapshot.Find(problem.Kind, problem.ObjectName);
             var identity = $"{owner?.Metadata?.Uid}|{problem}";
             current.Add(identity);
@@ -347,15 +369,18 @@ public sealed partial class ServiceController : IDisposable
             {
                 await _configurationEvents.RecordProblemAsync(problem, _options.Namespace, owner.Metadata?.Uid, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
-                current.Remove(identity); // recorded at the next read
+                current.Remove(identity); // recorded at the next try
+                recorded = false;
                 EventFailed(_logger, problem.ToString(), e);
             }
         }
 
         _recordedProblems.Clear();
         _recordedProblems.UnionWith(current);
+        _owedProblems = recorded ? null : (snapshot, configuration);
+        return recorded;
     }
 
     [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "Configuration {Severity}: {Problem}")]
@@ -363,6 +388,9 @@ public sealed partial class ServiceController : IDisposable
 
     [LoggerMessage(EventId = 204, Level = LogLevel.Warning, Message = "Recording an event for the configuration problem failed: {Problem}")]
     private static partial void EventFailed(ILogger logger, string problem, Exception exception);
+
+    [LoggerMessage(EventId = 205, Level = LogLevel.Warning, Message = "Some configuration problems could not be recorded as events; trying again in {Delay}")]
+    private static partial void EventsOwed(ILogger logger, TimeSpan delay);
 
     [LoggerMessage(EventId = 203, Level = LogLevel.Error, Message = "{What}; in force: {InForce}")]
     private static partial void KeepingLastGood(ILogger logger, string what, string inForce);
