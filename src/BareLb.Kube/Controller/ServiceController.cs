@@ -134,7 +134,7 @@ public sealed partial class ServiceController : IDisposable
         if (_configuration is not null)
         {
             await _configuration.WaitForSyncAsync(cancellationToken).ConfigureAwait(false);
-            await ApplyConfigurationOrRetryAsync(cancellationToken).ConfigureAwait(false);
+            _queue.Add(ConfigurationKey); // the first read too runs in the loop below, so a failure is retried like any later one
         }
         else
         {
@@ -283,7 +283,11 @@ public sealed partial class ServiceController : IDisposable
     // the configuration key's backoff.
     private async Task ApplyConfigurationOrRetryAsync(CancellationToken cancellationToken)
     {
-        if (!await ApplyConfigurationAsync(cancellationToken).ConfigureAwait(false))
+        if (await ApplyConfigurationAsync(cancellationToken).ConfigureAwait(false))
+        {
+            _queue.Forget(ConfigurationKey); // the next failure backs off from the base delay again
+        }
+        else
         {
             EventsOwed(_logger, _queue.AddRateLimited(ConfigurationKey));
         }
