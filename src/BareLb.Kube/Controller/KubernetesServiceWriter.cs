@@ -1,4 +1,5 @@
 using System.Text.Json;
+using BareLb.Kube.Configuration.Source;
 using k8s;
 using k8s.Models;
 

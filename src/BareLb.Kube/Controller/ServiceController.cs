@@ -1,6 +1,7 @@
 using BareLb.Core.Allocation;
 using BareLb.Kube.Configuration;
 using BareLb.Kube.Configuration.Api;
+using BareLb.Kube.Configuration.Source;
 using BareLb.Kube.Informers;
 using BareLb.Kube.Metrics;
 using BareLb.Kube.Queues;
@@ -82,7 +83,7 @@ public sealed partial class ServiceController : IDisposable
         _configurationEvents = configurationEvents;
         _publisher = statusWriter is null || configuration is null
             ? null
-            : new ConfigurationStatusPublisher(statusWriter, _options.Namespace, _options.PoolStatusInterval, timeProvider ?? TimeProvider.System, _logger);
+            : new ConfigurationStatusPublisher(statusWriter, _options.Configuration.Namespace, _options.PoolStatusInterval, timeProvider ?? TimeProvider.System, _logger);
         _configured = configuration is null;
         _services.Subscribe(change => _queue.Add(change.Key));
         _namespaces.Subscribe(change => EnqueueNamespace(change.Item.Metadata?.Name));
@@ -371,7 +372,7 @@ public sealed partial class ServiceController : IDisposable
 
             try
             {
-                await _configurationEvents.RecordProblemAsync(problem, _options.Namespace, owner.Metadata?.Uid, cancellationToken).ConfigureAwait(false);
+                await _configurationEvents.RecordProblemAsync(problem, _options.Configuration.Namespace, owner.Metadata?.Uid, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {

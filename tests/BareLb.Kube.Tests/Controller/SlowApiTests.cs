@@ -1,5 +1,6 @@
 using BareLb.Kube.Configuration;
 using BareLb.Kube.Configuration.Api;
+using BareLb.Kube.Configuration.Source;
 using BareLb.Kube.Controller;
 using BareLb.Kube.Testing;
 using k8s;
@@ -112,7 +113,7 @@ public sealed class SlowApiTests
         {
             _host = ServiceControllerHost.Create(
                 Client,
-                new ServiceControllerOptions { AbsentResourceRecheck = TimeSpan.FromMilliseconds(200), PoolStatusInterval = TimeSpan.FromMilliseconds(50) },
+                new ServiceControllerOptions { Configuration = new() { AbsentResourceRecheck = TimeSpan.FromMilliseconds(200) }, PoolStatusInterval = TimeSpan.FromMilliseconds(50) },
                 writer: Events,
                 statusWriter: StatusWriter);
             Run = Task.Run(() => _host.Controller.RunAsync(_stop.Token), Ct);
