@@ -102,6 +102,13 @@ public sealed partial class ServiceController : IDisposable
     /// <summary>Waits until the controller is ready.</summary>
     public Task WaitUntilReadyAsync(CancellationToken cancellationToken) => _ready.Task.WaitAsync(cancellationToken);
 
+    /// <summary>
+    /// Completes when the controller has nothing left to do: no key waits or is being processed (so no Service's
+    /// writes are in flight) and no retry is scheduled. For tests, which otherwise would have to sleep before
+    /// asserting that nothing more happens.
+    /// </summary>
+    internal Task WaitUntilIdleAsync(CancellationToken cancellationToken) => _queue.WhenIdleAsync(cancellationToken);
+
     /// <summary>Runs until cancelled.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -157,9 +164,9 @@ public sealed partial class ServiceController : IDisposable
         }
     }
 
-    // One owner for the allocator: every decision is made here, in order. Only the writes that follow a
-    // decision run on, up to WriteWindow Services at a time; a key stays taken until its writes finish, so a
-    // Service is never reconciled twice at once.
+    // One owner for the allocator: every decision is made here, synchronously and in order. Only the writes that
+    // carry a decision out run on, up to WriteWindow Services at a time; a key stays taken until its writes
+    // finish, so a Service never has two decisions in flight at once.
     private async Task ProcessQueueAsync(SemaphoreSlim window, CancellationToken cancellationToken)
     {
         while (true)
@@ -185,13 +192,23 @@ public sealed partial class ServiceController : IDisposable
                     continue; // every Service is queued again once a valid configuration arrives
                 }
 
-                await window.WaitAsync(CancellationToken.None).ConfigureAwait(false);
-                slotTaken = true;
                 var retryBefore = _reconciler.Allocator.RetryRevision;
                 var service = _services.Get(key);
-                var writes = _reconciler.ReconcileAsync(KeyOf(key), service, LabelsOf(service?.Metadata?.NamespaceProperty), cancellationToken);
-                handedOff = true;
-                _ = FinishAsync(key, writes, window, cancellationToken);
+                var decision = _reconciler.Decide(KeyOf(key), service, LabelsOf(service?.Metadata?.NamespaceProperty));
+                if (decision.HasWrites)
+                {
+                    await window.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+                    slotTaken = true;
+                    var writes = _reconciler.CarryOutAsync(decision, cancellationToken);
+                    handedOff = true;
+                    _ = FinishAsync(key, writes, window, cancellationToken);
+                }
+                else
+                {
+                    _queue.Forget(key);
+                    _metrics?.UpdateProcessed(failed: false);
+                }
+
                 if (_reconciler.Allocator.RetryRevision != retryBefore)
                 {
                     foreach (var pending in _reconciler.Allocator.PendingServices)
