@@ -32,6 +32,9 @@ public sealed class ServiceControllerHost : IAsyncDisposable
     /// <summary>The controller.</summary>
     public ServiceController Controller { get; }
 
+    /// <summary>The controller's Service informer (for tests that need to know what it has seen).</summary>
+    internal Informer<V1Service> Services => _services;
+
     /// <summary>The allocator the controller owns (read it only from tests after the controller stopped).</summary>
     public AddressAllocator Allocator { get; }
 

@@ -184,7 +184,7 @@ public sealed class ServiceControllerTests : IAsyncLifetime
         Assert.Equal("192.168.35.101", await ExternalIPAsync("istio-system", "istio-ingressgateway"));
         Assert.Equal("192.168.35.100", await ExternalIPAsync("seldon-system", "seldon-core-analytics-grafana"));
         Assert.Equal("192.168.35.107", await ExternalIPAsync("kubeflow", "minio-service"));
-        await Task.Delay(300, Ct);
+        await Settling.SettledAsync(_client, _running[^1].Parts);
         Assert.Equal(1, writer.StatusWrites); // only the new Service's
     }
 }

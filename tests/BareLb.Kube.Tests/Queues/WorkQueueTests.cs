@@ -85,4 +85,26 @@ public sealed class WorkQueueTests
 
         Assert.True(condition());
     }
+
+    [Fact]
+    public async Task WhenIdle_WaitsForWaitingProcessingAndScheduledKeys()
+    {
+        var time = new FakeTimeProvider();
+        using var queue = new WorkQueue<string>(time);
+        Assert.True(queue.WhenIdleAsync(Ct).IsCompleted);
+
+        queue.Add("ns/a");
+        var idle = queue.WhenIdleAsync(Ct);
+        var (_, key) = await queue.TakeAsync(Ct);
+        Assert.False(idle.IsCompleted); // being processed
+        queue.AddRateLimited(key);
+        queue.Done(key);
+        Assert.False(idle.IsCompleted); // a retry is scheduled
+
+        time.Advance(TimeSpan.FromMinutes(20));
+        (_, key) = await queue.TakeAsync(Ct);
+        Assert.False(idle.IsCompleted);
+        queue.Done(key);
+        await idle.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+    }
 }

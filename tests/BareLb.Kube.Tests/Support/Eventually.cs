@@ -3,7 +3,8 @@ namespace BareLb.Kube.Tests;
 /// <summary>Waits for a condition by polling it, with a patience that <c>BARELB_TEST_PATIENCE</c> (a factor) can raise on a slow machine.</summary>
 internal static class Eventually
 {
-    private static readonly double Patience =
+    /// <summary>The factor every wait is multiplied by (BARELB_TEST_PATIENCE, at least 1).</summary>
+    public static readonly double Patience =
         double.TryParse(Environment.GetEnvironmentVariable("BARELB_TEST_PATIENCE"), System.Globalization.CultureInfo.InvariantCulture, out var factor) && factor >= 1 ? factor : 1;
 
     /// <summary>Waits until <paramref name="condition"/> holds; fails the test with <paramref name="what"/> when it does not within <paramref name="within"/> (10 s by default).</summary>

@@ -32,10 +32,10 @@ public sealed class ClassFilteringTests
         await AssertUntouchedAsync(cluster, "elsewhere");
     }
 
-    /// <summary>After a settling pause: no address, no pool annotation, no event.</summary>
+    /// <summary>Once the controller has settled: no address, no pool annotation, no event.</summary>
     internal static async Task AssertUntouchedAsync(ScenarioCluster cluster, string name)
     {
-        await Task.Delay(300, ScenarioCluster.Ct);
+        await cluster.SettledAsync();
         var service = await cluster.GetAsync(name);
         Assert.Empty(ScenarioCluster.IngressOf(service));
         Assert.Null(ScenarioCluster.PoolOf(service));

@@ -21,7 +21,7 @@ public sealed class EventTests
             await cluster.IngressAsync($"svc-{i}");
         }
 
-        await Task.Delay(500, ScenarioCluster.Ct);
+        await cluster.SettledAsync();
         for (var i = 0; i < 3; i++)
         {
             var events = await cluster.EventsAsync($"svc-{i}");

@@ -45,9 +45,9 @@ public sealed class PoolChangeTests
 
         Assert.Equal(["192.168.36.102"], await WaitForAsync(cluster, "s3", "192.168.36.102"));
         Assert.Equal(["192.168.36.103"], await WaitForAsync(cluster, "s4", "192.168.36.103"));
-        Assert.Equal("b", ScenarioCluster.PoolOf(await cluster.GetAsync("s4")));
+        await cluster.WaitForAsync("s4", s => ScenarioCluster.PoolOf(s) == "b", "the annotation of pool b"); // the status and the annotation are two writes
         await cluster.EventAsync("s4", ServiceEventReasons.IPAllocated, "192.168.36.103");
-        await Task.Delay(300, ScenarioCluster.Ct);
+        await cluster.SettledAsync();
         Assert.Equal(before, await VersionsAsync(cluster, unaffected));
     }
 
@@ -75,7 +75,7 @@ public sealed class PoolChangeTests
         await cluster.NoIngressAsync("pinned-0");
         await cluster.NoIngressAsync("pinned-1");
         await cluster.EventAsync("pinned-1", ServiceEventReasons.AllocationFailed, "the Service asks for pool b, which does not exist");
-        await Task.Delay(300, ScenarioCluster.Ct);
+        await cluster.SettledAsync();
         Assert.Equal(before, await VersionsAsync(cluster, unaffected));
 
         // Putting the pool back gives them addresses again.
@@ -101,10 +101,10 @@ public sealed class PoolChangeTests
         await cluster.ConfigureAsync(ShrunkA);
 
         Assert.Equal(["192.168.35.101"], await WaitForAsync(cluster, "auto-b", "192.168.35.101"));
-        Assert.Equal("a", ScenarioCluster.PoolOf(await cluster.GetAsync("auto-b")));
+        await cluster.WaitForAsync("auto-b", s => ScenarioCluster.PoolOf(s) == "a", "the annotation of pool a");
         await cluster.NoIngressAsync("in-b");
         await cluster.EventAsync("in-b", ServiceEventReasons.AllocationFailed, "192.168.36.105 is not in any address pool");
-        await Task.Delay(300, ScenarioCluster.Ct);
+        await cluster.SettledAsync();
         Assert.Equal(before, await VersionsAsync(cluster, "in-a"));
     }
 

@@ -66,7 +66,7 @@ public sealed class RandomFaultConvergenceTests
         var versions = converged.ToDictionary(p => p.Key, p => p.Value.Metadata.ResourceVersion);
         await cluster.StopControllersAsync();
         var fresh = await cluster.StartControllerAsync();
-        await Task.Delay(300, ScenarioCluster.Ct);
+        await cluster.SettledAsync();
         Assert.Equal(0, fresh.Writer.StatusWrites + fresh.Writer.AnnotationWrites);
         Assert.Equal(versions, (await cluster.ServicesAsync()).ToDictionary(p => p.Key, p => p.Value.Metadata.ResourceVersion));
     }

@@ -59,7 +59,7 @@ public sealed class RestartTests
         Assert.Equal([before["svc-03"]], await cluster.IngressAsync("aaa-sharer"));
         var refused = await cluster.EventAsync("aaa-thief", ServiceEventReasons.AllocationFailed);
         Assert.Contains($"{before["svc-00"]} is in use by apps/svc-00", refused.Message, StringComparison.Ordinal);
-        await Task.Delay(300, ScenarioCluster.Ct);
+        await cluster.SettledAsync();
         var after = await cluster.ServicesAsync();
         foreach (var (name, address) in before)
         {

@@ -102,6 +102,12 @@ internal sealed class ScenarioCluster : IAsyncDisposable
         return running;
     }
 
+    /// <summary>
+    /// Returns once the controller started last has acted on every change made so far and is idle (see
+    /// <see cref="Settling"/>): what it has not done by then, it will not do.
+    /// </summary>
+    public Task SettledAsync() => Settling.SettledAsync(Client, _controllers[^1].Host);
+
     /// <summary>Stops every controller started so far, as the end of their leadership terms would.</summary>
     public async Task StopControllersAsync()
     {
