@@ -1,4 +1,3 @@
-using System.Text;
 using BareLb.Kube.Testing;
 using k8s;
 using k8s.Models;
@@ -12,7 +11,7 @@ namespace BareLb.Hosts.Tests.Support;
 internal sealed class HostCluster : IAsyncDisposable
 {
     public const string Namespace = "apps";
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan Patience = Eventually.Scaled(TimeSpan.FromSeconds(20));
 
     private HostCluster(KubeApiServer server, Kubernetes client)
     {
@@ -35,11 +34,8 @@ internal sealed class HostCluster : IAsyncDisposable
         var cluster = new HostCluster(server, new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(server.KubeconfigPath)));
         if (guidePool)
         {
-            var config = new StringBuilder("address-pools:\n- name: default\n  protocol: layer2\n  addresses:\n  - 192.168.35.100-192.168.35.110\n").ToString();
-            await cluster.Client.CoreV1.CreateNamespacedConfigMapAsync(
-                new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "config" }, Data = new Dictionary<string, string> { ["config"] = config } },
-                "metallb-system",
-                cancellationToken: Ct);
+            var guide = KubernetesYaml.Deserialize<V1ConfigMap>(Guide.MetalLbConfigYaml); // the guide's metallb_config.yaml
+            await cluster.Client.CoreV1.CreateNamespacedConfigMapAsync(guide, guide.Metadata.NamespaceProperty, cancellationToken: Ct);
         }
 
         return cluster;

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace BareLb.Kube.Testing.Tests.Deploy;
 
 /// <summary>The repository's deploy/ folder and the processes the deployment tests run (kubectl, promtool, render.sh).</summary>
@@ -13,19 +11,8 @@ internal static class DeployFiles
 
     public static async Task<(int ExitCode, string Output)> RunAsync(string file, string workingDirectory, params string[] args)
     {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["HOME"] = Path.GetTempPath();
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout + await stderr);
+        var run = await ProcessRunner.RunAsync(file, args, environment: new Dictionary<string, string> { ["HOME"] = Path.GetTempPath() }, timeout: TimeSpan.FromSeconds(120), workingDirectory: workingDirectory);
+        return (run.ExitCode, run.Stdout + run.Stderr);
     }
 
     private static string FindRoot()

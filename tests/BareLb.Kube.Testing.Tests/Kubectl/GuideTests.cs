@@ -11,20 +11,7 @@ public sealed class GuideTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private const string MetallbConfig = """
-        apiVersion: v1
-        kind: ConfigMap
-        metadata:
-          namespace: metallb-system
-          name: config
-        data:
-          config: |
-            address-pools:
-            - name: default
-              protocol: layer2
-              addresses:
-              - 192.168.35.100-192.168.35.110  # IP 대역폭
-        """;
+    private static string MetallbConfig => Guide.MetalLbConfigYaml;
 
     private const string IstioIngressGateway = """
         {

@@ -1,61 +1,12 @@
-using System.Diagnostics;
-
 namespace BareLb.Kube.Testing.Tests.Support;
 
-/// <summary>Runs the real kubectl against a server, with its kubeconfig, optional stdin and environment.</summary>
+/// <summary>The real kubectl against a server (its kubeconfig), through the shared <see cref="BareLb.Testing.Support.Kubectl"/> wrapper.</summary>
 internal static class KubectlRunner
 {
-    public const string Path = "/usr/bin/kubectl";
+    public const string Path = BareLb.Testing.Support.Kubectl.Path;
 
-    public static async Task<KubectlResult> RunAsync(KubeApiServer server, string[] args, string? stdin = null, IDictionary<string, string>? environment = null)
-    {
-        var start = new ProcessStartInfo(Path)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = stdin is not null,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("--kubeconfig");
-        start.ArgumentList.Add(server.KubeconfigPath);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
+    public static Task<ProcessRun> RunAsync(KubeApiServer server, string[] args, string? stdin = null, IDictionary<string, string>? environment = null) =>
+        BareLb.Testing.Support.Kubectl.RunAsync(server.KubeconfigPath, args, stdin, environment is null ? null : new Dictionary<string, string>(environment));
 
-        // Keep kubectl's discovery cache out of the user's home and apart between servers.
-        start.Environment["KUBECACHEDIR"] = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(server.KubeconfigPath)!, "kubecache");
-        start.Environment["HOME"] = System.IO.Path.GetDirectoryName(server.KubeconfigPath)!;
-        if (environment is not null)
-        {
-            foreach (var (key, value) in environment)
-            {
-                start.Environment[key] = value;
-            }
-        }
-
-        using var process = Process.Start(start)!;
-        if (stdin is not null)
-        {
-            await process.StandardInput.WriteAsync(stdin);
-            process.StandardInput.Close();
-        }
-
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return new KubectlResult(process.ExitCode, await stdout, await stderr);
-    }
-
-    public static Task<KubectlResult> RunAsync(KubeApiServer server, params string[] args) => RunAsync(server, args, null, null);
-}
-
-internal sealed record KubectlResult(int ExitCode, string Stdout, string Stderr)
-{
-    public KubectlResult Succeeded()
-    {
-        Assert.True(ExitCode == 0, $"kubectl exited {ExitCode}\nstdout:\n{Stdout}\nstderr:\n{Stderr}");
-        return this;
-    }
+    public static Task<ProcessRun> RunAsync(KubeApiServer server, params string[] args) => RunAsync(server, args, null, null);
 }

@@ -5,10 +5,11 @@ namespace BareLb.Kube.Tests.Configuration;
 public sealed class ConvertTests
 {
     [Theory]
-    [InlineData(Samples.GuideConfigMap)]
-    [InlineData(Samples.EveryLegacyField)]
-    public void Converting_ThenChecking_GivesTheSamePoolsAndAdvertisements(string legacy)
+    [InlineData("guide")]
+    [InlineData("every legacy field")]
+    public void Converting_ThenChecking_GivesTheSamePoolsAndAdvertisements(string sample)
     {
+        var legacy = sample == "guide" ? Samples.GuideConfigMap : Samples.EveryLegacyField;
         var conversion = ConfigurationFiles.Convert(new ConfigurationFile("legacy.yaml", legacy));
         Assert.NotNull(conversion.Yaml);
         Assert.Empty(conversion.Problems);

@@ -3,22 +3,8 @@ namespace BareLb.Kube.Tests.Configuration;
 /// <summary>Configuration texts shared by the tests.</summary>
 internal static class Samples
 {
-    /// <summary>metallb_config.yaml from the guide, verbatim.</summary>
-    public const string GuideConfigMap = """
-        apiVersion: v1
-        kind: ConfigMap
-        metadata:
-          namespace: metallb-system
-          name: config
-        data:
-          config: |
-            address-pools:
-            - name: default
-              protocol: layer2
-              addresses:
-              - 192.168.35.100-192.168.35.110  # IP 대역폭
-
-        """;
+    /// <summary>metallb_config.yaml from the guide, verbatim (read from ../shared/scenario/).</summary>
+    public static string GuideConfigMap => Guide.MetalLbConfigYaml;
 
     /// <summary>A legacy ConfigMap using every field of MetalLB v0.12's format.</summary>
     public const string EveryLegacyField = """

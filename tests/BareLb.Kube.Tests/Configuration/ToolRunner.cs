@@ -5,7 +5,7 @@ internal sealed record ToolRun(int ExitCode, string Stdout, string Stderr)
 {
     public static async Task<ToolRun> RunAsync(string? stdin, params string[] args)
     {
-        var run = await ProcessRun.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "barelb.dll"), .. args], stdin, timeout: TimeSpan.FromSeconds(30));
+        var run = await ProcessRunner.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "barelb.dll"), .. args], stdin, timeout: TimeSpan.FromSeconds(30));
         return new ToolRun(run.ExitCode, run.Stdout, run.Stderr);
     }
 }

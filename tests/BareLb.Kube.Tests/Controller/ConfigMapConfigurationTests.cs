@@ -10,7 +10,7 @@ public sealed class ConfigMapConfigurationTests
 {
     private static readonly CancellationToken Ct = TestContext.Current.CancellationToken;
 
-    private const string GuideConfig = Configuration.Samples.GuideConfigMap;
+    private static string GuideConfig => Configuration.Samples.GuideConfigMap;
 
     private static string WithRange(string range) => GuideConfig.Replace("192.168.35.100-192.168.35.110", range, StringComparison.Ordinal);
 

@@ -30,7 +30,7 @@ internal static class Settling
         await Eventually.TrueAsync(
             () => string.Equals(host.Services.Get(key)?.Metadata?.ResourceVersion, marker.Metadata.ResourceVersion, StringComparison.Ordinal),
             $"the controller's informer shows the marker Service at resourceVersion {marker.Metadata.ResourceVersion}");
-        await host.Controller.WaitUntilIdleAsync(ct).WaitAsync(TimeSpan.FromSeconds(20) * Eventually.Patience, ct);
+        await Eventually.CompletesAsync(host.Controller.WaitUntilIdleAsync(ct), "the controller becomes idle (nothing queued, processing or scheduled)", TimeSpan.FromSeconds(20));
     }
 
     private static async Task<V1Service> WriteMarkerAsync(IKubernetes client, CancellationToken ct)
