@@ -5,24 +5,24 @@ namespace BareLb.Arp;
 /// <summary>The engine's log messages.</summary>
 internal static partial class Layer2Log
 {
-    [LoggerMessage(1, LogLevel.Information, "Listening for ARP and neighbor solicitations on {Interface} ({HardwareAddress})")]
+    [LoggerMessage(1001, LogLevel.Information, "Listening for ARP and neighbor solicitations on {Interface} ({HardwareAddress})")]
     public static partial void InterfaceAdded(ILogger logger, string @interface, string hardwareAddress);
 
-    [LoggerMessage(2, LogLevel.Information, "Stopped listening on {Interface}")]
+    [LoggerMessage(1002, LogLevel.Information, "Stopped listening on {Interface}")]
     public static partial void InterfaceRemoved(ILogger logger, string @interface);
 
-    [LoggerMessage(3, LogLevel.Information, "Announcing {Address} on {Interface}")]
+    [LoggerMessage(1003, LogLevel.Information, "Announcing {Address} on {Interface}")]
     public static partial void Announcing(ILogger logger, string address, string @interface);
 
-    [LoggerMessage(4, LogLevel.Information, "Withdrew {Address} from {Interface}")]
+    [LoggerMessage(1004, LogLevel.Information, "Withdrew {Address} from {Interface}")]
     public static partial void Withdrew(ILogger logger, string address, string @interface);
 
-    [LoggerMessage(5, LogLevel.Warning, "Could not send an announcement for {Address} on {Interface}")]
+    [LoggerMessage(1005, LogLevel.Warning, "Could not send an announcement for {Address} on {Interface}")]
     public static partial void AnnouncementFailed(ILogger logger, string address, string @interface);
 
-    [LoggerMessage(6, LogLevel.Error, "Receiving on {Interface} failed; retrying")]
+    [LoggerMessage(1006, LogLevel.Error, "Receiving on {Interface} failed; retrying")]
     public static partial void ReceiveFailed(ILogger logger, Exception exception, string @interface);
 
-    [LoggerMessage(7, LogLevel.Warning, "The receive thread of {Interface} did not end within {Timeout}; closing its transport anyway")]
+    [LoggerMessage(1007, LogLevel.Warning, "The receive thread of {Interface} did not end within {Timeout}; closing its transport anyway")]
     public static partial void ReceiverDidNotStop(ILogger logger, string @interface, TimeSpan timeout);
 }

@@ -4,6 +4,7 @@ using BareLb.Hosting.CommandLine;
 using BareLb.Hosting.Http;
 using BareLb.Hosting.Kubeconfig;
 using BareLb.Hosting.Logging;
+using BareLb.Kube.Configuration.Api;
 
 namespace BareLb.Controller;
 
@@ -137,7 +138,7 @@ internal sealed class ControllerCommandLine
         var settings = new ControllerSettings
         {
             Kubeconfig = kubeconfig,
-            Namespace = result.GetValue(_namespace) ?? ServiceAccountNamespace.Read(_readFile) ?? "metallb-system",
+            Namespace = result.GetValue(_namespace) ?? ServiceAccountNamespace.Read(_readFile) ?? MetalLbApi.DefaultNamespace,
             ConfigMapName = result.GetValue(_config) ?? "config",
             LoadBalancerClass = result.GetValue(_lbClass) is { Length: > 0 } lbClass ? lbClass : null,
             Identity = result.GetValue(_identity) ?? result.GetValue(_podName) ?? (_environment("POD_NAME") is { Length: > 0 } pod ? pod : Environment.MachineName),

@@ -1,10 +1,12 @@
+using BareLb.Kube.Configuration.Api;
+
 namespace BareLb.Kube.Leadership;
 
 /// <summary>Leader election over a coordination.k8s.io Lease, so that only one controller replica acts.</summary>
 public sealed class LeaderElectionOptions
 {
-    /// <summary>The Lease's namespace. Default "metallb-system".</summary>
-    public string Namespace { get; init; } = "metallb-system";
+    /// <summary>The Lease's namespace. Default <see cref="MetalLbApi.DefaultNamespace"/>.</summary>
+    public string Namespace { get; init; } = MetalLbApi.DefaultNamespace;
 
     /// <summary>The Lease's name. Default "barelb-controller".</summary>
     public string LeaseName { get; init; } = "barelb-controller";

@@ -1,3 +1,5 @@
+using BareLb.Kube.Configuration.Api;
+
 namespace BareLb.Kube.Memberlist;
 
 /// <summary>Where the speakers' memberlist Secret lives and who owns it, as MetalLB's controller names them.</summary>
@@ -6,8 +8,8 @@ public sealed record MemberlistSecretOptions
     /// <summary>The key under which the Secret holds the memberlist encryption key, as in MetalLB: <c>secretkey</c>.</summary>
     public const string KeyName = "secretkey";
 
-    /// <summary>The Secret's namespace. Default "metallb-system".</summary>
-    public string Namespace { get; init; } = "metallb-system";
+    /// <summary>The Secret's namespace. Default <see cref="MetalLbApi.DefaultNamespace"/>.</summary>
+    public string Namespace { get; init; } = MetalLbApi.DefaultNamespace;
 
     /// <summary>The Secret's name (MetalLB's <c>--ml-secret-name</c> / <c>METALLB_ML_SECRET_NAME</c>). Default "memberlist".</summary>
     public string SecretName { get; init; } = "memberlist";

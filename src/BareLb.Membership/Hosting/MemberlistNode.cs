@@ -396,10 +396,10 @@ internal sealed partial class MemberlistNode : IAsyncDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(30, LogLevel.Debug, "Membership packet to {Peer} not sent: {Error}")]
+        [LoggerMessage(1230, LogLevel.Debug, "Membership packet to {Peer} not sent: {Error}")]
         public static partial void SendFailed(ILogger logger, IPEndPoint peer, string error);
 
-        [LoggerMessage(31, LogLevel.Debug, "Membership stream from {Peer} failed: {Error}")]
+        [LoggerMessage(1231, LogLevel.Debug, "Membership stream from {Peer} failed: {Error}")]
         public static partial void StreamFailed(ILogger logger, IPEndPoint peer, string error);
     }
 }

@@ -295,13 +295,13 @@ public sealed partial class MemberlistTransport : IAsyncDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "Membership transport listening on {EndPoint} (UDP and TCP)")]
+        [LoggerMessage(1201, LogLevel.Information, "Membership transport listening on {EndPoint} (UDP and TCP)")]
         public static partial void Started(ILogger logger, IPEndPoint endPoint);
 
-        [LoggerMessage(2, LogLevel.Warning, "Membership UDP receive failed: {Error}")]
+        [LoggerMessage(1202, LogLevel.Warning, "Membership UDP receive failed: {Error}")]
         public static partial void ReceiveFailed(ILogger logger, SocketError error, Exception exception);
 
-        [LoggerMessage(3, LogLevel.Warning, "Membership TCP accept failed: {Error}")]
+        [LoggerMessage(1203, LogLevel.Warning, "Membership TCP accept failed: {Error}")]
         public static partial void AcceptFailed(ILogger logger, SocketError error, Exception exception);
     }
 }

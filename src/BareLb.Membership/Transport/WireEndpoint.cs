@@ -136,16 +136,16 @@ internal sealed partial class WireEndpoint : IDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(10, LogLevel.Warning, "Membership peer {Peer} sends {Kind}s that none of our {Keys} key(s) decrypts: its memberlist secret key differs from ours (MetalLB derives it from the memberlist Secret's secretkey); its packets are dropped and it stays out of our membership. Logged once per peer every 10 minutes")]
+        [LoggerMessage(1210, LogLevel.Warning, "Membership peer {Peer} sends {Kind}s that none of our {Keys} key(s) decrypts: its memberlist secret key differs from ours (MetalLB derives it from the memberlist Secret's secretkey); its packets are dropped and it stays out of our membership. Logged once per peer every 10 minutes")]
         public static partial void WrongKey(ILogger logger, IPAddress peer, string kind, int keys);
 
-        [LoggerMessage(11, LogLevel.Warning, "Membership peer {Peer}: {Kind} refused, {Why}; check that every member has the same memberlist secret. Logged once per peer every 10 minutes")]
+        [LoggerMessage(1211, LogLevel.Warning, "Membership peer {Peer}: {Kind} refused, {Why}; check that every member has the same memberlist secret. Logged once per peer every 10 minutes")]
         public static partial void EncryptionMismatch(ILogger logger, IPAddress peer, string kind, string why);
 
-        [LoggerMessage(12, LogLevel.Debug, "Membership {Kind} from {Peer} dropped: {Reason}")]
+        [LoggerMessage(1212, LogLevel.Debug, "Membership {Kind} from {Peer} dropped: {Reason}")]
         public static partial void Dropped(ILogger logger, string kind, IPEndPoint peer, string reason);
 
-        [LoggerMessage(13, LogLevel.Debug, "Membership packet from {Peer}: {Count} part(s) dropped, the first for {Reason}")]
+        [LoggerMessage(1213, LogLevel.Debug, "Membership packet from {Peer}: {Count} part(s) dropped, the first for {Reason}")]
         public static partial void PartsDropped(ILogger logger, int count, IPEndPoint peer, string reason);
     }
 }

@@ -50,13 +50,13 @@ internal sealed partial class StandaloneAnnouncer : IHostedService
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "Announcing {Count} address(es) on {Interface} as {HardwareAddress}")]
+        [LoggerMessage(5001, LogLevel.Information, "Announcing {Count} address(es) on {Interface} as {HardwareAddress}")]
         public static partial void Started(ILogger logger, int count, string @interface, string hardwareAddress);
 
-        [LoggerMessage(2, LogLevel.Information, "Stopped answering on {Interface}")]
+        [LoggerMessage(5002, LogLevel.Information, "Stopped answering on {Interface}")]
         public static partial void Stopped(ILogger logger, string @interface);
 
-        [LoggerMessage(3, LogLevel.Warning, "The engine on {Interface} did not stop within the shutdown timeout; exiting without waiting for it")]
+        [LoggerMessage(5003, LogLevel.Warning, "The engine on {Interface} did not stop within the shutdown timeout; exiting without waiting for it")]
         public static partial void StopTimedOut(ILogger logger, string @interface);
     }
 }
