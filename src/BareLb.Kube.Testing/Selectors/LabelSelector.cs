@@ -1,18 +1,24 @@
 using System.Text.Json;
+using BareLb.Core.Selectors;
 using BareLb.Kube.Testing.Storage;
+using CoreLabelSelector = BareLb.Core.Selectors.LabelSelector;
 
 namespace BareLb.Kube.Testing.Selectors;
 
-/// <summary>A parsed label selector: <c>a=b</c>, <c>a!=b</c>, <c>a in (x,y)</c>, <c>a notin (x)</c>, <c>a</c>, <c>!a</c>.</summary>
+/// <summary>
+/// The <c>labelSelector</c> query parameter: its text form (<c>a=b</c>, <c>a!=b</c>, <c>a in (x,y)</c>,
+/// <c>a notin (x)</c>, <c>a</c>, <c>!a</c>) parsed into BareLb.Core's selector, which does the matching (one
+/// label selector engine for all of BareLb).
+/// </summary>
 internal sealed class LabelSelector
 {
-    private readonly List<Requirement> _requirements;
+    private readonly CoreLabelSelector _selector;
 
-    private LabelSelector(List<Requirement> requirements) => _requirements = requirements;
+    private LabelSelector(List<LabelSelectorRequirement> requirements) => _selector = new CoreLabelSelector(matchExpressions: requirements);
 
     public static LabelSelector Everything { get; } = new([]);
 
-    public bool IsEmpty => _requirements.Count == 0;
+    public bool IsEmpty => _selector.IsEmpty;
 
     public static LabelSelector Parse(string? text)
     {
@@ -21,7 +27,7 @@ internal sealed class LabelSelector
             return Everything;
         }
 
-        var requirements = new List<Requirement>();
+        var requirements = new List<LabelSelectorRequirement>();
         foreach (var part in SplitTopLevel(text))
         {
             var term = part.Trim();
@@ -38,68 +44,56 @@ internal sealed class LabelSelector
 
     public bool Matches(JsonElement obj)
     {
-        if (_requirements.Count == 0)
+        if (_selector.IsEmpty)
         {
             return true;
         }
 
-        var hasLabels = Json.TryAt(obj, ["metadata", "labels"], out var labels) && labels.ValueKind == JsonValueKind.Object;
-        return Matches(key => hasLabels && labels.TryGetProperty(key, out var value) ? Json.Scalar(value) : null);
-    }
-
-    private bool Matches(Func<string, string?> label)
-    {
-        foreach (var r in _requirements)
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (Json.TryAt(obj, ["metadata", "labels"], out var found) && found.ValueKind == JsonValueKind.Object)
         {
-            var value = label(r.Key);
-            var has = value is not null;
-            var ok = r.Op switch
+            foreach (var label in found.EnumerateObject())
             {
-                Op.Exists => has,
-                Op.NotExists => !has,
-                Op.In => has && r.Values.Contains(value!),
-                Op.NotIn => !has || !r.Values.Contains(value!),
-                _ => false,
-            };
-            if (!ok)
-            {
-                return false;
+                if (Json.Scalar(label.Value) is { } value)
+                {
+                    labels[label.Name] = value;
+                }
             }
         }
 
-        return true;
+        return _selector.Matches(labels);
     }
 
-    private static Requirement ParseTerm(string term, string whole)
+    private static LabelSelectorRequirement ParseTerm(string term, string whole)
     {
         if (term.StartsWith('!'))
         {
-            return new Requirement(term[1..].Trim(), Op.NotExists, []);
+            return new LabelSelectorRequirement(term[1..].Trim(), SelectorOperator.DoesNotExist, []);
         }
 
         var notin = term.IndexOf(" notin ", StringComparison.Ordinal);
         if (notin > 0)
         {
-            return new Requirement(term[..notin].Trim(), Op.NotIn, SetValues(term[(notin + 7)..], whole));
+            return new LabelSelectorRequirement(term[..notin].Trim(), SelectorOperator.NotIn, SetValues(term[(notin + 7)..], whole));
         }
 
         var inIndex = term.IndexOf(" in ", StringComparison.Ordinal);
         if (inIndex > 0)
         {
-            return new Requirement(term[..inIndex].Trim(), Op.In, SetValues(term[(inIndex + 4)..], whole));
+            return new LabelSelectorRequirement(term[..inIndex].Trim(), SelectorOperator.In, SetValues(term[(inIndex + 4)..], whole));
         }
 
         var ne = term.IndexOf("!=", StringComparison.Ordinal);
         if (ne > 0)
         {
-            return new Requirement(term[..ne].Trim(), Op.NotIn, [term[(ne + 2)..].Trim()]);
+            return new LabelSelectorRequirement(term[..ne].Trim(), SelectorOperator.NotIn, [term[(ne + 2)..].Trim()]);
         }
 
         var eq = term.IndexOf('=', StringComparison.Ordinal);
         if (eq > 0)
         {
             var value = term[(eq + 1)..].TrimStart('=').Trim();
-            return new Requirement(term[..eq].Trim(), Op.In, [value]);
+            return new LabelSelectorRequirement(term[..eq].Trim(), SelectorOperator.In, [value]);
         }
 
         if (term.Contains(' ', StringComparison.Ordinal) || term.Contains('(', StringComparison.Ordinal))
@@ -107,10 +101,10 @@ internal sealed class LabelSelector
             throw ApiException.BadRequest($"unable to parse requirement: found '{term}' in label selector \"{whole}\"");
         }
 
-        return new Requirement(term, Op.Exists, []);
+        return new LabelSelectorRequirement(term, SelectorOperator.Exists, []);
     }
 
-    private static HashSet<string> SetValues(string text, string whole)
+    private static string[] SetValues(string text, string whole)
     {
         var trimmed = text.Trim();
         if (!trimmed.StartsWith('(') || !trimmed.EndsWith(')'))
@@ -146,14 +140,4 @@ internal sealed class LabelSelector
         parts.Add(text[start..]);
         return parts;
     }
-
-    private enum Op
-    {
-        In,
-        NotIn,
-        Exists,
-        NotExists,
-    }
-
-    private sealed record Requirement(string Key, Op Op, HashSet<string> Values);
 }
