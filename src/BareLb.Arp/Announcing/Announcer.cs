@@ -110,6 +110,12 @@ internal sealed class Announcer : IDisposable
                     _stopped = true;
                     return;
                 }
+#pragma warning disable CA1031 // A timer callback that throws kills the process; a failed announcement is logged and the next one is tried.
+                catch (Exception e)
+#pragma warning restore CA1031
+                {
+                    Layer2Log.AnnouncementThrew(_owner._logger, e, _entry.Text, transport.InterfaceName);
+                }
 
                 _sent++;
                 var options = _owner._options;

@@ -56,4 +56,7 @@ public enum DropReason
 
     /// <summary>The transport failed to send the reply.</summary>
     SendFailed,
+
+    /// <summary>Answering the frame threw an unexpected exception (a bug in the engine or the transport): logged, and the receive thread goes on.</summary>
+    Failed,
 }

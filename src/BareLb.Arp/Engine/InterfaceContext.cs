@@ -23,6 +23,8 @@ internal sealed class InterfaceContext : IDisposable
     private readonly Dictionary<MacAddress, int> _groups = [];
     private readonly Thread _receiver;
     private volatile bool _stopping;
+    private volatile string? _fault;
+    private long _failedFrames;
 
     /// <summary>How much longer than one poll interval <see cref="Dispose"/> waits for the receive thread.</summary>
     internal static readonly TimeSpan ReceiverGrace = TimeSpan.FromSeconds(1);
@@ -42,6 +44,9 @@ internal sealed class InterfaceContext : IDisposable
     }
 
     public string Name => _transport.InterfaceName;
+
+    /// <summary>Why the receive thread ended for good (the transport failed in a way it cannot recover from), or null while it runs.</summary>
+    public string? Fault => _fault;
 
     public void Start()
     {
@@ -163,6 +168,19 @@ internal sealed class InterfaceContext : IDisposable
                 Thread.Sleep(_options.ReceivePollInterval);
                 continue;
             }
+#pragma warning disable CA1031 // Anything else from the transport: fail the interface visibly rather than kill the process from a raw thread.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                if (_stopping)
+                {
+                    return;
+                }
+
+                _fault = $"receiving on {Name} failed: {e.GetType().Name}: {e.Message}";
+                Layer2Log.ReceiverFaulted(_logger, e, Name);
+                return;
+            }
 
             if (length <= 0)
             {
@@ -174,10 +192,28 @@ internal sealed class InterfaceContext : IDisposable
                 spinUntil = _time.GetTimestamp() + busyPollTicks;
             }
 
-            var replyLength = _responder.Respond(buffer.AsSpan(0, length), reply);
-            if (replyLength > 0 && !_transport.TrySend(reply[..replyLength]))
+            try
             {
-                _counters.Dropped(DropReason.SendFailed);
+                var replyLength = _responder.Respond(buffer.AsSpan(0, length), reply);
+                if (replyLength > 0 && !_transport.TrySend(reply[..replyLength]))
+                {
+                    _counters.Dropped(DropReason.SendFailed);
+                }
+            }
+            catch (ObjectDisposedException) when (_stopping)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // One frame's failure (a bug) must not end the thread that answers every other frame.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                _counters.Dropped(DropReason.Failed);
+                var failed = ++_failedFrames;
+                if ((failed & (failed - 1)) == 0)
+                {
+                    Layer2Log.FrameFailed(_logger, e, Name, failed); // the 1st, 2nd, 4th, 8th ...: visible, never a flood
+                }
             }
         }
     }

@@ -47,6 +47,21 @@ public sealed class Layer2Engine : IDisposable
     /// <summary>The name of the meter the engine's instruments live on.</summary>
     public static string MeterName => Layer2Metrics.MeterName;
 
+    /// <summary>
+    /// Why interfaces stopped answering for good: one line per interface whose transport failed in a way the engine
+    /// cannot recover from (its receive thread ended). Empty while every interface works; a host reports it on /healthz.
+    /// </summary>
+    public IReadOnlyList<string> Faults
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _interfaces.Values.Select(i => i.Fault).OfType<string>().Order(StringComparer.Ordinal)];
+            }
+        }
+    }
+
     /// <summary>Names of the interfaces the engine listens on.</summary>
     public IReadOnlyList<string> Interfaces
     {

@@ -79,7 +79,7 @@ internal sealed class ControllerCommandLine
             root.Options.Add(option);
         }
 
-        run ??= ControllerHost.RunAsync;
+        run ??= settings => ControllerHost.RunAsync(settings);
         root.SetAction((result, _) => run(Bind(result)));
         return root;
     }

@@ -17,7 +17,8 @@ namespace BareLb.Controller;
 /// <summary>Runs the controller on the hosting layer until SIGINT or SIGTERM; wiring only.</summary>
 internal static class ControllerHost
 {
-    public static async Task<int> RunAsync(ControllerSettings settings)
+    /// <summary>Runs until a signal, or until the controller's work dies (exit code 1); <paramref name="configure"/> registers test doubles first.</summary>
+    public static async Task<int> RunAsync(ControllerSettings settings, Action<IServiceCollection>? configure = null)
     {
         ResolvedKubeconfig kubeconfig;
         try
@@ -37,6 +38,7 @@ internal static class ControllerHost
             DisableDefaults = true,
         });
         builder.Logging.AddBareLbConsole(settings.LogLevel);
+        configure?.Invoke(builder.Services);
         Configure(builder.Services, settings, kubeconfig.Configuration);
 
         using var host = builder.Build();
@@ -60,7 +62,7 @@ internal static class ControllerHost
         var address = host.Services.GetRequiredService<ProbeServer>().Addresses is [var first, ..] ? first : null;
         await Console.Out.WriteLineAsync($"barelb-controller {settings.Identity}: serving /healthz, /readyz and /metrics on {address}; namespace {settings.Namespace}; {kubeconfig.Source}").ConfigureAwait(false);
         await host.WaitForShutdownAsync().ConfigureAwait(false);
-        return Environment.ExitCode;
+        return host.Services.GetRequiredService<LeaderElectedControllerService>().Failure is null ? Environment.ExitCode : 1;
     }
 
     /// <summary>Registers everything the controller host needs (also used by the host tests, with a fake client and clock).</summary>

@@ -63,13 +63,13 @@ public sealed class ServiceControllerHost : IAsyncDisposable
         writer ??= kubernetesWriter;
         var services = new Informer<V1Service>(
             ListWatch.For<V1Service, V1ServiceList>(
-                ct => client.CoreV1.ListServiceForAllNamespacesAsync(cancellationToken: ct),
+                (limit, next, ct) => client.CoreV1.ListServiceForAllNamespacesAsync(continueParameter: next, limit: limit, cancellationToken: ct),
                 (rv, timeout, onError, ct) => client.CoreV1.WatchListServiceForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct)),
             timeProvider: timeProvider,
             logger: loggerFactory?.CreateLogger<Informer<V1Service>>());
         var namespaces = new Informer<V1Namespace>(
             ListWatch.For<V1Namespace, V1NamespaceList>(
-                ct => client.CoreV1.ListNamespaceAsync(cancellationToken: ct),
+                (limit, next, ct) => client.CoreV1.ListNamespaceAsync(continueParameter: next, limit: limit, cancellationToken: ct),
                 (rv, timeout, onError, ct) => client.CoreV1.WatchListNamespaceAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct)),
             timeProvider: timeProvider,
             logger: loggerFactory?.CreateLogger<Informer<V1Namespace>>());

@@ -50,7 +50,8 @@ public sealed partial class LeaderElectedControllerService : BackgroundService
                 RenewDeadline = _options.LeaseDuration * 2 / 3,
                 RetryPeriod = _options.LeaseDuration * 2 / 15,
             },
-            loggerFactory.CreateLogger<LeaderElectedRunner>());
+            loggerFactory.CreateLogger<LeaderElectedRunner>(),
+            timeProvider);
     }
 
     /// <summary>The election.</summary>
@@ -65,12 +66,15 @@ public sealed partial class LeaderElectedControllerService : BackgroundService
     /// <summary>Why the controller stopped working for good, or null while it works.</summary>
     public string? Failure => _failure;
 
+    /// <summary>The work of each term in place of the Service controller (tests: a term that fails).</summary>
+    internal Func<CancellationToken, Task>? Term { get; init; }
+
     /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
         {
-            await Leadership.RunAsync(RunTermAsync, stoppingToken).ConfigureAwait(false);
+            await Leadership.RunAsync(Term ?? RunTermAsync, stoppingToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

@@ -28,13 +28,18 @@ internal sealed class CustomResourceListWatch<T>(
 {
     private volatile bool _absent;
 
-    public async Task<ListResult<T>> ListAsync(CancellationToken cancellationToken)
+    public Task<ListResult<T>> ListAsync(CancellationToken cancellationToken) => ListPageAsync(null, null, cancellationToken);
+
+    public Task<ListResult<T>> ListPageAsync(int limit, string? continueToken, CancellationToken cancellationToken) => ListPageAsync((int?)limit, continueToken, cancellationToken);
+
+    private async Task<ListResult<T>> ListPageAsync(int? limit, string? continueToken, CancellationToken cancellationToken)
     {
         try
         {
-            var list = await client.CustomObjects.ListNamespacedCustomObjectAsync<ResourceList>(group, version, @namespace, plural, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var list = await client.CustomObjects.ListNamespacedCustomObjectAsync<ResourceList>(
+                group, version, @namespace, plural, continueParameter: continueToken, limit: limit, cancellationToken: cancellationToken).ConfigureAwait(false);
             _absent = false;
-            return new ListResult<T>([.. list.Items ?? []], list.Metadata?.ResourceVersion ?? "");
+            return new ListResult<T>([.. list.Items ?? []], list.Metadata?.ResourceVersion ?? "") { Continue = list.Metadata?.ContinueProperty };
         }
         catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.NotFound)
         {

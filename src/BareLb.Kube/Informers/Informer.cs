@@ -10,11 +10,15 @@ namespace BareLb.Kube.Informers;
 
 /// <summary>
 /// Keeps a cache of one kind of object in step with the API server, as client-go's informers do
-/// (KubernetesClient ships none): list, then watch from the list's resourceVersion with
-/// bookmarks; after a watch ends or is cut, watch again from the last version seen; on 410 Gone,
+/// (KubernetesClient ships none): list in pages (<c>limit</c> and <c>continue</c>; a continue token
+/// that expired meanwhile, 410, means one list without paging, as client-go's pager does), then
+/// watch from the list's resourceVersion with bookmarks; after a watch ends or is cut, watch again
+/// from the last version seen (at once after a watch that delivered something, else after a jittered
+/// backoff that doubles, so a server that closes every watch at once is not hammered); on 410 Gone,
 /// list again and report what changed meanwhile (deletions included); on errors, retry with
-/// exponential backoff; a watchdog reopens a watch that has gone silent. Subscribers see every
-/// change in order, on the informer's own task.
+/// jittered exponential backoff; a watchdog reopens a watch that has gone silent. Subscribers see
+/// every change in order, on the informer's own task; a subscriber that throws is logged and the
+/// others still see the change (its failure is not a watch failure, so nothing is lost or replayed).
 /// </summary>
 /// <typeparam name="T">The object type.</typeparam>
 public sealed class Informer<T> : IAsyncDisposable
@@ -116,23 +120,37 @@ public sealed class Informer<T> : IAsyncDisposable
                 {
                     await ListAsync(stop).ConfigureAwait(false);
                     mustList = false;
+                    backoff = _options.InitialBackoff;
                 }
 
-                var outcome = await WatchAsync(stop).ConfigureAwait(false);
+                var (outcome, delivered) = await WatchAsync(stop).ConfigureAwait(false);
+                if (delivered)
+                {
+                    backoff = _options.InitialBackoff;
+                }
+
                 if (outcome == WatchOutcome.Gone)
                 {
                     InformerLog.Gone(_logger, _kind, ResourceVersion ?? "");
                     mustList = true;
-                }
-
-                if (outcome != WatchOutcome.Failed)
-                {
-                    backoff = _options.InitialBackoff;
                     continue;
                 }
 
-                operation = "watch";
-                throw new InvalidOperationException("the watch stream reported an error");
+                if (outcome == WatchOutcome.Failed)
+                {
+                    throw new InvalidOperationException("the watch stream reported an error");
+                }
+
+                if (!delivered)
+                {
+                    // Ended without delivering anything (a server closing watches at once, a silent watch): wait before reopening.
+                    if (!await WaitAsync(Jittered(backoff), stop).ConfigureAwait(false))
+                    {
+                        return;
+                    }
+
+                    backoff = Doubled(backoff);
+                }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
@@ -145,27 +163,67 @@ public sealed class Informer<T> : IAsyncDisposable
             }
             catch (Exception e)
             {
-                InformerLog.Failed(_logger, _kind, operation, backoff, e);
-                try
-                {
-                    await Task.Delay(backoff, _time, stop).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
+                var delay = Jittered(backoff);
+                InformerLog.Failed(_logger, _kind, operation, delay, e);
+                if (!await WaitAsync(delay, stop).ConfigureAwait(false))
                 {
                     return;
                 }
 
-                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _options.MaxBackoff.Ticks));
+                backoff = Doubled(backoff);
             }
+        }
+    }
+
+    // The backoff plus up to half again, so that many informers (and many replicas) do not retry in step.
+    private static TimeSpan Jittered(TimeSpan backoff) => backoff + (backoff * (Random.Shared.NextDouble() / 2));
+
+    private TimeSpan Doubled(TimeSpan backoff) => TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _options.MaxBackoff.Ticks));
+
+    // False when stopped while waiting.
+    private async Task<bool> WaitAsync(TimeSpan delay, CancellationToken stop)
+    {
+        try
+        {
+            await Task.Delay(delay, _time, stop).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 
     private async Task ListAsync(CancellationToken stop)
     {
-        var list = await _source.ListAsync(stop).ConfigureAwait(false);
+        var items = new List<T>();
+        string? resourceVersion = null;
+        string? next = null;
+        do
+        {
+            ListResult<T> page;
+            try
+            {
+                page = await _source.ListPageAsync(_options.PageSize, next, stop).ConfigureAwait(false);
+            }
+            catch (Exception e) when (next is not null && IsGone(e))
+            {
+                // The continue token expired between pages: list everything at once instead, as client-go's pager does.
+                InformerLog.ContinueExpired(_logger, _kind, items.Count);
+                items.Clear();
+                page = await _source.ListAsync(stop).ConfigureAwait(false);
+                resourceVersion = null;
+            }
+
+            items.AddRange(page.Items);
+            resourceVersion ??= page.ResourceVersion; // the first page's: every later change is seen by the watch
+            next = string.IsNullOrEmpty(page.Continue) ? null : page.Continue;
+        }
+        while (next is not null);
+
         Interlocked.Increment(ref _lists);
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var item in list.Items)
+        foreach (var item in items)
         {
             var key = ObjectKeys.Of(item);
             seen.Add(key);
@@ -180,22 +238,28 @@ public sealed class Informer<T> : IAsyncDisposable
             }
         }
 
-        ResourceVersion = list.ResourceVersion;
-        InformerLog.Listed(_logger, _kind, list.Items.Count, list.ResourceVersion);
+        ResourceVersion = resourceVersion;
+        InformerLog.Listed(_logger, _kind, items.Count, resourceVersion ?? "");
         _synced.TrySetResult();
     }
 
-    private async Task<WatchOutcome> WatchAsync(CancellationToken stop)
+    // The outcome, and whether the watch delivered anything (an event or a bookmark).
+    private async Task<(WatchOutcome Outcome, bool Delivered)> WatchAsync(CancellationToken stop)
     {
         Interlocked.Increment(ref _watches);
-        using var watchdog = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        using var timer = _time.CreateTimer(_ => watchdog.Cancel(), null, _options.WatchdogTimeout, Timeout.InfiniteTimeSpan);
+
+        // The watchdog is the token source's own timer (on our TimeProvider): it cancels safely even when it fires as
+        // the watch ends, where a separate timer's callback could cancel a disposed source on a thread pool thread.
+        using var watchdog = new CancellationTokenSource(_options.WatchdogTimeout, _time);
+        using var watch = CancellationTokenSource.CreateLinkedTokenSource(stop, watchdog.Token);
         Exception? streamError = null;
+        var delivered = false;
         try
         {
-            await foreach (var (type, item) in _source.WatchAsync(ResourceVersion ?? "", e => streamError ??= e, watchdog.Token).ConfigureAwait(false))
+            await foreach (var (type, item) in _source.WatchAsync(ResourceVersion ?? "", e => streamError ??= e, watch.Token).ConfigureAwait(false))
             {
-                timer.Change(_options.WatchdogTimeout, Timeout.InfiniteTimeSpan);
+                watchdog.CancelAfter(_options.WatchdogTimeout);
+                delivered = true;
                 if (item?.Metadata?.ResourceVersion is { Length: > 0 } version)
                 {
                     ResourceVersion = version;
@@ -219,15 +283,15 @@ public sealed class Informer<T> : IAsyncDisposable
         catch (OperationCanceledException) when (!stop.IsCancellationRequested)
         {
             InformerLog.Silent(_logger, _kind, _options.WatchdogTimeout);
-            return WatchOutcome.Ended;
+            return (WatchOutcome.Ended, delivered);
         }
 
-        return streamError switch
+        return (streamError switch
         {
             null => WatchOutcome.Ended,
             _ when IsGone(streamError) => WatchOutcome.Gone,
             _ => WatchOutcome.Failed,
-        };
+        }, delivered);
     }
 
     private void Upsert(string key, T item)
@@ -254,7 +318,16 @@ public sealed class Informer<T> : IAsyncDisposable
 
         foreach (var subscriber in subscribers)
         {
-            subscriber(change);
+            try
+            {
+                subscriber(change);
+            }
+#pragma warning disable CA1031 // A subscriber's bug must not stop the others from seeing the change, nor count as a watch failure.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                InformerLog.SubscriberFailed(_logger, _kind, change.Type.ToString(), change.Key, e);
+            }
         }
     }
 

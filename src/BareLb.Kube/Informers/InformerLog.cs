@@ -16,4 +16,10 @@ internal static partial class InformerLog
 
     [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "Informer {Kind}: {Operation} failed; retrying in {Delay}")]
     public static partial void Failed(ILogger logger, string kind, string operation, TimeSpan delay, Exception exception);
+
+    [LoggerMessage(EventId = 104, Level = LogLevel.Error, Message = "Informer {Kind}: a subscriber failed on {Change} {Key}; the other subscribers still see it")]
+    public static partial void SubscriberFailed(ILogger logger, string kind, string change, string key, Exception exception);
+
+    [LoggerMessage(EventId = 105, Level = LogLevel.Information, Message = "Informer {Kind}: the continue token expired after {Listed} objects (410); listing everything at once")]
+    public static partial void ContinueExpired(ILogger logger, string kind, int listed);
 }

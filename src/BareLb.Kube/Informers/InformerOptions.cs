@@ -12,9 +12,13 @@ public sealed class InformerOptions
     /// <summary>The longest delay between attempts. Default 30 s.</summary>
     public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How many objects each page of a list asks for (<c>limit</c>), as client-go's reflector does. Default 500.</summary>
+    public int PageSize { get; init; } = 500;
+
     /// <summary>Checks the options; returns why they are invalid, or null.</summary>
     public string? Validate() =>
-        WatchdogTimeout <= TimeSpan.Zero ? $"WatchdogTimeout must be positive, not {WatchdogTimeout}"
+        PageSize <= 0 ? $"PageSize must be positive, not {PageSize}"
+        : WatchdogTimeout <= TimeSpan.Zero ? $"WatchdogTimeout must be positive, not {WatchdogTimeout}"
         : InitialBackoff <= TimeSpan.Zero ? $"InitialBackoff must be positive, not {InitialBackoff}"
         : MaxBackoff < InitialBackoff ? $"MaxBackoff ({MaxBackoff}) must not be shorter than InitialBackoff ({InitialBackoff})"
         : null;

@@ -25,6 +25,23 @@ public static class ListWatch
     }
 
     /// <summary>
+    /// An <see cref="IListWatch{T}"/> that lists in pages, over KubernetesClient's list and watch methods, e.g.
+    /// <c>ListWatch.For((limit, next, ct) =&gt; client.CoreV1.ListServiceForAllNamespacesAsync(limit: limit, continueParameter: next,
+    /// cancellationToken: ct), (rv, timeout, onError, ct) =&gt; ...)</c>. The list is called with the page size (null for
+    /// everything at once), the continue token of the page (null for the first) and the token.
+    /// </summary>
+    public static IListWatch<T> For<T, TList>(
+        Func<int?, string?, CancellationToken, Task<TList>> listPage,
+        Func<string, int, Action<Exception>, CancellationToken, IAsyncEnumerable<(WatchEventType, T)>> watch,
+        TimeSpan? watchTimeout = null)
+        where TList : IItems<T>, IMetadata<V1ListMeta>
+    {
+        ArgumentNullException.ThrowIfNull(listPage);
+        ArgumentNullException.ThrowIfNull(watch);
+        return new PagedCallListWatch<T, TList>(listPage, watch, (int)(watchTimeout ?? TimeSpan.FromMinutes(5)).TotalSeconds);
+    }
+
+    /// <summary>
     /// An <see cref="IListWatch{T}"/> over one namespaced custom resource (e.g. <c>metallb.io</c>, <c>v1beta1</c>,
     /// <c>ipaddresspools</c>). When the server does not serve the resource (its CRD is not installed), the list is
     /// empty and the informer lists again every <paramref name="absentRecheck"/> (default 30 s), so installing the
@@ -71,5 +88,25 @@ public static class ListWatch
 
         public IAsyncEnumerable<(WatchEventType Type, T Object)> WatchAsync(string resourceVersion, Action<Exception> onError, CancellationToken cancellationToken) =>
             watch(resourceVersion, timeoutSeconds, onError, cancellationToken);
+    }
+
+    private sealed class PagedCallListWatch<T, TList>(
+        Func<int?, string?, CancellationToken, Task<TList>> listPage,
+        Func<string, int, Action<Exception>, CancellationToken, IAsyncEnumerable<(WatchEventType, T)>> watch,
+        int timeoutSeconds) : IListWatch<T>
+        where TList : IItems<T>, IMetadata<V1ListMeta>
+    {
+        public Task<ListResult<T>> ListAsync(CancellationToken cancellationToken) => PageAsync(null, null, cancellationToken);
+
+        public Task<ListResult<T>> ListPageAsync(int limit, string? continueToken, CancellationToken cancellationToken) => PageAsync(limit, continueToken, cancellationToken);
+
+        public IAsyncEnumerable<(WatchEventType Type, T Object)> WatchAsync(string resourceVersion, Action<Exception> onError, CancellationToken cancellationToken) =>
+            watch(resourceVersion, timeoutSeconds, onError, cancellationToken);
+
+        private async Task<ListResult<T>> PageAsync(int? limit, string? continueToken, CancellationToken cancellationToken)
+        {
+            var result = await listPage(limit, continueToken, cancellationToken).ConfigureAwait(false);
+            return new ListResult<T>([.. result.Items ?? []], result.Metadata?.ResourceVersion ?? "") { Continue = result.Metadata?.ContinueProperty };
+        }
     }
 }

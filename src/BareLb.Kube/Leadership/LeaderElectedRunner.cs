@@ -1,4 +1,7 @@
+using System.Net;
+using System.Runtime.ExceptionServices;
 using k8s;
+using k8s.Autorest;
 using k8s.LeaderElection;
 using k8s.LeaderElection.ResourceLock;
 using Microsoft.Extensions.Logging;
@@ -12,16 +15,26 @@ namespace BareLb.Kube.Leadership;
 /// campaigns again. Each term starts the work afresh, so a new leader rebuilds its state from the
 /// cluster (for the controller: restores every address before allocating anything).
 /// </summary>
+/// <remarks>
+/// A term whose work ends while this replica still leads (it threw, or returned on its own) is a dead
+/// worker, not a reason to keep renewing the Lease: the failure is logged, the election stops, the Lease
+/// is released (so another replica takes over at once, not after the Lease expires) and
+/// <see cref="RunAsync"/> ends with the work's exception, for the host to exit non-zero, as a
+/// controller-runtime manager does. Errors of the election itself (the Lease's namespace missing, the API
+/// server unreachable) are logged once per distinct cause and retried every <see cref="LeaderElectionOptions.RetryPeriod"/>.
+/// </remarks>
 public sealed partial class LeaderElectedRunner
 {
     private readonly IKubernetes _client;
     private readonly LeaderElectionOptions _options;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
     private volatile bool _isLeader;
+    private string? _lastElectionError;
 
-    /// <summary>Creates a runner.</summary>
+    /// <summary>Creates a runner; its waits and the Lease times it writes on release run on <paramref name="timeProvider"/> (the system clock by default).</summary>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
-    public LeaderElectedRunner(IKubernetes client, LeaderElectionOptions options, ILogger? logger = null)
+    public LeaderElectedRunner(IKubernetes client, LeaderElectionOptions options, ILogger? logger = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(options);
@@ -33,6 +46,7 @@ public sealed partial class LeaderElectedRunner
         _client = client;
         _options = options;
         _logger = logger ?? NullLogger.Instance;
+        _time = timeProvider ?? TimeProvider.System;
     }
 
     /// <summary>Whether this replica leads now.</summary>
@@ -41,25 +55,32 @@ public sealed partial class LeaderElectedRunner
     /// <summary>The identity of the leader this replica last observed, itself included; null before any.</summary>
     public string? ObservedLeader { get; private set; }
 
-    /// <summary>Campaigns and runs <paramref name="work"/> during each term, until cancelled.</summary>
+    /// <summary>
+    /// Campaigns and runs <paramref name="work"/> during each term, until cancelled. Ends with the work's exception
+    /// (after releasing the Lease) when a term's work fails or returns while this replica leads.
+    /// </summary>
     public async Task RunAsync(Func<CancellationToken, Task> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
         while (!cancellationToken.IsCancellationRequested)
         {
-            using var elector = new LeaderElector(new LeaderElectionConfig(new LeaseLock(_client, _options.Namespace, _options.LeaseName, _options.Identity))
+            var leaseLock = new LeaseLock(_client, _options.Namespace, _options.LeaseName, _options.Identity);
+            leaseLock.OnHttpError += ElectionError;
+            using var elector = new LeaderElector(new LeaderElectionConfig(leaseLock)
             {
                 LeaseDuration = _options.LeaseDuration,
                 RenewDeadline = _options.RenewDeadline,
                 RetryPeriod = _options.RetryPeriod,
             });
             using var term = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            Task? running = null;
+            using var election = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var started = new TaskCompletionSource<Task>(TaskCreationOptions.RunContinuationsAsynchronously);
             elector.OnStartedLeading += () =>
             {
                 _isLeader = true;
+                _lastElectionError = null;
                 Leading(_logger, _options.Identity, _options.Namespace, _options.LeaseName);
-                running = Task.Run(() => work(term.Token), CancellationToken.None);
+                started.TrySetResult(Task.Run(() => work(term.Token), CancellationToken.None));
             };
             elector.OnNewLeader += leader => ObservedLeader = leader;
             elector.OnStoppedLeading += () =>
@@ -67,39 +88,136 @@ public sealed partial class LeaderElectedRunner
                 _isLeader = false;
                 term.Cancel();
             };
+            elector.OnError += ElectionError;
 
-            try
+            var electing = ElectAsync(elector, election.Token, cancellationToken);
+            Exception? fault = null;
+            if (await Task.WhenAny(electing, started.Task).ConfigureAwait(false) == started.Task)
             {
-                await elector.RunUntilLeadershipLostAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                // Stopping.
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                ElectionFailed(_logger, e);
-                await Task.Delay(_options.RetryPeriod, cancellationToken).ConfigureAwait(false);
+                var running = started.Task.Result;
+                if (await Task.WhenAny(electing, running).ConfigureAwait(false) == running && !term.IsCancellationRequested)
+                {
+                    // The work died while this replica leads: stop renewing rather than hold the Lease doing nothing.
+                    fault = running.Exception?.GetBaseException()
+                        ?? new InvalidOperationException($"the leader's work ended while {_options.Identity} led, without being asked to stop");
+                    TermFailed(_logger, _options.Identity, fault);
+                    await election.CancelAsync().ConfigureAwait(false);
+                }
             }
 
+            await electing.ConfigureAwait(false);
             _isLeader = false;
             await term.CancelAsync().ConfigureAwait(false);
-            if (running is not null)
+            if (started.Task.IsCompleted)
             {
                 try
                 {
-                    await running.ConfigureAwait(false);
+                    await started.Task.Result.ConfigureAwait(false);
                 }
-                catch (OperationCanceledException)
+                catch (OperationCanceledException) when (fault is null)
                 {
                     // The term ended.
                 }
+                catch (Exception e) when (fault is null)
+                {
+                    // The work failed as the term ended (after leadership was lost): log it and campaign again.
+                    TermFailed(_logger, _options.Identity, e);
+                }
+                catch (Exception) when (fault is not null)
+                {
+                    // Already logged; rethrown below.
+                }
+            }
+
+            if (fault is not null)
+            {
+                await ReleaseAsync().ConfigureAwait(false);
+                ExceptionDispatchInfo.Capture(fault).Throw();
             }
 
             if (!cancellationToken.IsCancellationRequested)
             {
                 Lost(_logger, _options.Identity);
             }
+        }
+    }
+
+    // Runs one election until leadership is lost or it is stopped; a failed election is logged and retried after RetryPeriod.
+    private async Task ElectAsync(LeaderElector elector, CancellationToken election, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await elector.RunUntilLeadershipLostAsync(election).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (election.IsCancellationRequested)
+        {
+            // Stopping, or the work died.
+        }
+        catch (Exception e)
+        {
+            ElectionFailed(_logger, e);
+            try
+            {
+                await Task.Delay(_options.RetryPeriod, _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping.
+            }
+        }
+    }
+
+    // KubernetesClient retries a failed Lease read or write every RetryPeriod and reports each failure here (the
+    // elector's errors and the lock's HTTP errors). Say it once per distinct cause (not every RetryPeriod), and name
+    // the likely fix for a missing namespace. A Lease not found is no error: it is created next.
+    private void ElectionError(Exception e)
+    {
+        var notFound = e is HttpOperationException { Response.StatusCode: HttpStatusCode.NotFound };
+        var missingNamespace = notFound && ((HttpOperationException)e).Response.Content?.Contains("namespaces", StringComparison.Ordinal) == true;
+        if (notFound && !missingNamespace)
+        {
+            return;
+        }
+
+        var cause = missingNamespace ? "namespace" : $"{e.GetType().Name}: {e.Message}";
+        if (string.Equals(Interlocked.Exchange(ref _lastElectionError, cause), cause, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        if (missingNamespace)
+        {
+            NamespaceMissing(_logger, _options.Namespace, _options.LeaseName, _options.RetryPeriod);
+        }
+        else
+        {
+            LeaseError(_logger, _options.Namespace, _options.LeaseName, _options.RetryPeriod, e);
+        }
+    }
+
+    // Gives the Lease up if this replica still holds it: no holder, and a one-second duration, so a candidate takes it at once.
+    private async Task ReleaseAsync()
+    {
+        using var timeout = new CancellationTokenSource(_options.RenewDeadline, _time);
+        try
+        {
+            var lease = await _client.CoordinationV1.ReadNamespacedLeaseAsync(_options.LeaseName, _options.Namespace, cancellationToken: timeout.Token).ConfigureAwait(false);
+            if (lease.Spec is null || !string.Equals(lease.Spec.HolderIdentity, _options.Identity, StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            var now = _time.GetUtcNow().UtcDateTime;
+            lease.Spec.HolderIdentity = ""; // empty, not absent: KubernetesClient's elector creates a Lease without a holder, but takes over one with an empty holder
+            lease.Spec.LeaseDurationSeconds = 1;
+            lease.Spec.AcquireTime = now;
+            lease.Spec.RenewTime = now;
+            await _client.CoordinationV1.ReplaceNamespacedLeaseAsync(lease, _options.LeaseName, _options.Namespace, cancellationToken: timeout.Token).ConfigureAwait(false);
+            Released(_logger, _options.Identity, _options.Namespace, _options.LeaseName);
+        }
+        catch (Exception e) when (e is HttpOperationException or HttpRequestException or OperationCanceledException)
+        {
+            ReleaseFailed(_logger, _options.Namespace, _options.LeaseName, e);
         }
     }
 
@@ -111,4 +229,19 @@ public sealed partial class LeaderElectedRunner
 
     [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "Leader election failed; retrying")]
     private static partial void ElectionFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 303, Level = LogLevel.Error, Message = "The Lease {Namespace}/{Lease} cannot be created: namespace {Namespace} does not exist (create it, or pass the namespace the controller runs in); retrying every {RetryPeriod}")]
+    private static partial void NamespaceMissing(ILogger logger, string @namespace, string lease, TimeSpan retryPeriod);
+
+    [LoggerMessage(EventId = 304, Level = LogLevel.Warning, Message = "Reading or writing the Lease {Namespace}/{Lease} failed; retrying every {RetryPeriod} (said once until the cause changes)")]
+    private static partial void LeaseError(ILogger logger, string @namespace, string lease, TimeSpan retryPeriod, Exception exception);
+
+    [LoggerMessage(EventId = 305, Level = LogLevel.Error, Message = "The work of {Identity}'s term failed while it led; giving up the Lease")]
+    private static partial void TermFailed(ILogger logger, string identity, Exception exception);
+
+    [LoggerMessage(EventId = 306, Level = LogLevel.Information, Message = "{Identity} released the Lease {Namespace}/{Lease}")]
+    private static partial void Released(ILogger logger, string identity, string @namespace, string lease);
+
+    [LoggerMessage(EventId = 307, Level = LogLevel.Warning, Message = "Releasing the Lease {Namespace}/{Lease} failed; it expires on its own")]
+    private static partial void ReleaseFailed(ILogger logger, string @namespace, string lease, Exception exception);
 }

@@ -56,6 +56,35 @@ public sealed class SlowApiTests
         Assert.False(rig.Run.IsCompleted);
     }
 
+    [Fact]
+    public async Task ConfigurationReadsThatFailOrAreSlow_AreRetried_AndTheControllerBecomesReady()
+    {
+        await using var rig = await Rig.StartAsync();
+        await rig.CreatePoolAsync("lab", advertised: true);
+        rig.Server.Faults.FailNext("list", "ipaddresspools", 500, count: 3);
+        rig.Server.Faults.FailNext("watch", "l2advertisements", 500, count: 2);
+        rig.Server.Faults.ResponseDelay = TimeSpan.FromMilliseconds(100); // slow, but within every client's timeout
+        await rig.RunAsync();
+
+        await rig.CreateServiceAsync("web");
+        await Eventually.TrueAsync(async () => await rig.ExternalIPAsync("web") == "198.18.0.10", "the Service gets the pool's first address", TimeSpan.FromSeconds(20));
+        rig.Server.Faults.ResponseDelay = TimeSpan.Zero;
+        Assert.False(rig.Run.IsCompleted);
+    }
+
+    [Fact]
+    public async Task StatusWritesThatFail_AreRetried_UntilThePoolShowsItsCounts()
+    {
+        await using var rig = await Rig.StartAsync();
+        await rig.CreatePoolAsync("lab", advertised: true);
+        rig.Server.Faults.FailNext("patch", "ipaddresspools/status", 500, count: 4);
+        await rig.RunAsync();
+        await rig.CreateServiceAsync("web");
+
+        await Eventually.TrueAsync(async () => (await rig.PoolStatusAsync("lab"))?.AssignedIPv4 == 1, "the pool shows the Service's address");
+        Assert.False(rig.Run.IsCompleted);
+    }
+
     private sealed class Rig : IAsyncDisposable
     {
         private readonly CancellationTokenSource _stop = new();

@@ -44,7 +44,7 @@ public sealed class ConfigurationInformers : IAsyncDisposable
         var ns = options.Namespace;
         var configMaps = new Informer<V1ConfigMap>(
             ListWatch.For<V1ConfigMap, V1ConfigMapList>(
-                ct => client.CoreV1.ListNamespacedConfigMapAsync(ns, cancellationToken: ct),
+                (limit, next, ct) => client.CoreV1.ListNamespacedConfigMapAsync(ns, continueParameter: next, limit: limit, cancellationToken: ct),
                 (rv, timeout, onError, ct) => client.CoreV1.WatchListNamespacedConfigMapAsync(ns, allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct)),
             timeProvider: timeProvider,
             logger: loggerFactory?.CreateLogger<Informer<V1ConfigMap>>());
