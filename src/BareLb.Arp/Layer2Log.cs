@@ -26,12 +26,12 @@ internal static partial class Layer2Log
     [LoggerMessage(1007, LogLevel.Warning, "The receive thread of {Interface} did not end within {Timeout}; closing its transport anyway")]
     public static partial void ReceiverDidNotStop(ILogger logger, string @interface, TimeSpan timeout);
 
-    [LoggerMessage(8, LogLevel.Critical, "Receiving on {Interface} failed in a way the engine cannot recover from; the interface no longer answers (Layer2Engine.Faults)")]
+    [LoggerMessage(1008, LogLevel.Critical, "Receiving on {Interface} failed in a way the engine cannot recover from; the interface no longer answers (Layer2Engine.Faults)")]
     public static partial void ReceiverFaulted(ILogger logger, Exception exception, string @interface);
 
-    [LoggerMessage(9, LogLevel.Error, "Answering a frame on {Interface} failed ({Count} so far, counted as reason \"failed\"); the receive thread goes on")]
+    [LoggerMessage(1009, LogLevel.Error, "Answering a frame on {Interface} failed ({Count} so far, counted as reason \"failed\"); the receive thread goes on")]
     public static partial void FrameFailed(ILogger logger, Exception exception, string @interface, long count);
 
-    [LoggerMessage(10, LogLevel.Error, "Sending an announcement for {Address} on {Interface} failed; the schedule goes on")]
+    [LoggerMessage(1010, LogLevel.Error, "Sending an announcement for {Address} on {Interface} failed; the schedule goes on")]
     public static partial void AnnouncementThrew(ILogger logger, Exception exception, string address, string @interface);
 }
