@@ -80,7 +80,7 @@ public sealed class ServiceControllerHost : IAsyncDisposable
             options: options,
             configurationEvents: writer as IConfigurationEvents ?? kubernetesWriter,
             metrics: metrics,
-            statusWriter: statusWriter ?? new KubernetesConfigurationStatusWriter(client),
+            statusWriter: statusWriter ?? new KubernetesConfigurationStatusWriter(client, loggerFactory?.CreateLogger<KubernetesConfigurationStatusWriter>()),
             timeProvider: timeProvider);
         return new ServiceControllerHost(controller, allocator, services, namespaces, configuration);
     }

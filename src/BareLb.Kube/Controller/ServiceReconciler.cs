@@ -30,11 +30,6 @@ public sealed class ServiceReconciler(AddressAllocator allocator, IServiceWriter
     // (the watch lags behind our own writes) is not reported twice.
     private readonly ConcurrentDictionary<ServiceKey, string> _cleared = new();
 
-    // Per Service, the resourceVersions our own concurrent writes produced on the way to the final one: the
-    // status and the annotation are two writes, so the watch shows a version with one and not yet the other.
-    // Seeing such a version again is no reason to write again.
-    private readonly ConcurrentDictionary<ServiceKey, string[]> _superseded = new();
-
     /// <summary>The allocator this reconciler drives.</summary>
     public AddressAllocator Allocator { get; } = allocator ?? throw new ArgumentNullException(nameof(allocator));
 
@@ -66,7 +61,6 @@ public sealed class ServiceReconciler(AddressAllocator allocator, IServiceWriter
             _owed.TryRemove(key, out _);
             _failures.TryRemove(key, out _);
             _cleared.TryRemove(key, out _);
-            _superseded.TryRemove(key, out _);
             return;
         }
 
@@ -153,7 +147,7 @@ public sealed class ServiceReconciler(AddressAllocator allocator, IServiceWriter
     }
 
     // Records the events the Service is owed and writes the status and the annotation where they differ
-    // from what is wanted, all at once: they are independent, so one round trip instead of three.
+    // from what is wanted, at once: they are independent, so one round trip instead of two.
     // Events stay owed until recorded, so a retry after any failure records them again.
     private async Task WriteAsync(ServiceKey key, V1Service service, IReadOnlyList<string> addresses, string? pool, CancellationToken cancellationToken)
     {
@@ -165,39 +159,15 @@ public sealed class ServiceReconciler(AddressAllocator allocator, IServiceWriter
             writes.Add(recorded);
         }
 
-        var superseded = _superseded.TryGetValue(key, out var versions) && versions.Contains(service.Metadata?.ResourceVersion, StringComparer.Ordinal);
-        Task<V1Service?>? status = null;
-        Task<V1Service?>? annotation = null;
-        if (!superseded && !IngressAddresses(service).SequenceEqual(addresses, StringComparer.Ordinal))
+        if (!IngressAddresses(service).SequenceEqual(addresses, StringComparer.Ordinal) || !string.Equals(PoolAnnotation(service), pool, StringComparison.Ordinal))
         {
-            writes.Add(status = writer.WriteIngressAsync(service, addresses, cancellationToken));
-        }
-
-        if (!superseded && !string.Equals(PoolAnnotation(service), pool, StringComparison.Ordinal))
-        {
-            writes.Add(annotation = writer.WritePoolAnnotationAsync(service, pool, cancellationToken));
+            // The ingress and the annotation in one update of the status subresource, as MetalLB writes them.
+            writes.Add(writer.WriteStatusAsync(service, addresses, pool, cancellationToken));
         }
 
         try
         {
             await Task.WhenAll(writes).ConfigureAwait(false);
-            if (status is not null || annotation is not null)
-            {
-                // A written version that lacks part of what was wanted came before the other write.
-                // Kept only when there is one, so a settled Service costs no entry.
-                string[] intermediate = [.. new[] { status, annotation }
-                    .Select(t => t?.Result)
-                    .Where(s => s?.Metadata?.ResourceVersion is not null && !(IngressAddresses(s).SequenceEqual(addresses, StringComparer.Ordinal) && string.Equals(PoolAnnotation(s), pool, StringComparison.Ordinal)))
-                    .Select(s => s!.Metadata.ResourceVersion)];
-                if (intermediate.Length > 0)
-                {
-                    _superseded[key] = intermediate;
-                }
-                else
-                {
-                    _superseded.TryRemove(key, out _);
-                }
-            }
         }
         finally
         {

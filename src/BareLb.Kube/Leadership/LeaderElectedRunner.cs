@@ -1,4 +1,6 @@
+using System.Net;
 using k8s;
+using k8s.Autorest;
 using k8s.LeaderElection;
 using k8s.LeaderElection.ResourceLock;
 using Microsoft.Extensions.Logging;
@@ -41,10 +43,38 @@ public sealed partial class LeaderElectedRunner
     /// <summary>The identity of the leader this replica last observed, itself included; null before any.</summary>
     public string? ObservedLeader { get; private set; }
 
-    /// <summary>Campaigns and runs <paramref name="work"/> during each term, until cancelled.</summary>
+    /// <summary>
+    /// Whether this replica runs without leader election because its ServiceAccount may not read Leases (MetalLB's
+    /// own RBAC grants its controller none: it runs one replica without election).
+    /// </summary>
+    public bool WithoutElection { get; private set; }
+
+    /// <summary>
+    /// Campaigns and runs <paramref name="work"/> during each term, until cancelled. When reading the Lease is
+    /// forbidden (403), as under MetalLB's own manifests, it logs so once and runs <paramref name="work"/> without
+    /// election, as MetalLB's controller does (it runs one replica); with two replicas both would then work.
+    /// </summary>
     public async Task RunAsync(Func<CancellationToken, Task> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
+        if (await LeasesForbiddenAsync(cancellationToken).ConfigureAwait(false))
+        {
+            WithoutElection = true;
+            RunningWithoutElection(_logger, _options.Namespace, _options.LeaseName);
+            _isLeader = true;
+            ObservedLeader = _options.Identity;
+            try
+            {
+                await work(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _isLeader = false;
+            }
+
+            return;
+        }
+
         while (!cancellationToken.IsCancellationRequested)
         {
             using var elector = new LeaderElector(new LeaderElectionConfig(new LeaseLock(_client, _options.Namespace, _options.LeaseName, _options.Identity))
@@ -102,6 +132,27 @@ public sealed partial class LeaderElectedRunner
             }
         }
     }
+
+    // One read of the Lease before campaigning: 403 means this ServiceAccount has no Lease permission at all.
+    private async Task<bool> LeasesForbiddenAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.CoordinationV1.ReadNamespacedLeaseAsync(_options.LeaseName, _options.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return false;
+        }
+        catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.Forbidden)
+        {
+            return true;
+        }
+        catch (HttpOperationException)
+        {
+            return false; // absent (404) or a passing failure: the election itself deals with it
+        }
+    }
+
+    [LoggerMessage(EventId = 303, Level = LogLevel.Warning, Message = "Reading the Lease {Namespace}/{Lease} is forbidden to this ServiceAccount (MetalLB's RBAC grants none); running without leader election, as MetalLB's controller does: run one replica")]
+    private static partial void RunningWithoutElection(ILogger logger, string @namespace, string lease);
 
     [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "{Identity} leads (Lease {Namespace}/{Lease})")]
     private static partial void Leading(ILogger logger, string identity, string @namespace, string lease);
