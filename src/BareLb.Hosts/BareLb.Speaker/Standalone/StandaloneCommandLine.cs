@@ -9,7 +9,7 @@ internal sealed class StandaloneCommandLine
     private readonly Option<string[]> _address = new("--address", "-a") { Description = "address to announce; repeat for more (at least one)", HelpName = "IP", Arity = ArgumentArity.OneOrMore };
     private readonly Option<string?> _transport = new("--transport") { Description = "afpacket (default, Linux, no native dependency) or pcap (libpcap)", HelpName = "KIND" };
     private readonly Option<string?> _announceCount = new("--announce-count") { Description = "announcements sent when an address is gained (default 3)", HelpName = "N" };
-    private readonly Option<string?> _announceInterval = new("--announce-interval") { Description = "milliseconds between them (default 300)", HelpName = "MS" };
+    private readonly Option<string?> _announceInterval = new("--announce-interval") { Description = "milliseconds between them (default 1100, past Linux's 1 s ARP locktime)", HelpName = "MS" };
     private readonly Option<string?> _refresh = new("--refresh") { Description = "seconds between refresh announcements, 0 for none (default 60)", HelpName = "SECONDS" };
     private readonly Option<string?> _rateLimit = new("--rate-limit") { Description = "replies per second to one source MAC, up to 1000000, 0 for none (default 100)", HelpName = "N" };
     private readonly Option<string?> _busyPoll = new("--busy-poll") { Description = "after a frame, poll this many microseconds before sleeping (default 0)", HelpName = "US" };
