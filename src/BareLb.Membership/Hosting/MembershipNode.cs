@@ -42,6 +42,9 @@ public sealed partial class MembershipNode : IAsyncDisposable
     /// </summary>
     public event EventHandler<MemberEvent>? MemberChanged;
 
+    /// <summary>The name of the meter the node's metrics are published on.</summary>
+    public static string MeterName => Metrics.MembershipMetrics.MeterName;
+
     /// <summary>This member's name.</summary>
     public string Name { get; }
 
