@@ -32,15 +32,19 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 # A library whose file is still empty fails its build and so stops the libraries that reference it;
 # each pass settles at least the libraries whose references are settled, so passes <= depth + 1.
+# Builds are incremental: rewriting PublicAPI.Unshipped.txt (an input of the compiler) recompiles the
+# library, and a library that built clean with its files stays settled.
+declare -A settled=()
 for pass in 1 2 3 4 5; do
-  pending=0
   for dir in "${projects[@]}"; do
+    [ -n "${settled[$dir]:-}" ] && continue
     csproj=$(ls "$dir"/*.csproj)
-    dotnet build "$csproj" -c Release --no-incremental -nologo -v q >"$log" 2>&1 || true
+    dotnet build "$csproj" -c Release -nologo -v q >"$log" 2>&1 || true
     if grep -q "error CS\|error NU\|error MSB" "$log"; then
       # Not an API error: a reference did not build yet (settled in a later pass), or a real error.
-      if ! grep -q "error RS00" "$log"; then pending=1; continue; fi
+      if ! grep -q "error RS00" "$log"; then continue; fi
     fi
+    if ! grep -q "error" "$log"; then settled[$dir]=1; continue; fi
     missing=$(grep -oP "$(printf '%s' "$dir" | sed 's/[.]/[.]/g')/.*?error RS0016: Symbol '\K.*(?=' is not part of the declared public API)" "$log" | sort -u || true)
     gone=$(grep -oP "$(printf '%s' "$dir" | sed 's/[.]/[.]/g')/.*?error RS0017: Symbol '\K.*(?=' is part of the declared API, but is either not public or could not be found)" "$log" | sort -u || true)
     other=$(grep -oP "$(printf '%s' "$dir" | sed 's/[.]/[.]/g')/.*?error \KRS00(?!16|17)[0-9]+: [^[]*" "$log" | sort -u || true)
@@ -52,7 +56,6 @@ for pass in 1 2 3 4 5; do
     if [ -n "$missing" ]; then
       { cat "$dir/PublicAPI.Unshipped.txt"; printf '%s\n' "$missing"; } | { read -r first; echo "$first"; sort -u; } > "$dir/PublicAPI.Unshipped.txt.new"
       mv "$dir/PublicAPI.Unshipped.txt.new" "$dir/PublicAPI.Unshipped.txt"
-      pending=1
     fi
     if [ -n "$gone" ]; then
       echo "$dir: shipped public API no longer in the code (a breaking change):" >&2
@@ -60,14 +63,13 @@ for pass in 1 2 3 4 5; do
       if $remove_shipped; then
         grep -vxF -f <(printf '%s\n' "$gone") "$dir/PublicAPI.Shipped.txt" > "$dir/PublicAPI.Shipped.txt.new" || true
         mv "$dir/PublicAPI.Shipped.txt.new" "$dir/PublicAPI.Shipped.txt"
-        pending=1
       else
         echo "  (re-run with --remove-shipped to drop these lines)" >&2
         exit 1
       fi
     fi
   done
-  if [ "$pending" -eq 0 ]; then
+  if [ "${#settled[@]}" -eq "${#projects[@]}" ]; then
     for dir in "${projects[@]}"; do
       printf '%-28s %5d public API lines\n' "$dir" "$(($(cat "$dir"/PublicAPI.*.txt | grep -vc '^#nullable')))"
     done
