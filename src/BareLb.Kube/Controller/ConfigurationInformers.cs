@@ -17,7 +17,7 @@ namespace BareLb.Kube.Controller;
 /// picked up once it is installed. <see cref="Snapshot"/> gives the inputs of the both-forms rule
 /// of <see cref="MetalLbConfigurationReader.Resolve"/>.
 /// </summary>
-public sealed class ConfigurationInformers : IAsyncDisposable
+internal sealed class ConfigurationInformers : IAsyncDisposable
 {
     private readonly string _configMapKey;
     private readonly IReadOnlyList<IConfigurationKind> _kinds;

@@ -3,7 +3,7 @@ using BareLb.Kube.Configuration;
 namespace BareLb.Kube.Controller;
 
 /// <summary>Makes configuration problems visible on the objects that hold them.</summary>
-public interface IConfigurationEvents
+internal interface IConfigurationEvents
 {
     /// <summary>
     /// Records a Warning event for a problem on the ConfigMap or custom resource it names, given that

@@ -3,7 +3,7 @@ using k8s.Models;
 namespace BareLb.Kube.Controller;
 
 /// <summary>What the Service reconciler writes to the API server.</summary>
-public interface IServiceWriter
+internal interface IServiceWriter
 {
     /// <summary>
     /// Sets <c>status.loadBalancer.ingress</c> (empty to clear) and the annotation that names the pool the addresses

@@ -17,7 +17,7 @@ namespace BareLb.Kube.Controller;
 /// </summary>
 /// <param name="client">The client.</param>
 /// <param name="logger">Where the forbidden kinds are logged, or null.</param>
-public sealed partial class KubernetesConfigurationStatusWriter(IKubernetes client, ILogger? logger = null) : IConfigurationStatusWriter
+internal sealed partial class KubernetesConfigurationStatusWriter(IKubernetes client, ILogger? logger = null) : IConfigurationStatusWriter
 {
     private readonly ConcurrentDictionary<string, bool> _forbidden = new(StringComparer.Ordinal);
     private readonly ILogger _logger = logger ?? NullLogger.Instance;

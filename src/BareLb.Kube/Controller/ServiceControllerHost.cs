@@ -13,7 +13,7 @@ namespace BareLb.Kube.Controller;
 /// controller namespace's configuration (ConfigMap and metallb.io objects), a fresh allocator, and the writer. One instance per
 /// leadership term; disposing it stops its informers.
 /// </summary>
-public sealed class ServiceControllerHost : IAsyncDisposable
+internal sealed class ServiceControllerHost : IAsyncDisposable
 {
     private readonly Informer<V1Service> _services;
     private readonly Informer<V1Namespace> _namespaces;

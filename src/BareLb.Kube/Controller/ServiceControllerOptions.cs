@@ -1,7 +1,7 @@
 namespace BareLb.Kube.Controller;
 
 /// <summary>Where the controller reads MetalLB's configuration.</summary>
-public sealed class ServiceControllerOptions
+internal sealed class ServiceControllerOptions
 {
     /// <summary>The controller's namespace, where the configuration lives. Default "metallb-system", as for every MetalLB user.</summary>
     public string Namespace { get; init; } = "metallb-system";

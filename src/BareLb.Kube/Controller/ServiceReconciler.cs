@@ -17,7 +17,7 @@ namespace BareLb.Kube.Controller;
 /// caller on one thread may start the next Service's reconcile while earlier Services' writes are
 /// still in flight, as long as it never reconciles the same Service twice at once.
 /// </remarks>
-public sealed class ServiceReconciler(AddressAllocator allocator, IServiceWriter writer, string? loadBalancerClass = null)
+internal sealed class ServiceReconciler(AddressAllocator allocator, IServiceWriter writer, string? loadBalancerClass = null)
 {
     // Events decided on but not yet recorded, by Service: kept until the API server took them. Concurrent,
     // because the writes of different Services may finish on other threads (see the class remarks).

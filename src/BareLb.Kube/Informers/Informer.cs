@@ -17,7 +17,7 @@ namespace BareLb.Kube.Informers;
 /// change in order, on the informer's own task.
 /// </summary>
 /// <typeparam name="T">The object type.</typeparam>
-public sealed class Informer<T> : IAsyncDisposable
+internal sealed class Informer<T> : IAsyncDisposable
     where T : class, IKubernetesObject<V1ObjectMeta>
 {
     private readonly IListWatch<T> _source;

@@ -14,7 +14,7 @@ namespace BareLb.Kube.Leadership;
 /// campaigns again. Each term starts the work afresh, so a new leader rebuilds its state from the
 /// cluster (for the controller: restores every address before allocating anything).
 /// </summary>
-public sealed partial class LeaderElectedRunner
+internal sealed partial class LeaderElectedRunner
 {
     private readonly IKubernetes _client;
     private readonly LeaderElectionOptions _options;

@@ -1,7 +1,7 @@
 namespace BareLb.Kube.Leadership;
 
 /// <summary>Leader election over a coordination.k8s.io Lease, so that only one controller replica acts.</summary>
-public sealed class LeaderElectionOptions
+internal sealed class LeaderElectionOptions
 {
     /// <summary>The Lease's namespace. Default "metallb-system".</summary>
     public string Namespace { get; init; } = "metallb-system";
