@@ -3,6 +3,7 @@ using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
+using BareLb.Kube.Testing.Authorization;
 using BareLb.Kube.Testing.Faults;
 using BareLb.Kube.Testing.Hosting;
 using BareLb.Kube.Testing.Http;
@@ -35,13 +36,14 @@ public sealed class KubeApiServer : IAsyncDisposable
     private readonly X509Certificate2? _certificate;
     private int _disposed;
 
-    private KubeApiServer(WebApplication app, ObjectStore store, ResourceCatalog catalog, ApiFaults faults, Uri baseAddress,
+    private KubeApiServer(WebApplication app, ObjectStore store, ResourceCatalog catalog, ApiFaults faults, ApiAuthorization authorization, Uri baseAddress,
         string kubeconfigPath, string? ownedDirectory, X509Certificate2? certificate, ITimer bookmarks)
     {
         _app = app;
         _store = store;
         _catalog = catalog;
         Faults = faults;
+        Authorization = authorization;
         BaseAddress = baseAddress;
         KubeconfigPath = kubeconfigPath;
         _ownedDirectory = ownedDirectory;
@@ -63,6 +65,9 @@ public sealed class KubeApiServer : IAsyncDisposable
 
     /// <summary>Fault injection: failed requests, delays, cut watches and compacted history.</summary>
     public ApiFaults Faults { get; }
+
+    /// <summary>RBAC for ServiceAccount tokens (see <see cref="CreateServiceAccountKubeconfig"/>); other tokens may do anything.</summary>
+    public ApiAuthorization Authorization { get; }
 
     /// <summary>The latest resourceVersion the server handed out.</summary>
     public string ResourceVersion => _store.CurrentVersion.ToString(CultureInfo.InvariantCulture);
@@ -87,7 +92,8 @@ public sealed class KubeApiServer : IAsyncDisposable
         store.AddAdmission(new ServiceDefaulter(families, options.NodePortMin, options.NodePortMax));
         store.AddAdmission(new CrdController(catalog, () => store, time));
         var faults = new ApiFaults(store);
-        var handler = new ApiHandler(store, catalog, faults, options, loggerFactory.CreateLogger("BareLb.Kube.Testing.ApiServer"));
+        var authorization = new ApiAuthorization(store, catalog);
+        var handler = new ApiHandler(store, catalog, faults, authorization, options, loggerFactory.CreateLogger("BareLb.Kube.Testing.ApiServer"));
 
         // Clients check the certificate against the wall clock, whatever clock the server runs on.
         var certificate = options.UseTls ? SelfSignedCertificate.Create(TimeProvider.System) : null;
@@ -109,7 +115,7 @@ public sealed class KubeApiServer : IAsyncDisposable
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
-            return await FinishStartAsync(app, store, catalog, faults, handler, options, families.Primary, certificate, cancellationToken).ConfigureAwait(false);
+            return await FinishStartAsync(app, store, catalog, faults, authorization, handler, options, families.Primary, certificate, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -119,7 +125,7 @@ public sealed class KubeApiServer : IAsyncDisposable
         }
     }
 
-    private static async Task<KubeApiServer> FinishStartAsync(WebApplication app, ObjectStore store, ResourceCatalog catalog, ApiFaults faults,
+    private static async Task<KubeApiServer> FinishStartAsync(WebApplication app, ObjectStore store, ResourceCatalog catalog, ApiFaults faults, ApiAuthorization authorization,
         ApiHandler handler, KubeApiServerOptions options, ServiceRange range, X509Certificate2? certificate, CancellationToken cancellationToken)
     {
         var time = options.TimeProvider;
@@ -142,7 +148,7 @@ public sealed class KubeApiServer : IAsyncDisposable
 
         await File.WriteAllTextAsync(kubeconfigPath, Kubeconfig.Render(baseAddress, certificate?.ExportCertificatePem()), cancellationToken).ConfigureAwait(false);
         var bookmarks = time.CreateTimer(_ => store.SendBookmarks(), null, options.BookmarkInterval, options.BookmarkInterval);
-        var server = new KubeApiServer(app, store, catalog, faults, baseAddress, kubeconfigPath, ownedDirectory, certificate, bookmarks);
+        var server = new KubeApiServer(app, store, catalog, faults, authorization, baseAddress, kubeconfigPath, ownedDirectory, certificate, bookmarks);
         if (options.SeedDefaults)
         {
             server.SeedDefaults(range);
@@ -210,6 +216,22 @@ public sealed class KubeApiServer : IAsyncDisposable
     {
         var type = TypeOf(apiVersion, kind);
         return [.. _store.List(type, @namespace).Items.Select(o => o.CloneNode())];
+    }
+
+    /// <summary>
+    /// Writes a kubeconfig that acts as a ServiceAccount: its requests are allowed only what the stored Roles,
+    /// ClusterRoles and their bindings grant that ServiceAccount (see <see cref="Authorization"/>), as in a cluster
+    /// with RBAC. The file sits beside <see cref="KubeconfigPath"/>.
+    /// </summary>
+    /// <param name="namespace">The ServiceAccount's namespace.</param>
+    /// <param name="serviceAccount">The ServiceAccount's name.</param>
+    /// <returns>The kubeconfig's path.</returns>
+    public string CreateServiceAccountKubeconfig(string @namespace, string serviceAccount)
+    {
+        var token = Authorization.AddServiceAccountToken(@namespace, serviceAccount);
+        var path = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(KubeconfigPath))!, $"kubeconfig-{@namespace}-{serviceAccount}");
+        File.WriteAllText(path, Kubeconfig.Render(BaseAddress, _certificate?.ExportCertificatePem(), token));
+        return path;
     }
 
     /// <summary>Sends a bookmark now to every watch that asked for bookmarks.</summary>

@@ -11,10 +11,9 @@ internal sealed class ControllerReadiness(LeaderElectedControllerService control
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var leadership = controller.Leadership;
-        var result = leadership.IsLeader
+        var result = controller.IsLeader
             ? (controller.IsLeaderAndReady ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("caches syncing or no valid configuration"))
-            : leadership.ObservedLeader is { } leader && leader != controller.Identity ? HealthCheckResult.Healthy($"ok (follower; {leader} leads)")
+            : controller.ObservedLeader is { } leader && leader != controller.Identity ? HealthCheckResult.Healthy($"ok (follower; {leader} leads)")
             : HealthCheckResult.Unhealthy("no leader observed yet");
         return Task.FromResult(result);
     }

@@ -5,7 +5,7 @@ namespace BareLb.Kube.Testing.Hosting;
 /// <summary>Writes the kubeconfig that points kubectl and KubernetesClient at the server.</summary>
 internal static class Kubeconfig
 {
-    public static string Render(Uri server, string? caPem)
+    public static string Render(Uri server, string? caPem, string token = "barelb-test-token")
     {
         var text = new StringBuilder();
         text.AppendLine("apiVersion: v1");
@@ -30,7 +30,7 @@ internal static class Kubeconfig
         text.AppendLine("users:");
         text.AppendLine("- name: barelb");
         text.AppendLine("  user:");
-        text.AppendLine("    token: barelb-test-token");
+        text.AppendLine($"    token: {token}");
         return text.ToString();
     }
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using BareLb.Kube.Testing.Authorization;
 using BareLb.Kube.Testing.Discovery;
 using BareLb.Kube.Testing.Faults;
 using BareLb.Kube.Testing.Patching;
@@ -25,11 +26,13 @@ internal sealed partial class ApiHandler
     private readonly ObjectStore _store;
     private readonly ResourceCatalog _catalog;
     private readonly ApiFaults _faults;
+    private readonly ApiAuthorization _authorization;
     private readonly KubeApiServerOptions _options;
     private readonly ILogger _logger;
 
-    public ApiHandler(ObjectStore store, ResourceCatalog catalog, ApiFaults faults, KubeApiServerOptions options, ILogger logger)
+    public ApiHandler(ObjectStore store, ResourceCatalog catalog, ApiFaults faults, ApiAuthorization authorization, KubeApiServerOptions options, ILogger logger)
     {
+        _authorization = authorization;
         _store = store;
         _catalog = catalog;
         _faults = faults;
@@ -176,6 +179,7 @@ internal sealed partial class ApiHandler
         }
 
         var resourceName = target.Subresource is null ? type.Plural : $"{type.Plural}/{target.Subresource}";
+        _authorization.Authorize(request.Headers.Authorization.ToString() is { Length: > 0 } header ? header : null, verb, group, resourceName, target.Namespace, target.Name);
         if (_faults.TakeFailure(verb, resourceName) is { } injected)
         {
             throw injected;

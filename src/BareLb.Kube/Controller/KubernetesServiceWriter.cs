@@ -1,37 +1,68 @@
-using System.Text.Json;
+using System.Net;
 using BareLb.Kube.Configuration.Source;
 using k8s;
+using k8s.Autorest;
 using k8s.Models;
 
 namespace BareLb.Kube.Controller;
 
-/// <summary>Writes Service status, annotations and events, and configuration problems as events, through KubernetesClient.</summary>
+/// <summary>Writes Service status (with the pool annotation) and events, and configuration problems as events, through KubernetesClient.</summary>
 /// <param name="client">The client.</param>
 /// <param name="component">The name events are reported from, e.g. "barelb-controller".</param>
 /// <param name="timeProvider">The clock for event timestamps.</param>
-public sealed class KubernetesServiceWriter(IKubernetes client, string component, TimeProvider? timeProvider = null) : IServiceWriter, IConfigurationEvents
+internal sealed class KubernetesServiceWriter(IKubernetes client, string component, TimeProvider? timeProvider = null) : IServiceWriter, IConfigurationEvents
 {
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
 
+    /// <summary>How many times a write that conflicts (409: the Service changed since it was read) is tried again on the Service as it is now.</summary>
+    private const int ConflictRetries = 3;
+
     /// <inheritdoc/>
-    public async Task<V1Service?> WriteIngressAsync(V1Service service, IReadOnlyList<string> addresses, CancellationToken cancellationToken)
+    /// <remarks>
+    /// An <c>update</c> of <c>services/status</c> carrying the Service as read with the new ingress and annotation,
+    /// the one permission MetalLB's controller has for it (no <c>patch</c>, no write of the Service itself). A
+    /// conflict means the Service changed meanwhile: it is read again and the write made on it, at most
+    /// <see cref="ConflictRetries"/> times.
+    /// </remarks>
+    public async Task<V1Service?> WriteStatusAsync(V1Service service, IReadOnlyList<string> addresses, string? pool, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(service);
         ArgumentNullException.ThrowIfNull(addresses);
-        var ingress = addresses.Select(a => new Dictionary<string, string> { ["ip"] = a, ["ipMode"] = "VIP" }).ToList();
-        var body = JsonSerializer.Serialize(new Dictionary<string, object> { ["status"] = new Dictionary<string, object> { ["loadBalancer"] = new Dictionary<string, object> { ["ingress"] = ingress } } });
-        return await client.CoreV1.PatchNamespacedServiceStatusAsync(new V1Patch(body, V1Patch.PatchType.MergePatch), service.Metadata.Name, service.Metadata.NamespaceProperty, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var current = service;
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await client.CoreV1.ReplaceNamespacedServiceStatusAsync(
+                    WithStatus(current, addresses, pool), current.Metadata.Name, current.Metadata.NamespaceProperty, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.Conflict && attempt < ConflictRetries)
+            {
+                current = await client.CoreV1.ReadNamespacedServiceAsync(service.Metadata.Name, service.Metadata.NamespaceProperty, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
-    /// <inheritdoc/>
-    public async Task<V1Service?> WritePoolAnnotationAsync(V1Service service, string? pool, CancellationToken cancellationToken)
+    // A copy of the Service with the ingress and the pool annotation wanted; the rest as read (its resourceVersion
+    // makes the write fail rather than overwrite a newer Service).
+    private static V1Service WithStatus(V1Service service, IReadOnlyList<string> addresses, string? pool)
     {
-        ArgumentNullException.ThrowIfNull(service);
-        var body = JsonSerializer.Serialize(new Dictionary<string, object>
+        var copy = KubernetesJson.Deserialize<V1Service>(KubernetesJson.Serialize(service));
+        copy.Status ??= new V1ServiceStatus();
+        copy.Status.LoadBalancer ??= new V1LoadBalancerStatus();
+        copy.Status.LoadBalancer.Ingress = [.. addresses.Select(a => new V1LoadBalancerIngress { Ip = a, IpMode = "VIP" })];
+        var annotations = copy.Metadata.Annotations is null ? new Dictionary<string, string>(StringComparer.Ordinal) : new Dictionary<string, string>(copy.Metadata.Annotations, StringComparer.Ordinal);
+        if (pool is null)
         {
-            ["metadata"] = new Dictionary<string, object> { ["annotations"] = new Dictionary<string, string?> { [Services.ServiceAnnotations.IPAllocatedFromPool] = pool } },
-        });
-        return await client.CoreV1.PatchNamespacedServiceAsync(new V1Patch(body, V1Patch.PatchType.MergePatch), service.Metadata.Name, service.Metadata.NamespaceProperty, cancellationToken: cancellationToken).ConfigureAwait(false);
+            annotations.Remove(Services.ServiceAnnotations.IPAllocatedFromPool);
+        }
+        else
+        {
+            annotations[Services.ServiceAnnotations.IPAllocatedFromPool] = pool;
+        }
+
+        copy.Metadata.Annotations = annotations.Count == 0 ? null : annotations;
+        return copy;
     }
 
     /// <inheritdoc/>
@@ -60,12 +91,7 @@ public sealed class KubernetesServiceWriter(IKubernetes client, string component
         ArgumentNullException.ThrowIfNull(problem);
         var slash = problem.ObjectName.IndexOf('/', StringComparison.Ordinal);
         var name = slash < 0 ? problem.ObjectName : problem.ObjectName[(slash + 1)..];
-        var (apiVersion, kind) = problem.Kind switch
-        {
-            "ConfigMap" => ("v1", "ConfigMap"),
-            Configuration.Api.BGPPeer.KindName => (Configuration.Api.MetalLbApi.V1Beta2, problem.Kind), // BGPPeer is served (and read) as v1beta2
-            _ => (Configuration.Api.MetalLbApi.V1Beta1, problem.Kind),
-        };
+        var (apiVersion, kind) = problem.Kind == "ConfigMap" ? ("v1", "ConfigMap") : ("metallb.io/v1beta1", problem.Kind);
         const string type = "Warning";
         var reason = problem.Severity == Configuration.ProblemSeverity.Error ? "InvalidConfiguration" : "ConfigurationWarning";
         return RecordAsync(

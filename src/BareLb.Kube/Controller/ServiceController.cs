@@ -20,7 +20,7 @@ namespace BareLb.Kube.Controller;
 /// change is applied by the same worker, so the allocator has one owner; an invalid one is
 /// reported on its object and the last good one stays in force.
 /// </summary>
-public sealed partial class ServiceController : IDisposable
+internal sealed partial class ServiceController : IDisposable
 {
     private const string ConfigurationKey = "\0configuration";
 

@@ -14,7 +14,7 @@ namespace BareLb.Kube.Controller;
 /// controller namespace's configuration (ConfigMap and metallb.io objects), a fresh allocator, and the writer. One instance per
 /// leadership term; disposing it stops its informers.
 /// </summary>
-public sealed class ServiceControllerHost : IAsyncDisposable
+internal sealed class ServiceControllerHost : IAsyncDisposable
 {
     private readonly Informer<V1Service> _services;
     private readonly Informer<V1Namespace> _namespaces;
@@ -84,7 +84,7 @@ public sealed class ServiceControllerHost : IAsyncDisposable
             options: options,
             configurationEvents: writer as IConfigurationEvents ?? kubernetesWriter,
             metrics: metrics,
-            statusWriter: statusWriter ?? new KubernetesConfigurationStatusWriter(client),
+            statusWriter: statusWriter ?? new KubernetesConfigurationStatusWriter(client, loggerFactory?.CreateLogger<KubernetesConfigurationStatusWriter>()),
             timeProvider: timeProvider);
         return new ServiceControllerHost(controller, allocator, services, namespaces, configuration);
     }

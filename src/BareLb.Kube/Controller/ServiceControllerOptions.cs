@@ -3,7 +3,7 @@ using BareLb.Kube.Configuration.Source;
 namespace BareLb.Kube.Controller;
 
 /// <summary>Where the controller reads MetalLB's configuration, and how often it writes pools' counts.</summary>
-public sealed class ServiceControllerOptions
+internal sealed class ServiceControllerOptions
 {
     /// <summary>Where the configuration is read from (its namespace is also where configuration problems' events go).</summary>
     public ConfigurationSourceOptions Configuration { get; init; } = new();

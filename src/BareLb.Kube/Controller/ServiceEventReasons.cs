@@ -1,7 +1,7 @@
 namespace BareLb.Kube.Controller;
 
 /// <summary>The event reasons MetalLB's controller uses, so that existing alerts and habits keep working.</summary>
-public static class ServiceEventReasons
+internal static class ServiceEventReasons
 {
     /// <summary>The Service got addresses.</summary>
     public const string IPAllocated = "IPAllocated";

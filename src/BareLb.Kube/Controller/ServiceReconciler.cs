@@ -14,7 +14,7 @@ namespace BareLb.Kube.Controller;
 /// caller on one thread may decide for the next Service while earlier Services' writes are still in
 /// flight, as long as it never has two decisions of the same Service in flight at once.
 /// </remarks>
-public sealed class ServiceReconciler
+internal sealed class ServiceReconciler
 {
     private readonly ServiceDecider _decider;
     private readonly IServiceWriter _writer;
@@ -46,7 +46,7 @@ public sealed class ServiceReconciler
 
     /// <summary>
     /// Records the events a decision owes and writes the status and the annotation where they differ from what is
-    /// wanted, all at once: they are independent, so one round trip instead of three. Events stay owed until
+    /// wanted, at once: the event and the status write are independent, so one round trip instead of two. Events stay owed until
     /// recorded, so a retry after any failure records them again.
     /// </summary>
     internal async Task CarryOutAsync(ServiceDecision decision, CancellationToken cancellationToken)
@@ -64,24 +64,19 @@ public sealed class ServiceReconciler
             writes.Add(recorded);
         }
 
-        var status = decision.WriteStatus ? _writer.WriteIngressAsync(service, decision.Addresses, cancellationToken) : null;
+        // The ingress and the annotation in one update of the status subresource, as MetalLB writes them.
+        var status = decision.WriteStatus || decision.WritePoolAnnotation ? _writer.WriteStatusAsync(service, decision.Addresses, decision.Pool, cancellationToken) : null;
         if (status is not null)
         {
             writes.Add(status);
         }
 
-        var annotation = decision.WritePoolAnnotation ? _writer.WritePoolAnnotationAsync(service, decision.Pool, cancellationToken) : null;
-        if (annotation is not null)
-        {
-            writes.Add(annotation);
-        }
-
         try
         {
             await Task.WhenAll(writes).ConfigureAwait(false);
-            if (status is not null || annotation is not null)
+            if (status is not null)
             {
-                _decider.Written(decision, [status?.Result, annotation?.Result]);
+                _decider.Written(decision, [status.Result]);
             }
         }
         finally

@@ -55,7 +55,13 @@ public sealed partial class LeaderElectedControllerService : BackgroundService
     }
 
     /// <summary>The election.</summary>
-    public LeaderElectedRunner Leadership { get; }
+    internal LeaderElectedRunner Leadership { get; }
+
+    /// <summary>Whether this replica leads now (always, once it runs without election because Leases are forbidden).</summary>
+    public bool IsLeader => Leadership.IsLeader;
+
+    /// <summary>The identity of the leader this replica last observed, itself included; null before any.</summary>
+    public string? ObservedLeader => Leadership.ObservedLeader;
 
     /// <summary>This replica's identity in the Lease.</summary>
     public string Identity => _options.Identity;

@@ -4,7 +4,7 @@ namespace BareLb.Kube.Informers;
 
 /// <summary>How an informer lists and watches one kind of object.</summary>
 /// <typeparam name="T">The object type.</typeparam>
-public interface IListWatch<T>
+internal interface IListWatch<T>
 {
     /// <summary>Lists every object, with the list's resourceVersion.</summary>
     Task<ListResult<T>> ListAsync(CancellationToken cancellationToken);
@@ -27,7 +27,7 @@ public interface IListWatch<T>
 /// <typeparam name="T">The object type.</typeparam>
 /// <param name="Items">The objects.</param>
 /// <param name="ResourceVersion">The resourceVersion to watch from.</param>
-public sealed record ListResult<T>(IReadOnlyList<T> Items, string ResourceVersion)
+internal sealed record ListResult<T>(IReadOnlyList<T> Items, string ResourceVersion)
 {
     /// <summary>The token of the next page of a paged list, or null after the last page.</summary>
     public string? Continue { get; init; }

@@ -21,7 +21,7 @@ namespace BareLb.Kube.Informers;
 /// others still see the change (its failure is not a watch failure, so nothing is lost or replayed).
 /// </summary>
 /// <typeparam name="T">The object type.</typeparam>
-public sealed class Informer<T> : IAsyncDisposable
+internal sealed class Informer<T> : IAsyncDisposable
     where T : class, IKubernetesObject<V1ObjectMeta>
 {
     private readonly IListWatch<T> _source;

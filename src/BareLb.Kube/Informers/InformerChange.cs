@@ -1,7 +1,7 @@
 namespace BareLb.Kube.Informers;
 
 /// <summary>What happened to an object in an informer's cache.</summary>
-public enum InformerChangeType
+internal enum InformerChangeType
 {
     /// <summary>The object appeared.</summary>
     Added,
@@ -18,4 +18,4 @@ public enum InformerChangeType
 /// <param name="Type">What happened.</param>
 /// <param name="Key">The object's "namespace/name" (or "name" for cluster objects).</param>
 /// <param name="Item">The object now, or as it was last seen when deleted.</param>
-public readonly record struct InformerChange<T>(InformerChangeType Type, string Key, T Item);
+internal readonly record struct InformerChange<T>(InformerChangeType Type, string Key, T Item);

@@ -1,7 +1,7 @@
 namespace BareLb.Kube.Informers;
 
 /// <summary>Timing of an informer.</summary>
-public sealed class InformerOptions
+internal sealed class InformerOptions
 {
     /// <summary>A watch that delivers nothing (not even a bookmark) for this long is dropped and reopened. Default 10 minutes.</summary>
     public TimeSpan WatchdogTimeout { get; init; } = TimeSpan.FromMinutes(10);

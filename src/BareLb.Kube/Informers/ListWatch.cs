@@ -4,7 +4,7 @@ using k8s.Models;
 namespace BareLb.Kube.Informers;
 
 /// <summary>Builds an <see cref="IListWatch{T}"/> from a KubernetesClient list call and its watch call.</summary>
-public static class ListWatch
+internal static class ListWatch
 {
     /// <summary>
     /// An <see cref="IListWatch{T}"/> over KubernetesClient's list and watch methods, e.g.

@@ -4,7 +4,7 @@ using k8s.Models;
 namespace BareLb.Kube.Informers;
 
 /// <summary>Cache and work-queue keys of Kubernetes objects.</summary>
-public static class ObjectKeys
+internal static class ObjectKeys
 {
     /// <summary>"namespace/name", or "name" for cluster objects.</summary>
     public static string Of(IKubernetesObject<V1ObjectMeta> item)

@@ -23,7 +23,7 @@ namespace BareLb.Kube.Leadership;
 /// controller-runtime manager does. Errors of the election itself (the Lease's namespace missing, the API
 /// server unreachable) are logged once per distinct cause and retried every <see cref="LeaderElectionOptions.RetryPeriod"/>.
 /// </remarks>
-public sealed partial class LeaderElectedRunner
+internal sealed partial class LeaderElectedRunner
 {
     private readonly IKubernetes _client;
     private readonly LeaderElectionOptions _options;
@@ -56,12 +56,38 @@ public sealed partial class LeaderElectedRunner
     public string? ObservedLeader { get; private set; }
 
     /// <summary>
+    /// Whether this replica runs without leader election because its ServiceAccount may not read Leases (MetalLB's
+    /// own RBAC grants its controller none: it runs one replica without election).
+    /// </summary>
+    public bool WithoutElection { get; private set; }
+
+    /// <summary>
     /// Campaigns and runs <paramref name="work"/> during each term, until cancelled. Ends with the work's exception
-    /// (after releasing the Lease) when a term's work fails or returns while this replica leads.
+    /// (after releasing the Lease) when a term's work fails or returns while this replica leads. When reading the
+    /// Lease is forbidden (403), as under MetalLB's own manifests, it logs so once and runs <paramref name="work"/>
+    /// without election, as MetalLB's controller does (it runs one replica); with two replicas both would then work.
     /// </summary>
     public async Task RunAsync(Func<CancellationToken, Task> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
+        if (await LeasesForbiddenAsync(cancellationToken).ConfigureAwait(false))
+        {
+            WithoutElection = true;
+            RunningWithoutElection(_logger, _options.Namespace, _options.LeaseName);
+            _isLeader = true;
+            ObservedLeader = _options.Identity;
+            try
+            {
+                await work(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _isLeader = false;
+            }
+
+            return;
+        }
+
         while (!cancellationToken.IsCancellationRequested)
         {
             var leaseLock = new LeaseLock(_client, _options.Namespace, _options.LeaseName, _options.Identity);
@@ -220,6 +246,27 @@ public sealed partial class LeaderElectedRunner
             ReleaseFailed(_logger, _options.Namespace, _options.LeaseName, e);
         }
     }
+
+    // One read of the Lease before campaigning: 403 means this ServiceAccount has no Lease permission at all.
+    private async Task<bool> LeasesForbiddenAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.CoordinationV1.ReadNamespacedLeaseAsync(_options.LeaseName, _options.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return false;
+        }
+        catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.Forbidden)
+        {
+            return true;
+        }
+        catch (HttpOperationException)
+        {
+            return false; // absent (404) or a passing failure: the election itself deals with it
+        }
+    }
+
+    [LoggerMessage(EventId = 308, Level = LogLevel.Warning, Message = "Reading the Lease {Namespace}/{Lease} is forbidden to this ServiceAccount (MetalLB's RBAC grants none); running without leader election, as MetalLB's controller does: run one replica")]
+    private static partial void RunningWithoutElection(ILogger logger, string @namespace, string lease);
 
     [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "{Identity} leads (Lease {Namespace}/{Lease})")]
     private static partial void Leading(ILogger logger, string identity, string @namespace, string lease);

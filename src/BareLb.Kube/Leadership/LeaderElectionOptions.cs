@@ -3,7 +3,7 @@ using BareLb.Kube.Configuration.Api;
 namespace BareLb.Kube.Leadership;
 
 /// <summary>Leader election over a coordination.k8s.io Lease, so that only one controller replica acts.</summary>
-public sealed class LeaderElectionOptions
+internal sealed class LeaderElectionOptions
 {
     /// <summary>The Lease's namespace. Default <see cref="MetalLbApi.DefaultNamespace"/>.</summary>
     public string Namespace { get; init; } = MetalLbApi.DefaultNamespace;

@@ -8,7 +8,7 @@ namespace BareLb.Kube.Queues;
 /// </summary>
 /// <typeparam name="TKey">The key, e.g. "namespace/name".</typeparam>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "client-go's name, which every controller author knows.")]
-public sealed class WorkQueue<TKey> : IDisposable
+internal sealed class WorkQueue<TKey> : IDisposable
     where TKey : notnull
 {
     private readonly Lock _gate = new();

@@ -1,7 +1,7 @@
 namespace BareLb.Kube.Queues;
 
 /// <summary>How a <see cref="WorkQueue{TKey}"/> backs off keys that failed.</summary>
-public sealed class WorkQueueOptions
+internal sealed class WorkQueueOptions
 {
     /// <summary>The delay after the first failure; it doubles with each further failure. Default 5 ms.</summary>
     public TimeSpan BaseDelay { get; init; } = TimeSpan.FromMilliseconds(5);

@@ -8,7 +8,7 @@ namespace BareLb.Kube.Services;
 /// Reads what a Service asks of the allocator from its spec and MetalLB's annotations, and
 /// whether BareLb handles it at all. Bad values never throw: the result names the field and why.
 /// </summary>
-public static class ServiceRequestReader
+internal static class ServiceRequestReader
 {
     private static readonly Dictionary<string, string> NoLabels = [];
 

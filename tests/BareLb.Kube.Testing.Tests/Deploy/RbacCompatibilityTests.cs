@@ -42,16 +42,14 @@ public sealed class RbacCompatibilityTests
     /// <summary>What barelb-controller needs beyond MetalLB's controller, and why (see the README, "Deploying").</summary>
     private static readonly HashSet<Grant> ControllerBeyondMetalLb =
     [
-        // The legacy ConfigMap: MetalLB 0.13 dropped it (its pod-lister Role reaches the controller from 0.14 on).
+        // The legacy ConfigMap: MetalLB 0.13 dropped it (its pod-lister Role reaches the controller from 0.16 on).
         .. Grants(Ns, "", ["configmaps"], null, "get", "list", "watch"),
         // BGPPeers are watched like the other kinds; MetalLB's controller Role lists them only.
         .. Grants(Ns, "metallb.io", ["bgppeers"], null, "watch"),
-        // Status conditions on every kind, written as merge patches (MetalLB updates ipaddresspools/status, from 0.14).
+        // Status conditions on every kind, written as merge patches (MetalLB updates ipaddresspools/status, from 0.15).
         .. Grants(Ns, "metallb.io", [.. ConfigKinds.Select(k => k + "/status")], null, "patch"),
         // Leader election between two replicas; MetalLB runs one.
         .. Grants(Ns, "coordination.k8s.io", ["leases"], null, "get", "create", "update"),
-        // Service status and the ip-allocated-from-pool annotation as patches (MetalLB: one update of services/status).
-        .. Grants(Cluster, "", ["services/status", "services"], null, "patch"),
     ];
 
     [Fact]

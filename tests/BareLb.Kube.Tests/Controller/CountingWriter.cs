@@ -20,16 +20,23 @@ internal sealed class CountingWriter(IServiceWriter inner) : IServiceWriter
 
     public int EventCount => Volatile.Read(ref _events);
 
-    public Task<V1Service?> WriteIngressAsync(V1Service service, IReadOnlyList<string> addresses, CancellationToken cancellationToken)
+    /// <summary>Counts a write as a status write when the ingress changes, and as an annotation write when the pool annotation does (one write may be both).</summary>
+    public Task<V1Service?> WriteStatusAsync(V1Service service, IReadOnlyList<string> addresses, string? pool, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref _statusWrites);
-        return inner.WriteIngressAsync(service, addresses, cancellationToken);
-    }
+        var ingress = service.Status?.LoadBalancer?.Ingress?.Select(i => i.Ip).ToList() ?? [];
+        if (!ingress.SequenceEqual(addresses, StringComparer.Ordinal))
+        {
+            Interlocked.Increment(ref _statusWrites);
+        }
 
-    public Task<V1Service?> WritePoolAnnotationAsync(V1Service service, string? pool, CancellationToken cancellationToken)
-    {
-        Interlocked.Increment(ref _annotationWrites);
-        return inner.WritePoolAnnotationAsync(service, pool, cancellationToken);
+        string? annotation = null;
+        service.Metadata?.Annotations?.TryGetValue(BareLb.Kube.Services.ServiceAnnotations.IPAllocatedFromPool, out annotation);
+        if (!string.Equals(annotation, pool, StringComparison.Ordinal))
+        {
+            Interlocked.Increment(ref _annotationWrites);
+        }
+
+        return inner.WriteStatusAsync(service, addresses, pool, cancellationToken);
     }
 
     public Task RecordEventAsync(V1Service service, string type, string reason, string message, CancellationToken cancellationToken)

@@ -21,8 +21,8 @@ public sealed class FaultConvergenceTests
         var run = Task.Run(() => parts.Controller.RunAsync(stop.Token), Ct);
         await parts.Controller.WaitUntilReadyAsync(Ct).WaitAsync(TimeSpan.FromSeconds(10), Ct);
 
-        server.Faults.FailNext("patch", "services/status", 409, count: 3);
-        server.Faults.FailNext("patch", "services", 500, count: 3);
+        server.Faults.FailNext("update", "services/status", 409, count: 3);
+        server.Faults.FailNext("update", "services/status", 500, count: 3);
         server.Faults.FailNext("create", "events", 429, count: 2);
         for (var i = 0; i < 10; i++)
         {

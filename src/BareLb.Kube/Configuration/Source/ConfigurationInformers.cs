@@ -5,6 +5,7 @@ using BareLb.Kube.Informers;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace BareLb.Kube.Configuration.Source;
 
@@ -15,7 +16,7 @@ namespace BareLb.Kube.Configuration.Source;
 /// picked up once it is installed. <see cref="Snapshot"/> gives the inputs of the both-forms rule
 /// of <see cref="MetalLbConfigurationReader.Resolve"/>.
 /// </summary>
-public sealed class ConfigurationInformers : IAsyncDisposable
+internal sealed class ConfigurationInformers : IAsyncDisposable
 {
     private readonly string _configMapKey;
     private readonly IReadOnlyList<IConfigurationKind> _kinds;
@@ -42,10 +43,20 @@ public sealed class ConfigurationInformers : IAsyncDisposable
         }
 
         var ns = options.Namespace;
+        var time = timeProvider ?? TimeProvider.System;
+        var forbiddenLogger = (ILogger?)loggerFactory?.CreateLogger<ConfigurationInformers>() ?? NullLogger.Instance;
+
+        // Every configuration kind is optional to the controller: one its ServiceAccount may not read or watch (MetalLB's
+        // own RBAC grants no ConfigMaps and no watch on BGPPeers) reads as empty or is listed again from time to time.
+        IListWatch<T> Tolerant<T>(IListWatch<T> inner, string what) =>
+            new ForbiddenTolerantListWatch<T>(inner, $"{what} in {ns}", options.AbsentResourceRecheck, time, forbiddenLogger);
+
         var configMaps = new Informer<V1ConfigMap>(
-            ListWatch.For<V1ConfigMap, V1ConfigMapList>(
-                (limit, next, ct) => client.CoreV1.ListNamespacedConfigMapAsync(ns, continueParameter: next, limit: limit, cancellationToken: ct),
-                (rv, timeout, onError, ct) => client.CoreV1.WatchListNamespacedConfigMapAsync(ns, allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct)),
+            Tolerant(
+                ListWatch.For<V1ConfigMap, V1ConfigMapList>(
+                    (limit, next, ct) => client.CoreV1.ListNamespacedConfigMapAsync(ns, continueParameter: next, limit: limit, cancellationToken: ct),
+                    (rv, timeout, onError, ct) => client.CoreV1.WatchListNamespacedConfigMapAsync(ns, allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct)),
+                "configmaps"),
             timeProvider: timeProvider,
             logger: loggerFactory?.CreateLogger<Informer<V1ConfigMap>>());
 
@@ -53,7 +64,7 @@ public sealed class ConfigurationInformers : IAsyncDisposable
             where T : class, IKubernetesObject<V1ObjectMeta>
         {
             var informer = new Informer<T>(
-                ListWatch.ForCustomResource<T>(client, MetalLbApi.Group, MetalLbApi.VersionOf(plural), plural, ns, options.AbsentResourceRecheck, timeProvider),
+                Tolerant(ListWatch.ForCustomResource<T>(client, MetalLbApi.Group, MetalLbApi.VersionOf(plural), plural, ns, options.AbsentResourceRecheck, timeProvider), $"{plural}.{MetalLbApi.Group}"),
                 timeProvider: timeProvider,
                 logger: loggerFactory?.CreateLogger<Informer<T>>());
             return new ConfigurationKind<T>(informer, kind, plural, add);

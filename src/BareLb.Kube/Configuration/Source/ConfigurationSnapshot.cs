@@ -12,7 +12,7 @@ namespace BareLb.Kube.Configuration.Source;
 /// <param name="Resources">The metallb.io objects.</param>
 /// <param name="CustomResources">The same objects, each with its kind and plural resource name.</param>
 /// <param name="Fingerprint">Identifies the inputs: equal fingerprints read to the same configuration.</param>
-public sealed record ConfigurationSnapshot(
+internal sealed record ConfigurationSnapshot(
     V1ConfigMap? ConfigMap,
     MetalLbResources Resources,
     IReadOnlyList<(string Kind, string Plural, IKubernetesObject<V1ObjectMeta> Object)> CustomResources,

@@ -2,7 +2,7 @@
 namespace BareLb.Kube.Configuration.Source;
 
 /// <summary>Makes configuration problems visible on the objects that hold them.</summary>
-public interface IConfigurationEvents
+internal interface IConfigurationEvents
 {
     /// <summary>
     /// Records a Warning event for a problem on the ConfigMap or custom resource it names, given that

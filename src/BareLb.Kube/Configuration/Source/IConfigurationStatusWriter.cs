@@ -1,7 +1,7 @@
 namespace BareLb.Kube.Configuration.Source;
 
 /// <summary>Writes the status of metallb.io configuration objects.</summary>
-public interface IConfigurationStatusWriter
+internal interface IConfigurationStatusWriter
 {
     /// <summary>
     /// Merges <paramref name="status"/> (serialized as JSON) into the status subresource of the object

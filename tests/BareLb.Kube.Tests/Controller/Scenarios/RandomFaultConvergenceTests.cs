@@ -76,10 +76,10 @@ public sealed class RandomFaultConvergenceTests
         switch (random.Next(7))
         {
             case 0:
-                faults.FailNext("patch", "services/status", 409, count: random.Next(1, 4));
+                faults.FailNext("update", "services/status", 409, count: random.Next(1, 4));
                 break;
             case 1:
-                faults.FailNext("patch", "services", 500, count: random.Next(1, 4));
+                faults.FailNext("update", "services/status", 500, count: random.Next(1, 4));
                 break;
             case 2:
                 faults.FailNext("create", "events", random.Next(2) == 0 ? 429 : 500, count: random.Next(1, 3));
