@@ -9,6 +9,7 @@ public interface ISpeakerMembership
     /// <summary>
     /// The node names of the live speakers, this node's included while it is a member; null when there is no
     /// membership (MetalLB's speaker without memberlist), in which case every node counts as running a live speaker.
+    /// An empty set (or one without this node), as before this node has joined, makes it announce nothing.
     /// The returned set is a snapshot: it is never changed after it has been handed out.
     /// </summary>
     IReadOnlySet<string>? LiveSpeakers { get; }
