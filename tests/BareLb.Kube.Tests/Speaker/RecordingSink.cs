@@ -8,6 +8,7 @@ internal sealed class RecordingSink : IAnnouncementSink
 {
     private readonly Lock _gate = new();
     private readonly List<IReadOnlyCollection<DesiredAnnouncement>> _calls = [];
+    private readonly List<(long At, bool Announced)> _history = [];
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public IReadOnlyCollection<DesiredAnnouncement> Current { get; private set; } = [];
@@ -23,6 +24,29 @@ internal sealed class RecordingSink : IAnnouncementSink
         }
     }
 
+    /// <summary>When this sink last started announcing something, and when it last stopped (Stopwatch timestamps), or null.</summary>
+    public (long? Started, long? Stopped) LastChange()
+    {
+        lock (_gate)
+        {
+            long? started = null, stopped = null;
+            for (var i = 0; i < _history.Count; i++)
+            {
+                var wasAnnouncing = i > 0 && _history[i - 1].Announced;
+                if (_history[i].Announced && !wasAnnouncing)
+                {
+                    started = _history[i].At;
+                }
+                else if (!_history[i].Announced && wasAnnouncing)
+                {
+                    stopped = _history[i].At;
+                }
+            }
+
+            return (started, stopped);
+        }
+    }
+
     public bool Announces(string address) => Current.Any(d => d.Address == IPAddr.Parse(address));
 
     public DesiredAnnouncement? For(string address) => Current.FirstOrDefault(d => d.Address == IPAddr.Parse(address));
@@ -33,6 +57,7 @@ internal sealed class RecordingSink : IAnnouncementSink
         lock (_gate)
         {
             _calls.Add(desired);
+            _history.Add((System.Diagnostics.Stopwatch.GetTimestamp(), desired.Count > 0));
             Current = desired;
             changed = _changed;
             _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
