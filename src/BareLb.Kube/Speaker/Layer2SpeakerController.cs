@@ -59,7 +59,7 @@ public sealed partial class Layer2SpeakerController : IHostedService, IAsyncDisp
     private MetalLbConfiguration? _configurationInForce;
     private string? _fingerprint;
     private IReadOnlyCollection<DesiredAnnouncement> _applied = [];
-    private bool _appliedOnce;
+    private volatile bool _appliedOnce;
     private int _countedThroughApi;
 
     // Read by the writing loop and informer callbacks.

@@ -81,14 +81,17 @@ public sealed class SpeakerLifecycleTests
         await rig.StartSpeakersAsync();
         var first = Assert.Single(rig.Announcers(Ip));
         var others = rig.Nodes.Where(n => n != first).ToArray();
-        foreach (var speaker in rig.Speakers.Values)
+
+        // The announcer's node crashes: its speaker is gone, the membership of the others drops it.
+        await rig.Speakers[first].DisposeAsync();
+        rig.Speakers.Remove(first);
+        foreach (var node in others)
         {
-            speaker.Membership.Set(speaker.Node == first ? [first] : others);
+            rig.Speakers[node].Membership.Set(others);
         }
 
-        // The lost node still thinks it is alone and announces (MetalLB's split brain); the others agree on one successor.
-        await Eventually.TrueAsync(() => rig.Announcers(Ip).Count(n => n != first) == 1, "one successor announces");
-        var successor = rig.Announcers(Ip).Single(n => n != first);
+        await Eventually.TrueAsync(() => rig.Announcers(Ip).Count == 1, "one successor announces");
+        var successor = rig.Announcers(Ip).Single();
         foreach (var node in others)
         {
             Assert.Equal(successor, rig.Speakers[node].Controller.Verdicts["apps/web"].Elected);
@@ -204,6 +207,41 @@ public sealed class SpeakerLifecycleTests
     {
         var configMap = new V1ConfigMap { Metadata = new() { Name = "kube-proxy", NamespaceProperty = "kube-system" }, Data = new Dictionary<string, string> { ["config.conf"] = config } };
         Assert.Equal(problem, KubeProxyStrictArp.Problem(configMap) is not null);
+    }
+
+    [Fact]
+    public async Task LeftoverStatuses_OursIsAdoptedByThisPod_AStaleOneOfAnotherNodeIsDeleted()
+    {
+        await using var rig = await SpeakerRig.CreateAsync("n1");
+        await rig.ConfigureAsync();
+        await rig.CreateServiceAsync("web", [Ip]);
+        await rig.ReadyEndpointAsync("web");
+        foreach (var (name, node) in new[] { ("l2-mine", "n1"), ("l2-theirs", "gone") })
+        {
+            await rig.CreateCustomAsync(ServiceL2Status.Plural, $$$"""
+                {"apiVersion":"metallb.io/v1beta1","kind":"ServiceL2Status","metadata":{"name":"{{{name}}}","namespace":"metallb-system",
+                 "labels":{"metallb.io/node":"{{{node}}}","metallb.io/service-name":"web","metallb.io/service-namespace":"apps"},
+                 "ownerReferences":[{"apiVersion":"v1","kind":"Pod","name":"speaker-old","uid":"0000"}]}}
+                """);
+        }
+
+        await rig.StartSpeakerAsync("n1");
+        var pod = await rig.Client.CoreV1.ReadNamespacedPodAsync("speaker-n1", SpeakerRig.System, cancellationToken: Ct);
+        await Eventually.TrueAsync(
+            async () => await rig.StatusesAsync() is [{ Metadata.Name: "l2-mine", Status.Node: "n1" } only] && only.Metadata.OwnerReferences.Single().Uid == pod.Metadata.Uid,
+            "our leftover is kept, owned by this Pod and filled in; the other node's stale one is gone");
+    }
+
+    [Fact]
+    public void AddBareLbSpeaker_RegistersTheControllerAndChecksTheOptions()
+    {
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+        services.AddBareLbSpeaker(o => o.NodeName = "");
+        using var provider = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(services);
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() =>
+            Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Microsoft.Extensions.Options.IOptions<Layer2SpeakerOptions>>(provider).Value);
+        Assert.Contains("NodeName", error.Message, StringComparison.Ordinal);
+        Assert.Contains(services, d => d.ServiceType == typeof(Microsoft.Extensions.Hosting.IHostedService));
     }
 
     [Fact]
