@@ -1,4 +1,5 @@
 using BareLb.Core.Election;
+using BareLb.Core.Selectors;
 
 namespace BareLb.Kube.Configuration;
 
@@ -13,4 +14,7 @@ public sealed class L2AdvertisementRule
 
     /// <summary>The nodes and interfaces it may announce from.</summary>
     public AdvertisementScope Scope { get; init; } = AdvertisementScope.Everywhere;
+
+    /// <summary>Its Service selectors (MetalLB 0.16): it applies only to the Services one of them selects; to every Service when empty.</summary>
+    public IReadOnlyList<LabelSelector> ServiceSelectors { get; init; } = [];
 }

@@ -193,7 +193,7 @@ internal sealed class ResourceTranslator
         var errors = new List<(string Field, string Message)>();
         var pools = ResolvePools(L2Advertisement.KindName, name, spec.IPAddressPools, spec.IPAddressPoolSelectors, labels, errors);
         var nodes = LabelSelectors.ConvertAll(spec.NodeSelectors, "spec.nodeSelectors", errors);
-        _ = LabelSelectors.ConvertAll(spec.ServiceSelectors, "spec.serviceSelectors", errors);
+        var services = LabelSelectors.ConvertAll(spec.ServiceSelectors, "spec.serviceSelectors", errors);
         var interfaces = spec.Interfaces ?? [];
         for (var i = 0; i < interfaces.Count; i++)
         {
@@ -209,6 +209,7 @@ internal sealed class ResourceTranslator
             Name = name,
             Pools = pools,
             Scope = new AdvertisementScope { NodeSelectors = nodes, Interfaces = [.. interfaces.OfType<string>()] },
+            ServiceSelectors = services,
         };
     }
 

@@ -1,0 +1,624 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using BareLb.Core.Election;
+using BareLb.Kube.Configuration;
+using BareLb.Kube.Configuration.Api;
+using BareLb.Kube.Configuration.Source;
+using BareLb.Kube.Informers;
+using BareLb.Kube.Services;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace BareLb.Kube.Speaker;
+
+/// <summary>
+/// The Kubernetes side of the Layer 2 speaker: informers over Services, EndpointSlices, Nodes and MetalLB's
+/// configuration, and the membership's live set, feed <see cref="Layer2Decision"/> once per Service; the Services
+/// this node wins become the desired set handed to the <see cref="IAnnouncementSink"/> (one entry per address,
+/// counted over the Services that share it). It writes the ServiceL2Status objects and the <c>nodeAssigned</c>
+/// events MetalLB writes, publishes <c>metallb_speaker_announced</c>, warns about kube-proxy in IPVS mode without
+/// strictARP, and breaks ties through the API server when the membership is split (<see cref="SplitBrainEvidence"/>).
+/// Deciding runs on one loop, writing to the API server on another, so a slow API server never delays an announcement.
+/// </summary>
+public sealed partial class Layer2SpeakerController : IHostedService, IAsyncDisposable
+{
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan CompetitorLinger = TimeSpan.FromSeconds(30);
+    private static readonly IReadOnlySet<string> NoKeys = new HashSet<string>(StringComparer.Ordinal);
+
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ISpeakerMembership _membership;
+    private readonly IAnnouncementSink _sink;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly SpeakerMetrics _metrics;
+    private readonly SpeakerEvents _events;
+    private readonly SplitBrainEvidence _evidence;
+    private readonly ServiceL2StatusReconciler _statuses;
+    private readonly Informer<V1Service> _services;
+    private readonly Informer<V1EndpointSlice> _slices;
+    private readonly Informer<V1Node> _nodes;
+    private readonly ConfigurationInformers _configuration;
+    private readonly Informer<ServiceL2Status> _statusCache;
+    private readonly Informer<V1ConfigMap>? _kubeProxy;
+    private readonly Wakeup _decide = new();
+    private readonly Wakeup _write = new();
+    private readonly Wakeup _handOver = new();
+    private readonly ConcurrentQueue<V1Service> _pendingEvents = new();
+    private readonly ConcurrentQueue<string> _forgotten = new();
+    private readonly ITimer _decideTimer;
+    private readonly Lock _lifecycle = new();
+    private CancellationTokenSource? _stop;
+    private Task _running = Task.CompletedTask;
+    private bool _disposed;
+
+    // Owned by the deciding loop.
+    private MetalLbConfiguration? _configurationInForce;
+    private string? _fingerprint;
+    private IReadOnlyCollection<DesiredAnnouncement> _applied = [];
+    private volatile bool _appliedOnce;
+    private int _countedThroughApi;
+
+    // Read by the writing loop and informer callbacks.
+    private volatile SpeakerDecision _decision = SpeakerDecision.Empty;
+    private volatile IReadOnlySet<string> _announced = NoKeys;
+    private volatile bool _frozen;
+    private volatile bool _renewNow;
+
+    // Owned by the writing loop.
+    private long _lastRenewal;
+    private string? _strictArpReported;
+
+    /// <summary>Creates the controller; nothing runs before <see cref="StartAsync"/>.</summary>
+    /// <param name="client">The API server.</param>
+    /// <param name="membership">The live speakers.</param>
+    /// <param name="sink">Where the desired announcements go.</param>
+    /// <param name="options">The settings, checked here.</param>
+    /// <param name="loggerFactory">Loggers; none by default.</param>
+    /// <param name="timeProvider">Every timer and timestamp; <see cref="TimeProvider.System"/> by default.</param>
+    /// <param name="meterFactory">Where the metrics are published; a meter of its own by default.</param>
+    /// <exception cref="ArgumentException">The options are invalid (the message lists every problem).</exception>
+    public Layer2SpeakerController(
+        IKubernetes client,
+        ISpeakerMembership membership,
+        IAnnouncementSink sink,
+        Layer2SpeakerOptions options,
+        ILoggerFactory? loggerFactory = null,
+        TimeProvider? timeProvider = null,
+        IMeterFactory? meterFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Validate() is { Count: > 0 } problems)
+        {
+            throw new ArgumentException("Invalid speaker options: " + string.Join("; ", problems), nameof(options));
+        }
+
+        _membership = membership ?? throw new ArgumentNullException(nameof(membership));
+        _sink = sink ?? throw new ArgumentNullException(nameof(sink));
+        Options = options;
+        _logger = loggerFactory?.CreateLogger<Layer2SpeakerController>() ?? NullLogger<Layer2SpeakerController>.Instance;
+        _time = timeProvider ?? TimeProvider.System;
+        _metrics = new SpeakerMetrics(options.NodeName, meterFactory);
+        _events = new SpeakerEvents(client, options.NodeName, _time);
+        _evidence = new SplitBrainEvidence(options.NodeName, options.StatusRenewInterval * 3, CompetitorLinger, _time);
+        _statuses = new ServiceL2StatusReconciler(client, options.NodeName, options.Namespace, options.PodName, _logger, _time);
+        _decideTimer = _time.CreateTimer(_ => _decide.Set(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+
+        ILogger<Informer<T>>? InformerLogger<T>()
+            where T : class, IKubernetesObject<V1ObjectMeta> => loggerFactory?.CreateLogger<Informer<T>>();
+        _services = new Informer<V1Service>(
+            ListWatch.For<V1Service, V1ServiceList>(
+                ct => client.CoreV1.ListServiceForAllNamespacesAsync(cancellationToken: ct),
+                (rv, timeout, onError, ct) => client.CoreV1.WatchListServiceForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct)),
+            timeProvider: _time,
+            logger: InformerLogger<V1Service>());
+        _slices = new Informer<V1EndpointSlice>(
+            ListWatch.For<V1EndpointSlice, V1EndpointSliceList>(
+                ct => client.DiscoveryV1.ListEndpointSliceForAllNamespacesAsync(cancellationToken: ct),
+                (rv, timeout, onError, ct) => client.DiscoveryV1.WatchListEndpointSliceForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct)),
+            timeProvider: _time,
+            logger: InformerLogger<V1EndpointSlice>());
+        _nodes = new Informer<V1Node>(
+            ListWatch.For<V1Node, V1NodeList>(
+                ct => client.CoreV1.ListNodeAsync(cancellationToken: ct),
+                (rv, timeout, onError, ct) => client.CoreV1.WatchListNodeAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct)),
+            timeProvider: _time,
+            logger: InformerLogger<V1Node>());
+        _configuration = ConfigurationInformers.Create(
+            client,
+            new ConfigurationSourceOptions { Namespace = options.Namespace, ConfigMapName = options.ConfigMapName, AbsentResourceRecheck = options.AbsentResourceRecheck },
+            loggerFactory,
+            _time);
+        _statusCache = new Informer<ServiceL2Status>(
+            ListWatch.ForCustomResource<ServiceL2Status>(client, MetalLbApi.Group, MetalLbApi.VersionOf(ServiceL2Status.Plural), ServiceL2Status.Plural, options.Namespace, options.AbsentResourceRecheck, _time),
+            timeProvider: _time,
+            logger: InformerLogger<ServiceL2Status>());
+        if (options.CheckKubeProxy)
+        {
+            // Read access to kube-system/kube-proxy is beyond MetalLB's speaker role: retried slowly when refused.
+            _kubeProxy = new Informer<V1ConfigMap>(
+                ListWatch.For<V1ConfigMap, V1ConfigMapList>(
+                    ct => client.CoreV1.ListNamespacedConfigMapAsync(KubeProxyStrictArp.Namespace, fieldSelector: "metadata.name=" + KubeProxyStrictArp.Name, cancellationToken: ct),
+                    (rv, timeout, onError, ct) => client.CoreV1.WatchListNamespacedConfigMapAsync(KubeProxyStrictArp.Namespace, fieldSelector: "metadata.name=" + KubeProxyStrictArp.Name, allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct)),
+                new InformerOptions { MaxBackoff = TimeSpan.FromMinutes(5) },
+                _time,
+                InformerLogger<V1ConfigMap>());
+            _kubeProxy.Subscribe(_ => _write.Set());
+        }
+
+        _services.Subscribe(_ => Changed());
+        _slices.Subscribe(_ => Changed());
+        _nodes.Subscribe(_ => Changed());
+        _configuration.Subscribe(Changed);
+        _statusCache.Subscribe(OnStatusChange);
+        _membership.Changed += OnMembershipChanged;
+    }
+
+    /// <summary>The settings.</summary>
+    public Layer2SpeakerOptions Options { get; }
+
+    /// <summary>Whether the caches have synced and the first desired set has been applied (for <c>/readyz</c>).</summary>
+    public bool IsReady => _ready.Task.IsCompleted;
+
+    /// <summary>The desired set last handed to the sink.</summary>
+    public IReadOnlyCollection<DesiredAnnouncement> Desired { get; private set; } = [];
+
+    /// <summary>The last verdict per Service key (<c>namespace/name</c>), for diagnostics: why each Service is or is not announced here.</summary>
+    public IReadOnlyDictionary<string, Layer2Verdict> Verdicts => _decision.Verdicts;
+
+    /// <summary>The nodes counted as live speakers through the API server only (split brain), at the last decision.</summary>
+    public int CountedThroughApi => Volatile.Read(ref _countedThroughApi);
+
+    /// <summary>Completes once <see cref="IsReady"/>.</summary>
+    public Task WaitUntilReadyAsync(CancellationToken cancellationToken) => _ready.Task.WaitAsync(cancellationToken);
+
+    /// <summary>Starts the informers and the loops; returns at once (see <see cref="WaitUntilReadyAsync"/>).</summary>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        lock (_lifecycle)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_stop is not null)
+            {
+                return Task.CompletedTask;
+            }
+
+            _stop = new CancellationTokenSource();
+            _services.Start();
+            _slices.Start();
+            _nodes.Start();
+            _configuration.Start();
+            _statusCache.Start();
+            _kubeProxy?.Start();
+            var stop = _stop.Token;
+            _running = Task.WhenAll(Task.Run(() => DecideLoopAsync(stop), CancellationToken.None), Task.Run(() => WriteLoopAsync(stop), CancellationToken.None));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Planned hand-over (SIGTERM): from now on the sink is no longer called and no status is written or renewed, so
+    /// this node keeps answering for what it announces; completes once every Service it announced has a
+    /// ServiceL2Status written since by another node (its successor announces), or no longer needs announcing. Bound
+    /// it with <paramref name="cancellationToken"/> (it then throws <see cref="OperationCanceledException"/>); then
+    /// withdraw and call <see cref="StopAsync"/>.
+    /// </summary>
+    public async Task HandOverAsync(CancellationToken cancellationToken)
+    {
+        _frozen = true;
+        var since = _time.GetTimestamp();
+        var keys = _announced;
+        SpeakerLog.HandingOver(_logger, keys.Count);
+        while (keys.Any(k => !TakenOver(k, since)))
+        {
+            await _handOver.WaitAsync(Options.StatusRenewInterval, _time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Stops the informers and the loops. The sink is not called: the host withdraws what it announces.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        CancellationTokenSource? stop;
+        lock (_lifecycle)
+        {
+            stop = _stop;
+        }
+
+        if (stop is not null && !stop.IsCancellationRequested)
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+        }
+
+        try
+        {
+            await _running.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The loops ended by cancellation.
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        lock (_lifecycle)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+        }
+
+        _membership.Changed -= OnMembershipChanged;
+        await StopAsync(CancellationToken.None).ConfigureAwait(false);
+        await _services.DisposeAsync().ConfigureAwait(false);
+        await _slices.DisposeAsync().ConfigureAwait(false);
+        await _nodes.DisposeAsync().ConfigureAwait(false);
+        await _configuration.DisposeAsync().ConfigureAwait(false);
+        await _statusCache.DisposeAsync().ConfigureAwait(false);
+        if (_kubeProxy is not null)
+        {
+            await _kubeProxy.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await _decideTimer.DisposeAsync().ConfigureAwait(false);
+        _metrics.Dispose();
+        _stop?.Dispose();
+    }
+
+    private void OnMembershipChanged(object? sender, EventArgs e) => _decide.Set();
+
+    private void Changed()
+    {
+        _decide.Set();
+        _handOver.Set();
+    }
+
+    private void OnStatusChange(InformerChange<ServiceL2Status> change)
+    {
+        if (!_statusCache.HasSynced)
+        {
+            return; // the first list is the past, not evidence
+        }
+
+        var node = ServiceL2StatusReconciler.NodeOf(change.Item);
+        var mine = string.Equals(node, Options.NodeName, StringComparison.Ordinal);
+        if (change.Type == InformerChangeType.Deleted)
+        {
+            _evidence.ObserveStatusDeleted(change.Key);
+            if (mine)
+            {
+                _forgotten.Enqueue(change.Item.Metadata.Name);
+            }
+        }
+        else
+        {
+            _evidence.ObserveStatusChange(change.Key, node);
+            if (!mine && ServiceL2StatusReconciler.ServiceKeyOf(change.Item) is { } service && _announced.Contains(service))
+            {
+                _evidence.ObserveCompetitor();
+                _renewNow = true;
+            }
+        }
+
+        _write.Set();
+        _decide.Set();
+        _handOver.Set();
+    }
+
+    private async Task DecideLoopAsync(CancellationToken stop)
+    {
+        try
+        {
+            await _services.WaitForSyncAsync(stop).ConfigureAwait(false);
+            await _slices.WaitForSyncAsync(stop).ConfigureAwait(false);
+            await _nodes.WaitForSyncAsync(stop).ConfigureAwait(false);
+            await _configuration.WaitForSyncAsync(stop).ConfigureAwait(false);
+            await _statusCache.WaitForSyncAsync(stop).ConfigureAwait(false);
+            while (true)
+            {
+                try
+                {
+                    Decide();
+                }
+                catch (Exception e)
+                {
+                    SpeakerLog.DecideFailed(_logger, RetryDelay, e);
+                    _decideTimer.Change(RetryDelay, Timeout.InfiniteTimeSpan);
+                }
+
+                await _decide.WaitAsync(null, _time, stop).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    private void Decide()
+    {
+        var live = _membership.LiveSpeakers;
+        _evidence.ObserveMembership(live);
+        ReadConfiguration();
+        var nodes = new Dictionary<string, NodeInfo>(StringComparer.Ordinal);
+        foreach (var node in _nodes.Objects)
+        {
+            var info = Layer2Inputs.Node(node);
+            nodes[info.Name] = info;
+        }
+
+        var candidates = live;
+        if (live is not null && Options.SplitBrainTieBreak)
+        {
+            var alive = _evidence.AliveByApi(nodes.Keys, live);
+            if (alive.Count > 0)
+            {
+                candidates = new HashSet<string>(live.Concat(alive), StringComparer.Ordinal);
+                if (alive.Count != _countedThroughApi)
+                {
+                    SpeakerLog.CountingThroughApi(_logger, alive);
+                }
+            }
+            else if (_countedThroughApi > 0)
+            {
+                SpeakerLog.NoLongerCountingThroughApi(_logger);
+            }
+
+            Volatile.Write(ref _countedThroughApi, alive.Count);
+            _metrics.SetSplitBrainNodes(alive.Count);
+            if (_evidence.NextExpiry() is { } expiry)
+            {
+                _decideTimer.Change(expiry + TimeSpan.FromMilliseconds(5), Timeout.InfiniteTimeSpan);
+            }
+        }
+
+        var view = new Layer2View
+        {
+            MyNode = Options.NodeName,
+            Nodes = nodes,
+            LiveSpeakers = candidates,
+            IgnoreExcludeLoadBalancers = Options.IgnoreExcludeLoadBalancers,
+            Pools = _configurationInForce is null ? null : Layer2Inputs.Pools(_configurationInForce, nodes),
+        };
+        var slices = _slices.Objects
+            .Select(s => (Key: Layer2Inputs.ServiceKeyOf(s), Slice: s))
+            .Where(s => s.Key is not null)
+            .ToLookup(s => s.Key!, s => s.Slice, StringComparer.Ordinal);
+        var services = _services.Objects
+            .Where(s => ServiceRequestReader.IsHandled(s, Options.LoadBalancerClass))
+            .ToDictionary(ObjectKeys.Of, StringComparer.Ordinal);
+        var decision = SpeakerDecision.Make(view, services.Select(s => Layer2Inputs.Service(s.Key, s.Value, slices[s.Key])));
+        var previous = _decision;
+        Report(previous, decision, services);
+        _decision = decision;
+        _announced = decision.Announced.ToHashSet(StringComparer.Ordinal);
+        if (!_frozen)
+        {
+            Apply(decision);
+        }
+
+        _write.Set();
+        _handOver.Set();
+    }
+
+    private void Apply(SpeakerDecision decision)
+    {
+        if (_appliedOnce && SpeakerDecision.SameSet(decision.Desired, _applied))
+        {
+            return;
+        }
+
+        try
+        {
+            _sink.Apply(decision.Desired);
+        }
+        catch (Exception e)
+        {
+            SpeakerLog.SinkFailed(_logger, decision.Desired.Count, RetryDelay, e);
+            _decideTimer.Change(RetryDelay, Timeout.InfiniteTimeSpan);
+            return;
+        }
+
+        _applied = decision.Desired;
+        Desired = decision.Desired;
+        _metrics.SetAnnounced([.. decision.Verdicts.Where(v => v.Value.Announce).SelectMany(v => v.Value.Addresses.Select(a => (v.Key, a.ToString())))]);
+        if (!_appliedOnce)
+        {
+            _appliedOnce = true;
+            SpeakerLog.Ready(_logger, Options.NodeName, decision.Desired.Count);
+            _ready.TrySetResult();
+        }
+    }
+
+    // Logs each Service that starts or stops being announced here, and queues MetalLB's nodeAssigned event for the first.
+    private void Report(SpeakerDecision previous, SpeakerDecision decision, Dictionary<string, V1Service> services)
+    {
+        foreach (var (key, verdict) in decision.Verdicts)
+        {
+            var before = previous.Verdicts.GetValueOrDefault(key);
+            if (verdict.Announce && (before is not { Announce: true } || !before.Addresses.SequenceEqual(verdict.Addresses)))
+            {
+                SpeakerLog.Announced(_logger, key, Options.NodeName, verdict.Addresses);
+                if (!_frozen && before is not { Announce: true })
+                {
+                    _pendingEvents.Enqueue(services[key]);
+                }
+            }
+            else if (!verdict.Announce && before is { Announce: true })
+            {
+                SpeakerLog.Withdrawn(_logger, key, before.Addresses, verdict.Reason, verdict.Detail);
+            }
+        }
+
+        foreach (var (key, before) in previous.Verdicts)
+        {
+            if (before.Announce && !decision.Verdicts.ContainsKey(key))
+            {
+                SpeakerLog.Deleted(_logger, key, before.Addresses);
+            }
+        }
+    }
+
+    private void ReadConfiguration()
+    {
+        var snapshot = _configuration.Snapshot();
+        if (string.Equals(snapshot.Fingerprint, _fingerprint, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        _fingerprint = snapshot.Fingerprint;
+        var configuration = MetalLbConfigurationReader.Resolve(snapshot.ConfigMap, snapshot.Resources);
+        foreach (var problem in configuration.Errors)
+        {
+            SpeakerLog.ConfigurationProblem(_logger, problem.Severity.ToString(), problem.ToString());
+        }
+
+        if (configuration.IsValid && configuration.Form != ConfigurationForm.None)
+        {
+            _configurationInForce = configuration;
+            return;
+        }
+
+        SpeakerLog.KeepingConfiguration(
+            _logger,
+            configuration.Form == ConfigurationForm.None ? "no configuration was found" : "the configuration is invalid and does not take effect",
+            _configurationInForce is null ? "none yet: nothing is announced until a valid one exists" : "the last valid one");
+    }
+
+    private async Task WriteLoopAsync(CancellationToken stop)
+    {
+        try
+        {
+            await _statusCache.WaitForSyncAsync(stop).ConfigureAwait(false);
+            while (true)
+            {
+                await _write.WaitAsync(Options.StatusRenewInterval, _time, stop).ConfigureAwait(false);
+                await RecordEventsAsync(stop).ConfigureAwait(false);
+                await CheckKubeProxyAsync(stop).ConfigureAwait(false);
+                while (_forgotten.TryDequeue(out var name))
+                {
+                    _statuses.Forget(name);
+                }
+
+                if (!Options.WriteStatus || _frozen || !_appliedOnce)
+                {
+                    continue;
+                }
+
+                var decision = _decision;
+                var desired = decision.Verdicts
+                    .Where(v => v.Value.Announce)
+                    .ToDictionary(v => v.Key, v => (IReadOnlyList<string>)(v.Value.AllInterfaces ? [] : [.. v.Value.Interfaces]), StringComparer.Ordinal);
+                await _statuses.ReconcileAsync(desired, _statusCache.Objects, s => _evidence.IsFresh(ObjectKeys.Of(s)), stop).ConfigureAwait(false);
+                await RenewAsync(stop).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    // Keeps one of this node's statuses changing every renewal interval while the membership misses a member whose
+    // node is up, or counts a node through the API, or another node's status competes with one of ours.
+    private async Task RenewAsync(CancellationToken stop)
+    {
+        if (!Options.SplitBrainTieBreak || _membership.LiveSpeakers is null)
+        {
+            return;
+        }
+
+        var due = _renewNow || _lastRenewal == 0 || _time.GetElapsedTime(_lastRenewal) >= Options.StatusRenewInterval;
+        if (!due || !_evidence.ShouldRenew(node => Layer2Inputs.IsReady(_nodes.Get(node))))
+        {
+            return;
+        }
+
+        _renewNow = false;
+        _lastRenewal = _time.GetTimestamp();
+        try
+        {
+            await _statuses.RenewOneAsync(stop).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
+        {
+            SpeakerLog.RenewFailed(_logger, e);
+        }
+    }
+
+    private async Task RecordEventsAsync(CancellationToken stop)
+    {
+        while (_pendingEvents.TryDequeue(out var service))
+        {
+            try
+            {
+                await _events.NodeAssignedAsync(service, stop).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
+            {
+                SpeakerLog.EventFailed(_logger, SpeakerEvents.NodeAssigned, ObjectKeys.Of(service), e);
+            }
+        }
+    }
+
+    private async Task CheckKubeProxyAsync(CancellationToken stop)
+    {
+        if (_kubeProxy is null || !_kubeProxy.HasSynced)
+        {
+            return;
+        }
+
+        var configMap = _kubeProxy.Get($"{KubeProxyStrictArp.Namespace}/{KubeProxyStrictArp.Name}");
+        var problem = KubeProxyStrictArp.Problem(configMap);
+        _metrics.SetStrictArpMissing(problem is not null);
+        if (problem is null)
+        {
+            _strictArpReported = null;
+            return;
+        }
+
+        var identity = $"{configMap!.Metadata.Uid}|{problem}";
+        if (string.Equals(identity, _strictArpReported, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        _strictArpReported = identity;
+        SpeakerLog.StrictArp(_logger, KubeProxyStrictArp.Namespace, KubeProxyStrictArp.Name, problem);
+        try
+        {
+            await _events.StrictArpAsync(configMap, problem, stop).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
+        {
+            SpeakerLog.EventFailed(_logger, KubeProxyStrictArp.Reason, $"{KubeProxyStrictArp.Namespace}/{KubeProxyStrictArp.Name}", e);
+        }
+    }
+
+    // Whether a Service this node announced at the hand-over no longer needs it, or another node wrote its status since.
+    private bool TakenOver(string key, long since)
+    {
+        if (_services.Get(key) is not { } service
+            || !ServiceRequestReader.IsHandled(service, Options.LoadBalancerClass)
+            || !string.Equals(service.Spec?.Type, "LoadBalancer", StringComparison.Ordinal)
+            || service.Status?.LoadBalancer?.Ingress is not { Count: > 0 })
+        {
+            return true;
+        }
+
+        return _statusCache.Objects.Any(s =>
+            string.Equals(ServiceL2StatusReconciler.ServiceKeyOf(s), key, StringComparison.Ordinal)
+            && !string.Equals(ServiceL2StatusReconciler.NodeOf(s), Options.NodeName, StringComparison.Ordinal)
+            && _evidence.ChangedSince(ObjectKeys.Of(s), since));
+    }
+}
