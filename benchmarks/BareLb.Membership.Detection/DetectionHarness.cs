@@ -70,7 +70,8 @@ internal static class DetectionHarness
 
                 var gone = failure == Failure.Leave ? MemberEventKind.Left : MemberEventKind.Dead;
                 var elapsed = await WaitAllSeeAsync(cluster, victims, names, gone, started, TimeSpan.FromSeconds(15));
-                var stray = cluster.Changes.Skip(mark).Count(c => c.Change.Kind == MemberEventKind.Dead && !names.Contains(c.Change.Member.Name));
+                // A cut-off victim declares the others dead: only what the survivors conclude counts.
+                var stray = cluster.Changes.Skip(mark).Count(c => c.Change.Kind == MemberEventKind.Dead && !names.Contains(c.Change.Member.Name) && !victims.Contains(c.Observer));
                 falseDeaths += stray;
                 if (elapsed is null)
                 {
