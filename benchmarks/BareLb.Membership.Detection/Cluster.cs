@@ -97,7 +97,9 @@ internal sealed class Cluster : IAsyncDisposable
             if (deadline.Elapsed > limit)
             {
                 var worst = running.Select(i => (i, _nodes[i]!.LiveMembers.Count)).MinBy(x => x.Count);
-                throw new TimeoutException($"The cluster did not converge in {limit}: member {worst.i} sees {worst.Count} of {running.Length} live.");
+                var missing = _nodes[worst.i]!.Members.Where(m => !m.IsLive && expected.Contains(m.Name)).Select(m => $"{m.Name} {m.Status} inc {m.Incarnation}");
+                var unknown = expected.Except(_nodes[worst.i]!.Members.Select(m => m.Name));
+                throw new TimeoutException($"The cluster did not converge in {limit}: member {worst.i} sees {worst.Count} of {running.Length} live; not live: {string.Join(", ", missing)}; unknown: {string.Join(", ", unknown)}; health {_nodes[worst.i]!.HealthScore}.");
             }
 
             await Task.Delay(20);
