@@ -1,4 +1,5 @@
 using BareLb.Benchmarks.Controller;
+using BareLb.Benchmarks.Failover;
 using BareLb.Benchmarks.Footprint;
 using BenchmarkDotNet.Running;
 
@@ -9,6 +10,8 @@ switch (args)
         return await FootprintHarness.RunAsync(args[1..]);
     case ["footprint-anchor"]:
         return await FootprintHarness.RunAnchorAsync();
+    case ["failover", ..]:
+        return await FailoverHarness.RunAsync(args[1..]);
 }
 
 // Benchmarks that count things besides time report them through a file named here, which the processes

@@ -25,8 +25,8 @@ internal sealed class Cluster : IAsyncDisposable
     {
         _lab = lab;
         _timings = timings;
-        _nodes = new MembershipNode?[lab.Members.Count];
-        _names = new string[lab.Members.Count];
+        _nodes = new MembershipNode?[lab.Members];
+        _names = new string[lab.Members];
     }
 
     /// <summary>Member changes: who saw what about whom, and when (Stopwatch ticks).</summary>
@@ -39,7 +39,7 @@ internal sealed class Cluster : IAsyncDisposable
     /// <summary>The highest Lifeguard health score among the running members.</summary>
     public int MaxHealthScore => _nodes.Where(n => n is not null).Max(n => n!.HealthScore);
 
-    public IReadOnlyList<IPEndPoint> Seeds => [.. Enumerable.Range(0, Math.Min(3, Count)).Select(i => new IPEndPoint(Lab.AddressOf(i), 7946))];
+    public IReadOnlyList<IPEndPoint> Seeds => [.. Enumerable.Range(0, Math.Min(3, Count)).Select(i => new IPEndPoint(_lab.AddressOf(i), 7946))];
 
     public async Task StartAllAsync()
     {
@@ -58,7 +58,7 @@ internal sealed class Cluster : IAsyncDisposable
         var options = new MembershipNodeOptions
         {
             NodeName = name,
-            BindAddress = Lab.AddressOf(index),
+            BindAddress = _lab.AddressOf(index),
             Timings = _timings,
             SocketFactory = (family, type, protocol) => _lab.CreateSocket(index, family, type, protocol),
         };
@@ -97,7 +97,9 @@ internal sealed class Cluster : IAsyncDisposable
             if (deadline.Elapsed > limit)
             {
                 var worst = running.Select(i => (i, _nodes[i]!.LiveMembers.Count)).MinBy(x => x.Count);
-                throw new TimeoutException($"The cluster did not converge in {limit}: member {worst.i} sees {worst.Count} of {running.Length} live.");
+                var missing = _nodes[worst.i]!.Members.Where(m => !m.IsLive && expected.Contains(m.Name)).Select(m => $"{m.Name} {m.Status} inc {m.Incarnation}");
+                var unknown = expected.Except(_nodes[worst.i]!.Members.Select(m => m.Name));
+                throw new TimeoutException($"The cluster did not converge in {limit}: member {worst.i} sees {worst.Count} of {running.Length} live; not live: {string.Join(", ", missing)}; unknown: {string.Join(", ", unknown)}; health {_nodes[worst.i]!.HealthScore}.");
             }
 
             await Task.Delay(20);

@@ -33,7 +33,7 @@ internal static class DetectionHarness
         await using var cluster = new Cluster(lab, new MembershipOptions());
         var clock = Stopwatch.StartNew();
         await cluster.StartAllAsync();
-        output.WriteLine($"# {members} members started and converged in {clock.Elapsed.TotalSeconds:0.0} s");
+        output.WriteLine($"# {lab.Describe()}: started and converged in {clock.Elapsed.TotalSeconds:0.0} s");
         var random = new Random(members);
         var rows = new List<string>();
         var falseDeaths = 0;
@@ -45,7 +45,9 @@ internal static class DetectionHarness
                 // A random member at a random moment (0.2 to 1.2 s after convergence), so that probe phases vary.
                 var victim = random.Next(members);
                 await Task.Delay(TimeSpan.FromMilliseconds(200 + random.Next(1000)));
-                var name = cluster.NameOf(victim);
+                // A link set down cuts off every member of that namespace (one, up to 40 members).
+                var victims = failure is Failure.LinkDown or Failure.Both ? lab.Neighbours(victim) : [victim];
+                var names = victims.Select(cluster.NameOf).ToHashSet(StringComparer.Ordinal);
                 var health = cluster.MaxHealthScore;
                 var mark = cluster.Changes.Count;
                 var started = Stopwatch.GetTimestamp();
@@ -67,12 +69,13 @@ internal static class DetectionHarness
                 }
 
                 var gone = failure == Failure.Leave ? MemberEventKind.Left : MemberEventKind.Dead;
-                var elapsed = await WaitAllSeeAsync(cluster, victim, name, gone, started, TimeSpan.FromSeconds(15));
-                var stray = cluster.Changes.Skip(mark).Count(c => c.Change.Kind == MemberEventKind.Dead && c.Change.Member.Name != name);
+                var elapsed = await WaitAllSeeAsync(cluster, victims, names, gone, started, TimeSpan.FromSeconds(15));
+                // A cut-off victim declares the others dead: only what the survivors conclude counts.
+                var stray = cluster.Changes.Skip(mark).Count(c => c.Change.Kind == MemberEventKind.Dead && !names.Contains(c.Change.Member.Name) && !victims.Contains(c.Observer));
                 falseDeaths += stray;
                 if (elapsed is null)
                 {
-                    output.WriteLine($"  {failure} run {run}: not every member saw {name} {gone} within 15 s");
+                    output.WriteLine($"  {failure} run {run}: not every member saw {string.Join(", ", names)} {gone} within 15 s");
                 }
                 else
                 {
@@ -83,14 +86,22 @@ internal static class DetectionHarness
                     }
                 }
 
-                // Bring it back under a new name and wait until everyone agrees again.
-                await cluster.KillAsync(victim);
+                // Bring them back under new names and wait until everyone agrees again.
+                foreach (var gone1 in victims)
+                {
+                    await cluster.KillAsync(gone1);
+                }
+
                 if (failure is Failure.LinkDown or Failure.Both)
                 {
                     lab.LinkUp(victim);
                 }
 
-                await cluster.StartAsync(victim);
+                foreach (var back in victims)
+                {
+                    await cluster.StartAsync(back);
+                }
+
                 await cluster.WaitConvergedAsync(TimeSpan.FromSeconds(60));
             }
 
@@ -127,15 +138,15 @@ internal static class DetectionHarness
     internal static double Percentile(List<double> sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
 
     /// <summary>Until every member but the victim has seen it <paramref name="kind"/>: the time from <paramref name="started"/> to the last of them.</summary>
-    private static async Task<TimeSpan?> WaitAllSeeAsync(Cluster cluster, int victim, string name, MemberEventKind kind, long started, TimeSpan limit)
+    private static async Task<TimeSpan?> WaitAllSeeAsync(Cluster cluster, IReadOnlyList<int> victims, HashSet<string> names, MemberEventKind kind, long started, TimeSpan limit)
     {
-        var observers = Enumerable.Range(0, cluster.Count).Where(i => i != victim).ToHashSet();
+        var observers = Enumerable.Range(0, cluster.Count).Except(victims).ToHashSet();
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < limit)
         {
-            var seen = cluster.Changes.Where(c => c.Change.Member.Name == name && c.Change.Kind == kind && c.At >= started && observers.Contains(c.Observer))
-                .GroupBy(c => c.Observer).Select(g => g.Min(c => c.At)).ToList();
-            if (seen.Count == observers.Count)
+            var seen = cluster.Changes.Where(c => names.Contains(c.Change.Member.Name) && c.Change.Kind == kind && c.At >= started && observers.Contains(c.Observer))
+                .GroupBy(c => (c.Observer, c.Change.Member.Name)).Select(g => g.Min(c => c.At)).ToList();
+            if (seen.Count == observers.Count * names.Count)
             {
                 return Stopwatch.GetElapsedTime(started, seen.Max());
             }

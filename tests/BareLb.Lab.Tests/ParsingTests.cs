@@ -7,22 +7,27 @@ namespace BareLb.Lab.Tests;
 public sealed class ParsingTests
 {
     [Fact]
-    public void Ping_lines_give_sequence_time_and_whether_answered()
+    public void Echo_requests_and_replies_round_trip()
     {
-        var reply = Prober.ParseLine("[1796281097.561375] 64 bytes from 198.18.99.2: icmp_seq=12 ttl=64 time=0.251 ms");
-        Assert.Equal((12L, DateTimeOffset.FromUnixTimeMilliseconds(1796281097561).AddTicks(3750), true), reply);
-        var missing = Prober.ParseLine("[1796281097.571375] no answer yet for icmp_seq=13");
-        Assert.Equal((13L, false), (missing!.Value.Sequence, missing.Value.Reply));
-        Assert.False(Prober.ParseLine("[1796281097.571375] From 198.18.35.1 icmp_seq=14 Destination Host Unreachable")!.Value.Reply);
-        Assert.Null(Prober.ParseLine("PING 198.18.99.2 (198.18.99.2) 56(84) bytes of data."));
+        var request = Prober.EchoRequest(v6: false, 0x1234, 7);
+        Assert.Equal(8, request[0]);
+        var reply = (byte[])request.Clone();
+        reply[0] = 0;
+        byte[] ipv4 = [0x45, .. new byte[19], .. reply];
+        Assert.Equal(((ushort)0x1234, (ushort)7), Prober.ParseReply(ipv4, v6: false));
+        Assert.Null(Prober.ParseReply(request, v6: true));
+        var v6 = Prober.EchoRequest(v6: true, 0x1234, 9);
+        v6[0] = 129;
+        Assert.Equal(((ushort)0x1234, (ushort)9), Prober.ParseReply(v6, v6: true));
     }
 
     [Fact]
     public void A_report_finds_the_longest_gap_and_the_lost_probes()
     {
         var start = DateTimeOffset.FromUnixTimeSeconds(1_800_000_000);
+        var sent = Enumerable.Range(0, 100).Select(i => start.AddMilliseconds(i * 10)).ToList();
         var replies = Enumerable.Range(0, 100).Where(i => i is < 40 or >= 60).Select(i => ((long)i, start.AddMilliseconds(i * 10))).ToList();
-        var report = Prober.Analyse(replies, 99, start.AddMilliseconds(200), start.AddMilliseconds(900), TimeSpan.FromMilliseconds(10));
+        var report = Prober.Analyse(sent, replies, start.AddMilliseconds(200), start.AddMilliseconds(900), TimeSpan.FromMilliseconds(10));
         Assert.Equal(TimeSpan.FromMilliseconds(210), report.LongestGap);
         Assert.Equal(start.AddMilliseconds(390), report.GapStart);
         Assert.Equal(20, report.Lost);
@@ -34,10 +39,11 @@ public sealed class ParsingTests
     public void A_report_counts_a_gap_that_lasts_to_the_end()
     {
         var start = DateTimeOffset.FromUnixTimeSeconds(1_800_000_000);
+        var sent = Enumerable.Range(0, 50).Select(i => start.AddMilliseconds(i * 10)).ToList();
         var replies = Enumerable.Range(0, 10).Select(i => ((long)i, start.AddMilliseconds(i * 10))).ToList();
-        var report = Prober.Analyse(replies, 50, start.AddMilliseconds(50), start.AddMilliseconds(500), TimeSpan.FromMilliseconds(10));
+        var report = Prober.Analyse(sent, replies, start.AddMilliseconds(50), start.AddMilliseconds(500), TimeSpan.FromMilliseconds(10));
         Assert.Equal(TimeSpan.FromMilliseconds(410), report.LongestGap);
-        Assert.Equal(41, report.Lost);
+        Assert.Equal(30, report.Lost); // probes 10 to 39; 40 to 49 were sent in the last 100 ms
     }
 
     [Theory]

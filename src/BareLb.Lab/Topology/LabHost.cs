@@ -75,6 +75,11 @@ public sealed class LabHost
     public LabProcess Start(string file, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment)
         => _lab.Track(LabProcess.Start(Namespace, file, arguments, environment));
 
+    /// <summary>The ids of every process running in the namespace now.</summary>
+    public IReadOnlyList<int> ProcessIds()
+        => [.. Command.Run("ip", "netns", "pids", Namespace).Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(p => int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : 0).Where(p => p > 0)];
+
     /// <summary>Sets <see cref="Interface"/> up or down (addresses are kept while down).</summary>
     /// <param name="up">Up or down.</param>
     public void SetLink(bool up) => Exec("ip", "link", "set", Interface, up ? "up" : "down");
