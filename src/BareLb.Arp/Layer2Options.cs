@@ -3,11 +3,18 @@ namespace BareLb.Arp;
 /// <summary>How the engine announces addresses and limits replies. Validate with <see cref="Validate"/>.</summary>
 public sealed class Layer2Options
 {
-    /// <summary>Announcements sent in a burst when an address is gained. Default 3.</summary>
+    /// <summary>Announcements sent in a burst when an address is gained, the first at once. Default 3 (at 0, 1.1 and 2.2 s).</summary>
     public int AnnouncementCount { get; set; } = 3;
 
-    /// <summary>Time between the announcements of a burst. Default 300 ms, so a burst of 3 ends within the first second.</summary>
-    public TimeSpan AnnouncementInterval { get; set; } = TimeSpan.FromMilliseconds(300);
+    /// <summary>
+    /// Time between the announcements of a burst. Default 1.1 s, as MetalLB spaces its own: longer
+    /// than Linux's ARP <c>locktime</c> (1 s), within which a neighbour keeps the first answer it got
+    /// and ignores later ones that are not gratuitous (and, on kernels that predate the gratuitous
+    /// ARP exception, ignores those too). The first announcement goes out at once, so a takeover
+    /// reaches caches that accept it without waiting; the later ones, each past the locktime of
+    /// the one before, correct a cache that took a late reply of the previous owner meanwhile.
+    /// </summary>
+    public TimeSpan AnnouncementInterval { get; set; } = TimeSpan.FromMilliseconds(1100);
 
     /// <summary>Time between refresh announcements after the burst, for switches whose tables age out; <see cref="TimeSpan.Zero"/> disables them. Default 60 s.</summary>
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(60);

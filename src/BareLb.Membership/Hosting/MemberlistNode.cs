@@ -65,6 +65,33 @@ internal sealed partial class MemberlistNode : IAsyncDisposable
         }
     }
 
+    /// <summary>Every member known, dead and left ones included until they are forgotten.</summary>
+    public IReadOnlyList<MemberInfo> Members
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _protocol.Members;
+            }
+        }
+    }
+
+    /// <summary>Whether <see cref="LeaveAsync"/> was called.</summary>
+    public bool HasLeft
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _protocol.HasLeft;
+            }
+        }
+    }
+
+    /// <summary>Joins more addresses after <see cref="Start"/>.</summary>
+    public void Join(IEnumerable<IPEndPoint> addresses) => Call(p => p.Join(addresses));
+
     /// <summary>Starts the loops and joins <paramref name="join"/> (the transport must have started).</summary>
     public void Start(IEnumerable<IPEndPoint>? join = null)
     {
@@ -81,10 +108,14 @@ internal sealed partial class MemberlistNode : IAsyncDisposable
     }
 
     /// <summary>Leaves gracefully and waits until the news has been gossiped (or <paramref name="timeout"/>).</summary>
-    public async Task LeaveAsync(TimeSpan timeout)
+    public async Task LeaveAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         Call(p => p.Leave());
-        await Task.WhenAny(_leaveFinished.Task, Task.Delay(timeout, _time)).ConfigureAwait(false);
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var delay = Task.Delay(timeout, _time, wait.Token);
+        await Task.WhenAny(_leaveFinished.Task, delay).ConfigureAwait(false);
+        await wait.CancelAsync().ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
     }
 
     public async ValueTask DisposeAsync()

@@ -47,6 +47,7 @@ internal sealed partial class MembershipProtocol
     private bool _started;
     private bool _left;
     private bool _leaveFinished;
+    private bool _rejoinScheduled;
 
     /// <summary>Creates the local member <paramref name="name"/>, reachable at <paramref name="advertise"/>, not yet started.</summary>
     public MembershipProtocol(
@@ -143,14 +144,43 @@ internal sealed partial class MembershipProtocol
                 _timers.Schedule(now + Stagger(_options.PushPullInterval), PushPullTick);
             }
 
-            if (_options.RejoinInterval > TimeSpan.Zero && _seeds.Length > 0)
-            {
-                _timers.Schedule(now + _options.RejoinInterval, RejoinTick);
-            }
-
+            ScheduleRejoin();
             foreach (var seed in _seeds)
             {
                 StartPushPull(seed, null, join: true);
+            }
+        });
+    }
+
+    /// <summary>
+    /// Joins <paramref name="joinAddresses"/> after <see cref="Start"/>: asks each by push-pull and,
+    /// with a rejoin interval, retries them while they are not live members, as the join addresses
+    /// given to <see cref="Start"/>.
+    /// </summary>
+    public IReadOnlyList<ProtocolOutput> Join(IEnumerable<IPEndPoint> joinAddresses)
+    {
+        ArgumentNullException.ThrowIfNull(joinAddresses);
+        if (!_started)
+        {
+            throw new InvalidOperationException($"Member {_self.Name} has not started.");
+        }
+
+        return Run(() =>
+        {
+            if (_left)
+            {
+                return;
+            }
+
+            var added = joinAddresses.Select(Normalize).Where(e => !e.Equals(_self.EndPoint)).Distinct().ToArray();
+            _seeds = [.. _seeds.Concat(added).Distinct()];
+            ScheduleRejoin();
+            foreach (var seed in added)
+            {
+                if (!PushPullPendingTo(seed))
+                {
+                    StartPushPull(seed, null, join: true);
+                }
             }
         });
     }
@@ -283,6 +313,15 @@ internal sealed partial class MembershipProtocol
     }
 
     private DateTimeOffset Now => _time.GetUtcNow();
+
+    private void ScheduleRejoin()
+    {
+        if (!_rejoinScheduled && _options.RejoinInterval > TimeSpan.Zero && _seeds.Length > 0)
+        {
+            _rejoinScheduled = true;
+            _timers.Schedule(Now + _options.RejoinInterval, RejoinTick);
+        }
+    }
 
     private static IPEndPoint Normalize(IPEndPoint endPoint) =>
         endPoint.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(endPoint.Address.MapToIPv4(), endPoint.Port) : endPoint;

@@ -32,14 +32,19 @@ public sealed class EngineTests : IDisposable
     }
 
     [Fact]
-    public void Gaining_an_ipv4_address_sends_three_announcements_in_the_first_second_then_refreshes_every_minute()
+    public void Gaining_an_ipv4_address_announces_at_once_then_twice_past_the_arp_locktime_then_refreshes_every_minute()
     {
         Assert.True(_engine.Announce("eth0", IPAddr.Parse("198.18.0.100")));
 
+        // At once, then 1.1 s apart: each later one past Linux's 1 s locktime since the one before.
         AssertGratuitousArp(_client.ReceiveFrame(Wait));
-        _time.Advance(TimeSpan.FromMilliseconds(300));
+        _time.Advance(TimeSpan.FromMilliseconds(1000));
+        Assert.Null(_client.ReceiveFrame(Quiet));
+        _time.Advance(TimeSpan.FromMilliseconds(100));
         AssertGratuitousArp(_client.ReceiveFrame(Wait));
-        _time.Advance(TimeSpan.FromMilliseconds(300));
+        _time.Advance(TimeSpan.FromMilliseconds(1000));
+        Assert.Null(_client.ReceiveFrame(Quiet));
+        _time.Advance(TimeSpan.FromMilliseconds(100));
         AssertGratuitousArp(_client.ReceiveFrame(Wait));
         _time.Advance(TimeSpan.FromSeconds(30));
         Assert.Null(_client.ReceiveFrame(Quiet));

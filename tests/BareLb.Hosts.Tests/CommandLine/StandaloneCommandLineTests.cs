@@ -48,6 +48,67 @@ public sealed class StandaloneCommandLineTests
     }
 
     [Fact]
+    public void WithoutJoin_MembershipIsOff()
+    {
+        Assert.Null(Parse("-i", "eth0", "-a", "198.18.0.100").Failover);
+    }
+
+    [Fact]
+    public void Join_Bind_SecretFile_AndNodeName_AreRead()
+    {
+        var secret = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(secret, "shared secret\n");
+            var parsed = Parse("-i", "eth0", "-a", "198.18.0.100", "--join", "198.18.0.2", "--join=198.18.0.3:7000", "--join", "[2001:db8::4]:7947", "--join", "2001:db8::5", "--join", "198.18.0.2", "--bind", "198.18.0.2", "--secret-file", secret, "--node-name", "appliance-1");
+
+            var failover = Assert.IsType<Speaker.Standalone.Failover.FailoverArguments>(parsed.Failover);
+            Assert.Equal(
+                [new System.Net.IPEndPoint(System.Net.IPAddress.Parse("198.18.0.2"), 7946), new(System.Net.IPAddress.Parse("198.18.0.3"), 7000), new(System.Net.IPAddress.Parse("2001:db8::4"), 7947), new(System.Net.IPAddress.Parse("2001:db8::5"), 7946)],
+                failover.Join);
+            Assert.Equal(System.Net.IPAddress.Parse("198.18.0.2"), failover.BindAddress);
+            Assert.Equal(7946, failover.BindPort);
+            Assert.Equal("appliance-1", failover.NodeName);
+            Assert.Equal(Membership.Security.MetalLbSecret.DeriveKey("shared secret\n"u8), failover.SecretKey);
+        }
+        finally
+        {
+            File.Delete(secret);
+        }
+    }
+
+    [Fact]
+    public void Join_Defaults_AreTheHostName_NoKey_AndTheInterfaceAddress()
+    {
+        var failover = Parse("-i", "eth0", "-a", "198.18.0.100", "--join", "198.18.0.2", "--bind", "0.0.0.0:8000").Failover!;
+
+        Assert.Equal(Environment.MachineName, failover.NodeName);
+        Assert.Null(failover.SecretKey);
+        Assert.Equal(System.Net.IPAddress.Any, failover.BindAddress);
+        Assert.Equal(8000, failover.BindPort);
+        Assert.Null(Parse("-i", "eth0", "-a", "198.18.0.100", "--join", "198.18.0.2").Failover!.BindAddress);
+    }
+
+    [Theory]
+    [InlineData("--bind 198.18.0.2", "--bind needs --join")]
+    [InlineData("--secret-file /nonexistent", "--secret-file needs --join")]
+    [InlineData("--node-name a", "--node-name needs --join")]
+    [InlineData("--join 198.18.0.999", "--join '198.18.0.999' is not ADDR[:PORT]")]
+    [InlineData("--join appliance-2", "--join 'appliance-2' is not ADDR[:PORT]")]
+    [InlineData("--join 198.18.0.2:0", "--join '198.18.0.2:0': the port must be")]
+    [InlineData("--join 198.18.0.2:70000", "--join '198.18.0.2:70000': the port must be")]
+    [InlineData("--join [2001:db8::2]x", "--join '[2001:db8::2]x' is not ADDR[:PORT]")]
+    [InlineData("--join 0.0.0.0", "--join '0.0.0.0' is a wildcard address")]
+    [InlineData("--join 198.18.0.2 --bind 198.18.0.1:x", "--bind '198.18.0.1:x': the port must be")]
+    [InlineData("--join 198.18.0.2 --secret-file /nonexistent/secretkey", "--secret-file '/nonexistent/secretkey': ")]
+    [InlineData("--join 198.18.0.2 --netns n1", "--join works without --netns only")]
+    public void BadMembershipArguments_SayWhatIsWrong(string args, string expected)
+    {
+        var error = Assert.Throws<UsageException>(() => Parse(["--interface", "vn", "--address", "198.18.0.100", .. args.Split(' ')]));
+        Assert.StartsWith(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AMissingValue_IsOneLineAndExit2()
     {
         using var output = new StringWriter();

@@ -61,7 +61,7 @@ public sealed class NodeInteropTests
         agent.WaitFor(l => l.StartsWith("join dotnet ", StringComparison.Ordinal));
         var mark = agent.Lines.Count;
         var clock = Stopwatch.StartNew();
-        await node.LeaveAsync(TimeSpan.FromSeconds(5));
+        await node.LeaveAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
         agent.WaitFor(l => l == "leave dotnet", mark);
         var leaveSeen = clock.Elapsed;
         await node.DisposeAsync();

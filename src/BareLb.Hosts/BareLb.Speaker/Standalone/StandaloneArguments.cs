@@ -3,6 +3,7 @@ using BareLb.Arp;
 using BareLb.Core.Addresses;
 using BareLb.Hosting.CommandLine;
 using BareLb.Hosting.Http;
+using BareLb.Speaker.Standalone.Failover;
 
 namespace BareLb.Speaker.Standalone;
 
@@ -14,7 +15,7 @@ internal enum TransportKind
 }
 
 /// <summary>The validated command line of <c>barelb-speaker standalone</c>.</summary>
-internal sealed record StandaloneArguments(string InterfaceName, IReadOnlyList<IPAddr> Addresses, TransportKind Transport, string? NetworkNamespace, Layer2Options Options, ListenAddress? MetricsListen = null)
+internal sealed record StandaloneArguments(string InterfaceName, IReadOnlyList<IPAddr> Addresses, TransportKind Transport, string? NetworkNamespace, Layer2Options Options, ListenAddress? MetricsListen = null, FailoverArguments? Failover = null)
 {
     /// <summary>The options as written, before validation (what System.CommandLine parsed).</summary>
     internal sealed record Raw(
@@ -27,7 +28,11 @@ internal sealed record StandaloneArguments(string InterfaceName, IReadOnlyList<I
         string? RateLimit = null,
         string? BusyPoll = null,
         string? NetworkNamespace = null,
-        string? MetricsListen = null);
+        string? MetricsListen = null,
+        IReadOnlyList<string>? Joins = null,
+        string? Bind = null,
+        string? SecretFile = null,
+        string? NodeName = null);
 
     /// <summary>Checks and converts the options as written.</summary>
     /// <exception cref="UsageException">A bad or missing argument; the message names it.</exception>
@@ -106,7 +111,13 @@ internal sealed record StandaloneArguments(string InterfaceName, IReadOnlyList<I
             throw new UsageException(errors[0]);
         }
 
-        return new StandaloneArguments(interfaceName, addresses, transport, raw.NetworkNamespace, options, metrics);
+        var failover = FailoverArguments.From(raw.Joins ?? [], raw.Bind, raw.SecretFile, raw.NodeName);
+        if (failover is not null && raw.NetworkNamespace is not null)
+        {
+            throw new UsageException("--join works without --netns only; run the speaker under 'ip netns exec NAME' instead");
+        }
+
+        return new StandaloneArguments(interfaceName, addresses, transport, raw.NetworkNamespace, options, metrics, failover);
     }
 
     private static IPAddr ParseAddress(string text, List<IPAddr> seen)

@@ -3,7 +3,9 @@ using BareLb.Arp.Transports;
 using BareLb.Hosting;
 using BareLb.Hosting.Http;
 using BareLb.Hosting.Logging;
+using BareLb.Membership.Hosting;
 using BareLb.Speaker.Commands;
+using BareLb.Speaker.Standalone.Failover;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -27,7 +29,9 @@ internal static class StandaloneCommand
             DisableDefaults = true,
         });
         builder.Logging.AddBareLbConsole(LogLevel.Information);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(1));
+        // With membership, a SIGTERM hands the addresses over first: leave, wait for the successors.
+        var shutdown = arguments.Failover is null ? TimeSpan.FromSeconds(1) : StandaloneFailover.HandoverTimeout + TimeSpan.FromSeconds(2);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = shutdown);
         builder.Services.AddBareLbHosting(o =>
         {
             if (arguments.MetricsListen is { } listen)
@@ -36,6 +40,10 @@ internal static class StandaloneCommand
             }
 
             o.MeterNames.Add(Layer2Engine.MeterName);
+            if (arguments.Failover is not null)
+            {
+                o.MeterNames.Add(MembershipNode.MeterName);
+            }
             o.ServeHealth = false;
         });
         builder.Services.AddSingleton(arguments);
@@ -46,7 +54,14 @@ internal static class StandaloneCommand
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
         builder.Services.AddHostedService<MetricsUrlPrinter>();
-        builder.Services.AddHostedService<StandaloneAnnouncer>();
+        if (arguments.Failover is null)
+        {
+            builder.Services.AddHostedService<StandaloneAnnouncer>();
+        }
+        else
+        {
+            builder.Services.AddHostedService<StandaloneFailover>();
+        }
 
         using var host = builder.Build();
         try
