@@ -4,7 +4,7 @@ using System.Text;
 using BareLb.Lab.Processes;
 using BareLb.Lab.Topology;
 
-namespace BareLb.Hosts.Tests.Speaker;
+namespace BareLb.Hosts.Tests.KubeSpeaker;
 
 /// <summary>
 /// A cluster in network namespaces: the API emulator (<c>barelb apiserver --listen</c>) in the API namespace, the
@@ -177,7 +177,7 @@ internal sealed class KubeSpeakerLab : IDisposable
         foreach (var node in Lab.Nodes)
         {
             Kubectl("patch", "pod", "speaker-" + node.Role, "-n", "metallb-system", "--subresource=status", "--type=merge", "-p",
-                $$"""{"status":{"phase":"Running","podIP":"{{node.Ipv4}}","hostIP":"{{node.Ipv4}}","podIPs":[{"ip":"{{node.Ipv4}}"}]}}""");
+                "{\"status\":{\"phase\":\"Running\",\"podIP\":\"" + node.Ipv4 + "\",\"hostIP\":\"" + node.Ipv4 + "\",\"podIPs\":[{\"ip\":\"" + node.Ipv4 + "\"}]}}");
         }
     }
 
@@ -218,6 +218,6 @@ internal sealed class KubeSpeakerLab : IDisposable
 
             """);
         Kubectl("patch", "service", name, "-n", "default", "--subresource=status", "--type=merge", "-p",
-            $$"""{"status":{"loadBalancer":{"ingress":[{"ip":"{{address}}","ipMode":"VIP"}]}}}""");
+            "{\"status\":{\"loadBalancer\":{\"ingress\":[{\"ip\":\"" + address + "\",\"ipMode\":\"VIP\"}]}}}");
     }
 }
