@@ -53,6 +53,7 @@ internal sealed class KubeSpeakerLab : IDisposable
                 await speaker!.WaitForLineAsync(static l => l.Text.Contains("barelb-speaker on node", StringComparison.Ordinal), TimeSpan.FromSeconds(30), cancellationToken);
             }
 
+            await cluster.WaitForSteadyMembershipAsync(cancellationToken);
             return cluster;
         }
         catch
@@ -78,6 +79,30 @@ internal sealed class KubeSpeakerLab : IDisposable
         return node.Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "barelb-speaker.dll"), "--port=7472", "--log-level=info", "--kubeconfig", Kubeconfig], environment);
     }
 
+    /// <summary>
+    /// Waits until every speaker has seen every other join and no speaker has logged a membership change for a while:
+    /// speakers started together on a loaded machine suspect each other for a moment before they settle.
+    /// </summary>
+    public async Task WaitForSteadyMembershipAsync(CancellationToken cancellationToken)
+    {
+        var quiet = TimeSpan.FromSeconds(1.5);
+        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(30);
+        while (DateTimeOffset.UtcNow < deadline)
+        {
+            var lines = _speakers.Select(static s => s!.Lines).ToArray();
+            var joined = lines.Select((l, i) => Lab.Nodes.Where((_, j) => j != i).All(n => l.Any(x => x.Text.Contains($"Speaker {n.Role}: Joined", StringComparison.Ordinal)))).All(static b => b);
+            var last = lines.SelectMany(static l => l).Where(static l => l.Text.Contains("SpeakerMembership[41]", StringComparison.Ordinal)).Select(static l => l.Time).DefaultIfEmpty(DateTimeOffset.MinValue).Max();
+            if (joined && DateTimeOffset.UtcNow - last > quiet)
+            {
+                return;
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+
+        throw new TimeoutException("The speakers' membership did not settle within 30 s\n" + Logs());
+    }
+
     public void Replace(int index, LabProcess? speaker) => _speakers[index] = speaker;
 
     /// <summary>Runs kubectl against the emulator, from the API namespace.</summary>
@@ -94,7 +119,13 @@ internal sealed class KubeSpeakerLab : IDisposable
     public int NodeWithMac(string mac) =>
         Lab.Nodes.Select((n, i) => (n, i)).FirstOrDefault(p => string.Equals(p.n.Mac, mac, StringComparison.OrdinalIgnoreCase), (null!, -1)).Item2;
 
-    public string Logs() => string.Join("\n", _speakers.Select((s, i) => $"--- n{i + 1}\n{s?.Tail()}")) + $"\n--- api\n{_api?.Tail()}";
+    public string Logs() => string.Join("\n", _speakers.Select((s, i) => $"--- n{i + 1}\n{Quiet(s)}")) + $"\n--- api\n{_api?.Tail()}";
+
+    // The speakers' lines but the membership's suspicions and refutations, which a loaded machine makes many of.
+    private static string Quiet(LabProcess? speaker) => speaker is null ? "" : string.Join("\n", speaker.Lines
+        .Select(static l => l.Text)
+        .Where(static t => !t.Contains("suspect", StringComparison.OrdinalIgnoreCase) && !t.Contains("Refuting", StringComparison.Ordinal) && !t.Contains("alive again", StringComparison.Ordinal) && !t.Contains(": Alive", StringComparison.Ordinal))
+        .TakeLast(60));
 
     public void Dispose()
     {
@@ -121,8 +152,8 @@ internal sealed class KubeSpeakerLab : IDisposable
     {
         var crds = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "barelb.yaml"));
         var documents = crds.Split("\n---", StringSplitOptions.RemoveEmptyEntries).Where(static d => d.Contains("kind: CustomResourceDefinition", StringComparison.Ordinal));
-        var yaml = new StringBuilder(string.Join("\n---", documents));
-        yaml.Append("\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: metallb-system\n");
+        Apply(string.Join("\n---", documents));
+        var yaml = new StringBuilder("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: metallb-system\n");
         foreach (var node in Lab.Nodes)
         {
             yaml.Append(CultureInfo.InvariantCulture, $"""

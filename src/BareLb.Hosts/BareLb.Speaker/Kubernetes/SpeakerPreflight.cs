@@ -1,6 +1,6 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Text;
-using BareLb.Arp.Transports;
 using BareLb.Membership.Security;
 using BareLb.Speaker.Commands;
 using k8s;
@@ -68,11 +68,15 @@ internal static class SpeakerPreflight
     {
         try
         {
-            AfPacketTransport.Open("lo").Dispose();
+            new Socket(AddressFamily.Packet, SocketType.Raw, ProtocolType.Unspecified).Dispose();
         }
-        catch (FrameTransportException e)
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.AccessDenied)
         {
-            throw new StartupException($"cannot open an AF_PACKET socket to answer ARP and NDP ({e.Message}); the speaker needs the NET_RAW capability (securityContext.capabilities.add: [NET_RAW]) and host networking", e);
+            throw new StartupException("cannot open an AF_PACKET socket to answer ARP and NDP: permission denied; the speaker needs the NET_RAW capability (securityContext.capabilities.add: [NET_RAW])", e);
+        }
+        catch (SocketException e)
+        {
+            throw new StartupException($"cannot open an AF_PACKET socket to answer ARP and NDP: {e.Message}", e);
         }
     }
 

@@ -5,7 +5,7 @@ namespace BareLb.Speaker.Kubernetes.Announcing;
 
 /// <summary>
 /// Which interfaces an address is announced on when its L2Advertisement names none, as MetalLB's
-/// <c>internal/layer2</c> chooses them: every interface that is up with a carrier (<c>IFF_RUNNING</c>: an empty bridge has none), is an Ethernet device
+/// <c>internal/layer2</c> chooses them: every interface that is up with a carrier (<c>operstate</c> up: an empty bridge has none), is an Ethernet device
 /// (<c>/sys/class/net/IF/type</c> 1), resolves addresses (neither <c>IFF_LOOPBACK</c> nor <c>IFF_NOARP</c>:
 /// this leaves out <c>lo</c> and dummy devices such as <c>kube-ipvs0</c>), can broadcast, and is not
 /// enslaved to a bridge or a bond (the master carries the address). IPv6 addresses go only where IPv6 runs
@@ -16,7 +16,6 @@ internal static class AnnounceInterfaces
     private const int IffUp = 0x1;
     private const int IffBroadcast = 0x2;
     private const int IffLoopback = 0x8;
-    private const int IffRunning = 0x40;
     private const int IffNoArp = 0x80;
     private const int IffSlave = 0x800;
     private const int ArphrdEther = 1;
@@ -51,7 +50,13 @@ internal static class AnnounceInterfaces
             return false;
         }
 
-        if ((flags & IffUp) == 0 || (flags & IffRunning) == 0 || (flags & IffBroadcast) == 0 || (flags & (IffLoopback | IffNoArp | IffSlave)) != 0)
+        if ((flags & IffUp) == 0 || (flags & IffBroadcast) == 0 || (flags & (IffLoopback | IffNoArp | IffSlave)) != 0)
+        {
+            return false;
+        }
+
+        // The flags file holds the administrative flags only; the carrier shows in operstate ("unknown" for drivers that do not report one).
+        if (ReadText(Path.Combine(directory, "operstate")) is not ("up" or "unknown"))
         {
             return false;
         }
@@ -84,6 +89,18 @@ internal static class AnnounceInterfaces
         }
 
         return false;
+    }
+
+    private static string? ReadText(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path).Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     private static int? ReadNumber(string path)
