@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using BareLb.Lab.Capture;
 using BareLb.Lab.Processes;
 using BareLb.Lab.Topology;
 
@@ -113,6 +114,28 @@ internal sealed class KubeSpeakerLab : IDisposable
         var file = Path.Combine(Lab.Directory, $"apply-{Guid.NewGuid():N}.yaml");
         File.WriteAllText(file, yaml);
         return Kubectl("apply", "-f", file);
+    }
+
+    /// <summary>
+    /// The node that answers <paramref name="address"/> now: the one MAC that answers two ARP requests from the client
+    /// (asked again while the speakers still settle, for up to 10 s), as an index into the nodes.
+    /// </summary>
+    public async Task<(int Node, string Mac)> OwnerAsync(NeighbourCapture capture, IPAddress address, CancellationToken cancellationToken)
+    {
+        var client = Lab.RequireClient();
+        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(10);
+        while (DateTimeOffset.UtcNow < deadline)
+        {
+            var since = DateTimeOffset.UtcNow;
+            client.TryExec("arping", "-c", "2", "-w", "2", "-I", "eth0", address.ToString());
+            await Task.Delay(50, cancellationToken); // tcpdump's line for the last reply
+            if (capture.AnswerersOf(address, since) is [var mac] && NodeWithMac(mac) is var node and >= 0)
+            {
+                return (node, mac);
+            }
+        }
+
+        throw new TimeoutException($"No single answerer for {address} within 10 s\n{Logs()}");
     }
 
     /// <summary>The node whose speaker answers <paramref name="address"/> according to the MAC: the index, or -1.</summary>

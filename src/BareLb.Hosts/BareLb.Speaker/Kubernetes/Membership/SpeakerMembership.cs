@@ -37,6 +37,7 @@ internal sealed partial class SpeakerMembership : ISpeakerMembership, IHostedSer
     private Task _refresh = Task.CompletedTask;
     private IReadOnlySet<string>? _live;
     private volatile bool _joined;
+    private int _disposed;
 
     public SpeakerMembership(SpeakerOptions options, byte[]? key, IKubernetes client, TimeProvider time, ILoggerFactory loggerFactory, IMeterFactory meterFactory)
     {
@@ -133,6 +134,12 @@ internal sealed partial class SpeakerMembership : ISpeakerMembership, IHostedSer
 
     public async ValueTask DisposeAsync()
     {
+        // The container disposes it once per registration that hands it out.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _stop.CancelAsync().ConfigureAwait(false);
         if (_node is { } node)
         {
