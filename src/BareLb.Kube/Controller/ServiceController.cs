@@ -1,6 +1,7 @@
 using BareLb.Core.Allocation;
 using BareLb.Kube.Configuration;
 using BareLb.Kube.Configuration.Api;
+using BareLb.Kube.Configuration.Source;
 using BareLb.Kube.Informers;
 using BareLb.Kube.Metrics;
 using BareLb.Kube.Queues;
@@ -37,6 +38,7 @@ public sealed partial class ServiceController : IDisposable
     private readonly ConfigurationStatusPublisher? _publisher;
     private readonly HashSet<string> _recordedProblems = new(StringComparer.Ordinal);
     private string? _fingerprint;
+    private (ConfigurationSnapshot Snapshot, MetalLbConfiguration Configuration)? _owedProblems;
     private readonly TimeProvider _time;
     private long _statisticsPublished;
     private readonly ServiceControllerOptions _options;
@@ -81,7 +83,7 @@ public sealed partial class ServiceController : IDisposable
         _configurationEvents = configurationEvents;
         _publisher = statusWriter is null || configuration is null
             ? null
-            : new ConfigurationStatusPublisher(statusWriter, _options.Namespace, _options.PoolStatusInterval, timeProvider ?? TimeProvider.System, _logger);
+            : new ConfigurationStatusPublisher(statusWriter, _options.Configuration.Namespace, _options.PoolStatusInterval, timeProvider ?? TimeProvider.System, _logger);
         _configured = configuration is null;
         _services.Subscribe(change => _queue.Add(change.Key));
         _namespaces.Subscribe(change => EnqueueNamespace(change.Item.Metadata?.Name));
@@ -99,6 +101,13 @@ public sealed partial class ServiceController : IDisposable
 
     /// <summary>Waits until the controller is ready.</summary>
     public Task WaitUntilReadyAsync(CancellationToken cancellationToken) => _ready.Task.WaitAsync(cancellationToken);
+
+    /// <summary>
+    /// Completes when the controller has nothing left to do: no key waits or is being processed (so no Service's
+    /// writes are in flight) and no retry is scheduled. For tests, which otherwise would have to sleep before
+    /// asserting that nothing more happens.
+    /// </summary>
+    internal Task WaitUntilIdleAsync(CancellationToken cancellationToken) => _queue.WhenIdleAsync(cancellationToken);
 
     /// <summary>Runs until cancelled.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -133,7 +142,7 @@ public sealed partial class ServiceController : IDisposable
         if (_configuration is not null)
         {
             await _configuration.WaitForSyncAsync(cancellationToken).ConfigureAwait(false);
-            await ApplyConfigurationAsync(cancellationToken).ConfigureAwait(false);
+            _queue.Add(ConfigurationKey); // the first read too runs in the loop below, so a failure is retried like any later one
         }
         else
         {
@@ -155,9 +164,9 @@ public sealed partial class ServiceController : IDisposable
         }
     }
 
-    // One owner for the allocator: every decision is made here, in order. Only the writes that follow a
-    // decision run on, up to WriteWindow Services at a time; a key stays taken until its writes finish, so a
-    // Service is never reconciled twice at once.
+    // One owner for the allocator: every decision is made here, synchronously and in order. Only the writes that
+    // carry a decision out run on, up to WriteWindow Services at a time; a key stays taken until its writes
+    // finish, so a Service never has two decisions in flight at once.
     private async Task ProcessQueueAsync(SemaphoreSlim window, CancellationToken cancellationToken)
     {
         while (true)
@@ -169,11 +178,12 @@ public sealed partial class ServiceController : IDisposable
             }
 
             var handedOff = false;
+            var slotTaken = false;
             try
             {
                 if (string.Equals(key, ConfigurationKey, StringComparison.Ordinal))
                 {
-                    await ApplyConfigurationAsync(cancellationToken).ConfigureAwait(false);
+                    await ApplyConfigurationOrRetryAsync(cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
@@ -182,12 +192,23 @@ public sealed partial class ServiceController : IDisposable
                     continue; // every Service is queued again once a valid configuration arrives
                 }
 
-                await window.WaitAsync(CancellationToken.None).ConfigureAwait(false);
                 var retryBefore = _reconciler.Allocator.RetryRevision;
                 var service = _services.Get(key);
-                var writes = _reconciler.ReconcileAsync(KeyOf(key), service, LabelsOf(service?.Metadata?.NamespaceProperty), cancellationToken);
-                handedOff = true;
-                _ = FinishAsync(key, writes, window, cancellationToken);
+                var decision = _reconciler.Decide(KeyOf(key), service, LabelsOf(service?.Metadata?.NamespaceProperty));
+                if (decision.HasWrites)
+                {
+                    await window.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+                    slotTaken = true;
+                    var writes = _reconciler.CarryOutAsync(decision, cancellationToken);
+                    handedOff = true;
+                    _ = FinishAsync(key, writes, window, cancellationToken);
+                }
+                else
+                {
+                    _queue.Forget(key);
+                    _metrics?.UpdateProcessed(failed: false);
+                }
+
                 if (_reconciler.Allocator.RetryRevision != retryBefore)
                 {
                     foreach (var pending in _reconciler.Allocator.PendingServices)
@@ -214,6 +235,11 @@ public sealed partial class ServiceController : IDisposable
             {
                 if (!handedOff)
                 {
+                    if (slotTaken)
+                    {
+                        window.Release(); // the Service failed before its writes started: FinishAsync will not give the slot back
+                    }
+
                     _queue.Done(key);
                 }
             }
@@ -271,19 +297,35 @@ public sealed partial class ServiceController : IDisposable
         _publisher?.SetStatistics(statistics);
     }
 
-    private async Task ApplyConfigurationAsync(CancellationToken cancellationToken)
+    // Applies the configuration; when an event about one of its problems could not be recorded, reads it again after
+    // the configuration key's backoff.
+    private async Task ApplyConfigurationOrRetryAsync(CancellationToken cancellationToken)
+    {
+        if (await ApplyConfigurationAsync(cancellationToken).ConfigureAwait(false))
+        {
+            _queue.Forget(ConfigurationKey); // the next failure backs off from the base delay again
+        }
+        else
+        {
+            EventsOwed(_logger, _queue.AddRateLimited(ConfigurationKey));
+        }
+    }
+
+    // Returns false when an event about a problem could not be recorded (it is tried again at the next call).
+    private async Task<bool> ApplyConfigurationAsync(CancellationToken cancellationToken)
     {
         var snapshot = _configuration!.Snapshot();
         if (string.Equals(snapshot.Fingerprint, _fingerprint, StringComparison.Ordinal))
         {
-            return; // only statuses changed, or nothing did
+            // Only statuses changed, or nothing did; events owed from an earlier read are tried again.
+            return _owedProblems is not { } owed || await ReportProblemsAsync(owed.Snapshot, owed.Configuration, log: false, cancellationToken).ConfigureAwait(false);
         }
 
         var configuration = MetalLbConfigurationReader.Resolve(snapshot.ConfigMap, snapshot.Resources);
         ConfigurationProblems = configuration.Problems;
         var applies = configuration.IsValid && configuration.Form != ConfigurationForm.None;
         _metrics?.ConfigurationRead(applies, configuration.Errors.Count(), configuration.Warnings.Count());
-        await ReportProblemsAsync(snapshot, configuration, cancellationToken).ConfigureAwait(false);
+        var recorded = await ReportProblemsAsync(snapshot, configuration, log: true, cancellationToken).ConfigureAwait(false);
         _publisher?.SetConditions(snapshot.CustomResources.Select(r => (
             r.Plural,
             r.Object.Metadata.Name,
@@ -297,7 +339,7 @@ public sealed partial class ServiceController : IDisposable
                 _logger,
                 configuration.Form == ConfigurationForm.None ? "no configuration was found" : "the configuration is invalid and does not take effect",
                 Configuration is null ? "none yet: no Service is touched until a valid one exists" : "the last valid one");
-            return;
+            return recorded;
         }
 
         Configuration = configuration;
@@ -312,22 +354,31 @@ public sealed partial class ServiceController : IDisposable
                 _queue.Add(ObjectKeys.Of(service));
             }
 
-            return;
+            return recorded;
         }
 
         foreach (var key in impact.Lost.Select(l => l.Service).Concat(impact.MayNowSucceed).Concat(impact.Moved))
         {
             _queue.Add(key.ToString());
         }
+
+        return recorded;
     }
 
     // Logs every problem, and records a Warning event on its object once (again only after it went away and came back).
-    private async Task ReportProblemsAsync(ConfigurationSnapshot snapshot, MetalLbConfiguration configuration, CancellationToken cancellationToken)
+    // Returns false when an event could not be recorded, for any reason but our own stop (an HTTP timeout included):
+    // the problems are then owed, and the next call records what is missing.
+    private async Task<bool> ReportProblemsAsync(ConfigurationSnapshot snapshot, MetalLbConfiguration configuration, bool log, CancellationToken cancellationToken)
     {
         var current = new HashSet<string>(StringComparer.Ordinal);
+        var recorded = true;
         foreach (var problem in configuration.Problems)
         {
-            LogProblem(_logger, problem.Severity.ToString(), problem.ToString());
+            if (log)
+            {
+                LogProblem(_logger, problem.Severity.ToString(), problem.ToString());
+            }
+
             var owner = snapshot.Find(problem.Kind, problem.ObjectName);
             var identity = $"{owner?.Metadata?.Uid}|{problem}";
             current.Add(identity);
@@ -338,17 +389,20 @@ public sealed partial class ServiceController : IDisposable
 
             try
             {
-                await _configurationEvents.RecordProblemAsync(problem, _options.Namespace, owner.Metadata?.Uid, cancellationToken).ConfigureAwait(false);
+                await _configurationEvents.RecordProblemAsync(problem, _options.Configuration.Namespace, owner.Metadata?.Uid, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
-                current.Remove(identity); // recorded at the next read
+                current.Remove(identity); // recorded at the next try
+                recorded = false;
                 EventFailed(_logger, problem.ToString(), e);
             }
         }
 
         _recordedProblems.Clear();
         _recordedProblems.UnionWith(current);
+        _owedProblems = recorded ? null : (snapshot, configuration);
+        return recorded;
     }
 
     [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "Configuration {Severity}: {Problem}")]
@@ -356,6 +410,9 @@ public sealed partial class ServiceController : IDisposable
 
     [LoggerMessage(EventId = 204, Level = LogLevel.Warning, Message = "Recording an event for the configuration problem failed: {Problem}")]
     private static partial void EventFailed(ILogger logger, string problem, Exception exception);
+
+    [LoggerMessage(EventId = 205, Level = LogLevel.Warning, Message = "Some configuration problems could not be recorded as events; trying again in {Delay}")]
+    private static partial void EventsOwed(ILogger logger, TimeSpan delay);
 
     [LoggerMessage(EventId = 203, Level = LogLevel.Error, Message = "{What}; in force: {InForce}")]
     private static partial void KeepingLastGood(ILogger logger, string what, string inForce);

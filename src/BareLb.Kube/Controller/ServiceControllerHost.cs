@@ -1,5 +1,6 @@
 using BareLb.Core.Allocation;
 using BareLb.Core.Pools;
+using BareLb.Kube.Configuration.Source;
 using BareLb.Kube.Informers;
 using BareLb.Kube.Metrics;
 using k8s;
@@ -69,7 +70,7 @@ public sealed class ServiceControllerHost : IAsyncDisposable
                 (rv, timeout, onError, ct) => client.CoreV1.WatchListNamespaceAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct)),
             timeProvider: timeProvider,
             logger: loggerFactory?.CreateLogger<Informer<V1Namespace>>());
-        var configuration = pools is not null ? null : ConfigurationInformers.Create(client, options, loggerFactory, timeProvider);
+        var configuration = pools is not null ? null : ConfigurationInformers.Create(client, options.Configuration, loggerFactory, timeProvider);
         var allocator = new AddressAllocator(pools ?? PoolConfiguration.Empty);
         var controller = new ServiceController(
             services,

@@ -1,19 +1,12 @@
+using BareLb.Kube.Configuration.Source;
+
 namespace BareLb.Kube.Controller;
 
-/// <summary>Where the controller reads MetalLB's configuration.</summary>
+/// <summary>Where the controller reads MetalLB's configuration, and how often it writes pools' counts.</summary>
 public sealed class ServiceControllerOptions
 {
-    /// <summary>The controller's namespace, where the configuration lives. Default "metallb-system", as for every MetalLB user.</summary>
-    public string Namespace { get; init; } = "metallb-system";
-
-    /// <summary>The legacy ConfigMap's name. Default "config".</summary>
-    public string ConfigMapName { get; init; } = "config";
-
-    /// <summary>
-    /// How often a metallb.io kind whose CustomResourceDefinition is not installed is listed again, to notice when it
-    /// is installed. Default 30 s.
-    /// </summary>
-    public TimeSpan AbsentResourceRecheck { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>Where the configuration is read from (its namespace is also where configuration problems' events go).</summary>
+    public ConfigurationSourceOptions Configuration { get; init; } = new();
 
     /// <summary>
     /// The shortest time between two writes of one IPAddressPool's status counts while Services keep changing. Default 1 s.
@@ -22,9 +15,8 @@ public sealed class ServiceControllerOptions
 
     /// <summary>Checks the options; returns why they are invalid, or null.</summary>
     public string? Validate() =>
-        string.IsNullOrWhiteSpace(Namespace) ? "Namespace must be set"
-        : string.IsNullOrWhiteSpace(ConfigMapName) ? "ConfigMapName must be set"
-        : AbsentResourceRecheck <= TimeSpan.Zero ? $"AbsentResourceRecheck must be positive, not {AbsentResourceRecheck}"
+        Configuration is null ? "Configuration must be set"
+        : Configuration.Validate() is { } problem ? $"Configuration: {problem}"
         : PoolStatusInterval <= TimeSpan.Zero ? $"PoolStatusInterval must be positive, not {PoolStatusInterval}"
         : null;
 }

@@ -1,3 +1,4 @@
+using BareLb.Kube.Configuration.Source;
 using BareLb.Kube.Controller;
 using BareLb.Kube.Leadership;
 using BareLb.Kube.Metrics;
@@ -88,7 +89,7 @@ public sealed partial class LeaderElectedControllerService : BackgroundService
     {
         await using var host = ServiceControllerHost.Create(
             _client,
-            new ServiceControllerOptions { Namespace = _options.Namespace, ConfigMapName = _options.ConfigMapName },
+            new ServiceControllerOptions { Configuration = new ConfigurationSourceOptions { Namespace = _options.Namespace, ConfigMapName = _options.ConfigMapName } },
             loadBalancerClass: _options.LoadBalancerClass,
             metrics: _metrics,
             loggerFactory: _loggerFactory,

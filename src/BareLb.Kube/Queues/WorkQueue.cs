@@ -20,6 +20,8 @@ public sealed class WorkQueue<TKey> : IDisposable
     private readonly CancellationTokenSource _shutdown = new();
     private readonly TimeProvider _time;
     private readonly WorkQueueOptions _options;
+    private readonly List<TaskCompletionSource> _idleWaiters = [];
+    private int _delayed;
 
     /// <summary>Creates a queue.</summary>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
@@ -152,6 +154,7 @@ public sealed class WorkQueue<TKey> : IDisposable
             _processing.Remove(key);
             if (!_dirty.Contains(key))
             {
+                ReleaseIdleWaiters();
                 return;
             }
 
@@ -159,6 +162,25 @@ public sealed class WorkQueue<TKey> : IDisposable
         }
 
         _available.Release();
+    }
+
+    /// <summary>
+    /// Completes when the queue is idle: no key waits, none is being processed and no delayed or rate-limited add is
+    /// pending. Already completed when the queue is idle now.
+    /// </summary>
+    public Task WhenIdleAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (IsIdle)
+            {
+                return Task.CompletedTask;
+            }
+
+            var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _idleWaiters.Add(waiter);
+            return waiter.Task.WaitAsync(cancellationToken);
+        }
     }
 
     /// <summary>Stops accepting keys; waiting takers get what is left, then false.</summary>
@@ -179,8 +201,32 @@ public sealed class WorkQueue<TKey> : IDisposable
         return ticks >= _options.MaxDelay.Ticks ? _options.MaxDelay : TimeSpan.FromTicks((long)ticks);
     }
 
+    // Under _gate.
+    private bool IsIdle => _queue.Count == 0 && _processing.Count == 0 && _delayed == 0;
+
+    // Under _gate: completes the idle waiters when the queue is idle.
+    private void ReleaseIdleWaiters()
+    {
+        if (_idleWaiters.Count == 0 || !IsIdle)
+        {
+            return;
+        }
+
+        foreach (var waiter in _idleWaiters)
+        {
+            waiter.TrySetResult();
+        }
+
+        _idleWaiters.Clear();
+    }
+
     private async Task AddLaterAsync(TKey key, TimeSpan delay)
     {
+        lock (_gate)
+        {
+            _delayed++;
+        }
+
         try
         {
             await Task.Delay(delay, _time, _shutdown.Token).ConfigureAwait(false);
@@ -193,6 +239,14 @@ public sealed class WorkQueue<TKey> : IDisposable
         catch (ObjectDisposedException)
         {
             // Disposed before the delay ended.
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _delayed--;
+                ReleaseIdleWaiters();
+            }
         }
     }
 }

@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 using BareLb.Core.Election;
 using BareLb.Kube.Configuration;
 using BareLb.Kube.Configuration.Api;
-using BareLb.Kube.Controller;
+using BareLb.Kube.Configuration.Source;
 using BareLb.Kube.Informers;
 using BareLb.Kube.Services;
 using k8s;
@@ -59,7 +59,7 @@ public sealed partial class Layer2SpeakerController : IHostedService, IAsyncDisp
     private MetalLbConfiguration? _configurationInForce;
     private string? _fingerprint;
     private IReadOnlyCollection<DesiredAnnouncement> _applied = [];
-    private bool _appliedOnce;
+    private volatile bool _appliedOnce;
     private int _countedThroughApi;
 
     // Read by the writing loop and informer callbacks.
@@ -130,7 +130,7 @@ public sealed partial class Layer2SpeakerController : IHostedService, IAsyncDisp
             logger: InformerLogger<V1Node>());
         _configuration = ConfigurationInformers.Create(
             client,
-            new ServiceControllerOptions { Namespace = options.Namespace, ConfigMapName = options.ConfigMapName, AbsentResourceRecheck = options.AbsentResourceRecheck },
+            new ConfigurationSourceOptions { Namespace = options.Namespace, ConfigMapName = options.ConfigMapName, AbsentResourceRecheck = options.AbsentResourceRecheck },
             loggerFactory,
             _time);
         _statusCache = new Informer<ServiceL2Status>(

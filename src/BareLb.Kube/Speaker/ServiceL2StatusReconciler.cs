@@ -20,6 +20,7 @@ namespace BareLb.Kube.Speaker;
 internal sealed partial class ServiceL2StatusReconciler
 {
     private static readonly string Version = MetalLbApi.VersionOf(ServiceL2Status.Plural);
+    private static readonly TimeSpan OwnerRetry = TimeSpan.FromMinutes(1);
     private readonly IKubernetes _client;
     private readonly string _node;
     private readonly string _namespace;
@@ -30,6 +31,7 @@ internal sealed partial class ServiceL2StatusReconciler
     private readonly Dictionary<string, string> _written = new(StringComparer.Ordinal);
     private V1OwnerReference? _owner;
     private bool _ownerMissingLogged;
+    private long _ownerTried;
     private int _renewCursor;
 
     public ServiceL2StatusReconciler(IKubernetes client, string node, string @namespace, string? podName, ILogger logger, TimeProvider time)
@@ -169,6 +171,7 @@ internal sealed partial class ServiceL2StatusReconciler
         else if (keep is not null)
         {
             _mine[key] = keep.Metadata.Name;
+            await AdoptAsync(keep, cancellationToken).ConfigureAwait(false);
             var current = keep.Status is null ? "" : KubernetesJson.Serialize(keep.Status);
             if (!string.Equals(current, wantText, StringComparison.Ordinal) && !string.Equals(_written.GetValueOrDefault(key), wantText, StringComparison.Ordinal))
             {
@@ -189,6 +192,21 @@ internal sealed partial class ServiceL2StatusReconciler
                 await DeleteAsync(status.Metadata.Name, cancellationToken).ConfigureAwait(false);
             }
         }
+    }
+
+    // An object of this node written by an earlier speaker Pod is owned by this one from now on, as MetalLB's
+    // CreateOrPatch sets the owner at every write (else it would go with the old Pod).
+    private async Task AdoptAsync(ServiceL2Status status, CancellationToken cancellationToken)
+    {
+        var owner = await OwnerAsync(cancellationToken).ConfigureAwait(false);
+        if (owner is null || status.Metadata.OwnerReferences?.Any(o => string.Equals(o.Uid, owner.Uid, StringComparison.Ordinal)) == true)
+        {
+            return;
+        }
+
+        var patch = KubernetesJson.Serialize(new Dictionary<string, object> { ["metadata"] = new Dictionary<string, object> { ["ownerReferences"] = new[] { owner } } });
+        await _client.CustomObjects.PatchNamespacedCustomObjectAsync(
+            new V1Patch(patch, V1Patch.PatchType.MergePatch), MetalLbApi.Group, Version, _namespace, ServiceL2Status.Plural, status.Metadata.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     private ServiceL2StatusStatus DesiredStatus(string serviceName, string serviceNamespace, IReadOnlyList<string> interfaces) => new()
@@ -258,11 +276,12 @@ internal sealed partial class ServiceL2StatusReconciler
     // The speaker Pod, owner of every object written (read once; a Pod that cannot be read leaves objects without owner, logged once).
     private async Task<V1OwnerReference?> OwnerAsync(CancellationToken cancellationToken)
     {
-        if (_owner is not null || _podName is null)
+        if (_owner is not null || _podName is null || (_ownerTried != 0 && _time.GetElapsedTime(_ownerTried) < OwnerRetry))
         {
             return _owner;
         }
 
+        _ownerTried = _time.GetTimestamp();
         try
         {
             var pod = await _client.CoreV1.ReadNamespacedPodAsync(_podName, _namespace, cancellationToken: cancellationToken).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using BareLb.Kube.Configuration.Source;
 using BareLb.Kube.Controller;
 using k8s.Models;
 

@@ -1,5 +1,6 @@
 using BareLb.Kube.Configuration;
 using BareLb.Kube.Configuration.Api;
+using BareLb.Kube.Configuration.Source;
 using BareLb.Kube.Controller;
 using BareLb.Kube.Testing;
 using k8s;
@@ -167,7 +168,7 @@ public sealed class CustomResourceConfigurationTests
             var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(server.KubeconfigPath));
             var host = ServiceControllerHost.Create(
                 client,
-                new ServiceControllerOptions { AbsentResourceRecheck = TimeSpan.FromMilliseconds(200), PoolStatusInterval = TimeSpan.FromMilliseconds(50) });
+                new ServiceControllerOptions { Configuration = new() { AbsentResourceRecheck = TimeSpan.FromMilliseconds(200) }, PoolStatusInterval = TimeSpan.FromMilliseconds(50) });
             var rig = new Rig(server, client, host);
             if (installCrds)
             {

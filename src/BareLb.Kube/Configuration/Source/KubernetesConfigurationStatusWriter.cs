@@ -4,7 +4,7 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 
-namespace BareLb.Kube.Controller;
+namespace BareLb.Kube.Configuration.Source;
 
 /// <summary>Writes configuration objects' status through KubernetesClient, as JSON merge patches on the status subresource.</summary>
 /// <param name="client">The client.</param>

@@ -1,16 +1,15 @@
 using System.Globalization;
 using System.Text;
-using BareLb.Kube.Configuration;
 using BareLb.Kube.Configuration.Api;
 using BareLb.Kube.Informers;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 
-namespace BareLb.Kube.Controller;
+namespace BareLb.Kube.Configuration.Source;
 
 /// <summary>
-/// Informers over everything MetalLB's configuration is made of, in the controller's namespace: the legacy
+/// Informers over everything MetalLB's configuration is made of, in one namespace: the legacy
 /// ConfigMap and the <c>metallb.io</c> kinds IPAddressPool, L2Advertisement, BGPAdvertisement, BGPPeer
 /// (v1beta2), BFDProfile and Community. A kind whose CRD is not installed reads as having no objects, and is
 /// picked up once it is installed. <see cref="Snapshot"/> gives the inputs of the both-forms rule
@@ -28,14 +27,20 @@ public sealed class ConfigurationInformers : IAsyncDisposable
         _kinds = kinds;
     }
 
-    /// <summary>The ConfigMaps of the controller's namespace.</summary>
+    /// <summary>The ConfigMaps of the configuration's namespace.</summary>
     public Informer<V1ConfigMap> ConfigMaps { get; }
 
-    /// <summary>Informers over the controller's namespace, through <paramref name="client"/>.</summary>
-    public static ConfigurationInformers Create(IKubernetes client, ServiceControllerOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
+    /// <summary>Informers over the namespace of <paramref name="options"/>, through <paramref name="client"/>.</summary>
+    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    public static ConfigurationInformers Create(IKubernetes client, ConfigurationSourceOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(options);
+        if (options.Validate() is { } problem)
+        {
+            throw new ArgumentException(problem, nameof(options));
+        }
+
         var ns = options.Namespace;
         var configMaps = new Informer<V1ConfigMap>(
             ListWatch.For<V1ConfigMap, V1ConfigMapList>(

@@ -1,7 +1,6 @@
-using BareLb.Kube.Configuration;
 using BareLb.Kube.Configuration.Api;
 
-namespace BareLb.Kube.Controller;
+namespace BareLb.Kube.Configuration.Source;
 
 /// <summary>One condition BareLb sets on a configuration object, before its transition time is known.</summary>
 /// <param name="Type">"Accepted" or "Advertised".</param>

@@ -1,6 +1,5 @@
-using BareLb.Kube.Configuration;
 
-namespace BareLb.Kube.Controller;
+namespace BareLb.Kube.Configuration.Source;
 
 /// <summary>Makes configuration problems visible on the objects that hold them.</summary>
 public interface IConfigurationEvents

@@ -5,7 +5,7 @@ using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 
-namespace BareLb.Kube.Controller;
+namespace BareLb.Kube.Configuration.Source;
 
 /// <summary>
 /// Keeps the status of metallb.io configuration objects in step: conditions after each configuration read,
@@ -84,16 +84,22 @@ internal sealed partial class ConfigurationStatusPublisher : IDisposable
     /// <inheritdoc/>
     public void Dispose() => _changed.Dispose();
 
-    /// <summary>Writes until cancelled.</summary>
+    /// <summary>
+    /// Writes until cancelled. A round in which a write failed (an error answer, or an HTTP timeout, which surfaces as a
+    /// <see cref="TaskCanceledException"/> that is not ours) is logged and tried again after a delay that doubles
+    /// from the interval up to <see cref="MaxRetryDelay"/>, and starts again from the interval after a round that wrote everything.
+    /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        var delay = _interval;
         try
         {
             while (true)
             {
                 await _changed.WaitAsync(cancellationToken).ConfigureAwait(false);
-                await WritePendingAsync(cancellationToken).ConfigureAwait(false);
-                await Task.Delay(_interval, _time, cancellationToken).ConfigureAwait(false);
+                var failed = await WritePendingAsync(cancellationToken).ConfigureAwait(false);
+                delay = failed == 0 ? _interval : TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, Math.Max(MaxRetryDelay.Ticks, _interval.Ticks)));
+                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -102,8 +108,11 @@ internal sealed partial class ConfigurationStatusPublisher : IDisposable
         }
     }
 
-    /// <summary>Writes every status that differs from the last one written.</summary>
-    internal async Task WritePendingAsync(CancellationToken cancellationToken)
+    /// <summary>The longest wait between rounds while writes keep failing.</summary>
+    internal static TimeSpan MaxRetryDelay { get; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Writes every status that differs from the last one written; returns how many writes failed (they are tried again).</summary>
+    internal async Task<int> WritePendingAsync(CancellationToken cancellationToken)
     {
         List<(string Key, Desired Desired, object Status, string Json)> pending = [];
         var counts = Volatile.Read(ref _counts);
@@ -120,6 +129,7 @@ internal sealed partial class ConfigurationStatusPublisher : IDisposable
             }
         }
 
+        var failed = 0;
         foreach (var (key, desired, status, json) in pending)
         {
             try
@@ -135,12 +145,16 @@ internal sealed partial class ConfigurationStatusPublisher : IDisposable
                     _written[key] = json; // also when there is no status subresource: trying again would not help
                 }
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
+                // Any failure that is not our own stop, an HTTP timeout included: the next round tries again.
+                failed++;
                 WriteFailed(_logger, desired.Plural, desired.Name, e);
-                Signal(); // try again after the interval
+                Signal();
             }
         }
+
+        return failed;
     }
 
     private static object StatusOf(Desired desired, IReadOnlyDictionary<string, PoolCounts> counts)

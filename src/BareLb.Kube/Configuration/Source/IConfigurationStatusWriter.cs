@@ -1,4 +1,4 @@
-namespace BareLb.Kube.Controller;
+namespace BareLb.Kube.Configuration.Source;
 
 /// <summary>Writes the status of metallb.io configuration objects.</summary>
 public interface IConfigurationStatusWriter

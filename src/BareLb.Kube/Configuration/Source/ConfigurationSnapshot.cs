@@ -1,8 +1,7 @@
-using BareLb.Kube.Configuration;
 using k8s;
 using k8s.Models;
 
-namespace BareLb.Kube.Controller;
+namespace BareLb.Kube.Configuration.Source;
 
 /// <summary>
 /// The configuration objects as one read saw them: everything derived from a read (the configuration, the
