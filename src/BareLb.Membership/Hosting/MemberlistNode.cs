@@ -77,6 +77,18 @@ internal sealed partial class MemberlistNode : IAsyncDisposable
         }
     }
 
+    /// <summary>The Lifeguard health score (0 healthy).</summary>
+    public int HealthScore
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _protocol.HealthScore;
+            }
+        }
+    }
+
     /// <summary>Whether <see cref="LeaveAsync"/> was called.</summary>
     public bool HasLeft
     {

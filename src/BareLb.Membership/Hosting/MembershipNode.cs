@@ -60,6 +60,13 @@ public sealed partial class MembershipNode : IAsyncDisposable
     /// <summary>Every member known, dead and left ones included until they are forgotten, sorted by name. An immutable snapshot.</summary>
     public IReadOnlyList<MemberInfo> Members => _node.Members;
 
+    /// <summary>
+    /// The local health score of Lifeguard (memberlist's awareness): 0 when healthy; each missed
+    /// nack or unanswered probe without nacking peers raises it, each successful probe lowers it,
+    /// and the probe interval and timeouts are multiplied by <c>score + 1</c>.
+    /// </summary>
+    public int HealthScore => _node.HealthScore;
+
     /// <summary>Whether <see cref="LeaveAsync"/> was called.</summary>
     public bool HasLeft => _node.HasLeft;
 

@@ -65,8 +65,11 @@ public sealed class MembershipNodeOptions
     /// <summary>Where the node publishes its metrics, meter <c>BareLb.Membership</c> (null: the process-wide meters).</summary>
     public IMeterFactory? MeterFactory { get; set; }
 
-    /// <summary>Creates the sockets (tests: inside a network namespace); null for plain sockets.</summary>
-    internal Func<AddressFamily, SocketType, ProtocolType, Socket>? SocketFactory { get; set; }
+    /// <summary>
+    /// Creates the node's sockets, for example inside another network namespace (a socket stays in
+    /// the namespace it was created in); null creates them in the current one.
+    /// </summary>
+    public Func<AddressFamily, SocketType, ProtocolType, Socket>? SocketFactory { get; set; }
 
     /// <summary>Returns one message per invalid option, naming it and the reason; empty when all are valid.</summary>
     public IReadOnlyList<string> Validate()

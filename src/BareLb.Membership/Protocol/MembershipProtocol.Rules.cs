@@ -150,10 +150,22 @@ internal sealed partial class MembershipProtocol
         member.StateChange = now;
 
         // As memberlist: expect SuspicionMult - 2 confirmations, so that the nominal timeout is hit
-        // two probe intervals early; none when there are too few other members to confirm.
+        // two probe intervals early; none when there are too few other members to confirm. Unlike
+        // memberlist, which counts every member it knows, dead and left members are not counted:
+        // they cannot confirm, and a two-member cluster with a recently dead third would otherwise
+        // wait the maximum timeout for a confirmation that cannot come.
         var k = _options.SuspicionMult - 2;
         var n = _nodes.Count;
-        if (n - 2 < k)
+        var live = 0;
+        foreach (var known in _nodes)
+        {
+            if (!known.DeadOrLeft)
+            {
+                live++;
+            }
+        }
+
+        if (live - 2 < k)
         {
             k = 0;
         }

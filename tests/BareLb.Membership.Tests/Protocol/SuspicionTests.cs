@@ -59,6 +59,23 @@ public sealed class SuspicionTests
         AssertClose(min, h.Now - start, 1);
     }
 
+    [Fact]
+    public void Dead_members_are_not_counted_as_possible_confirmers()
+    {
+        // Four known members (k = 2 would be expected of four), one of them dead: three live, so at
+        // most one other could confirm and the suspicion lasts the minimum; memberlist, counting
+        // the dead one, would wait the maximum for confirmations that cannot come.
+        var h = new ProtocolHarness();
+        h.AddMembers(3);
+        h.Answering.Add(NameOf(2));
+        h.Handle(2, new Dead(1, NameOf(3), NameOf(2)));
+        Assert.Equal(3, h.Protocol.LiveMembers.Count);
+        var start = h.Now;
+        h.Handle(2, new Suspect(1, NameOf(1), NameOf(2)));
+        h.AdvanceUntil<MemberChanged>(c => c.Event.Kind == MemberEventKind.Dead && c.Event.Member.Name == NameOf(1), TimeSpan.FromSeconds(60));
+        AssertClose(ProtocolMath.SuspicionTimeout(h.Options.SuspicionMult, 1, h.Options.ProbeInterval), h.Now - start, 1);
+    }
+
     [Theory]
     [InlineData(true, 520)]
     [InlineData(false, 400)]

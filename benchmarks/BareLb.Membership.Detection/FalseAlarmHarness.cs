@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using System.Globalization;
+using BareLb.Membership.Options;
+using BareLb.Membership.Protocol;
+
+namespace BareLb.Membership.Detection;
+
+/// <summary>
+/// N members left alone for a while with every CPU saturated (<c>stress-ng --cpu</c>) and loss on
+/// every link (<c>tc netem</c>): any member declared dead is a false alarm.
+/// </summary>
+internal static class FalseAlarmHarness
+{
+    public static async Task<int> RunAsync(int members, TimeSpan duration, double lossPercent, int stressCpus, TextWriter output)
+    {
+        using var lab = new Lab(members);
+        await using var cluster = new Cluster(lab, new MembershipOptions());
+        await cluster.StartAllAsync();
+        if (lossPercent > 0)
+        {
+            lab.AddLoss(lossPercent);
+        }
+
+        using var stress = stressCpus > 0 ? StartStress(stressCpus, duration + TimeSpan.FromSeconds(30)) : null;
+        output.WriteLine($"# {members} members, {duration.TotalMinutes:0.#} min, {lossPercent:0.##} % loss per link, stress-ng --cpu {stressCpus}");
+        var mark = cluster.Changes.Count;
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < duration)
+        {
+            var left = duration - clock.Elapsed;
+            await Task.Delay(left < TimeSpan.FromMinutes(1) ? left : TimeSpan.FromMinutes(1));
+            var (deaths, suspicions) = Count(cluster, mark);
+            output.WriteLine($"  {clock.Elapsed.TotalMinutes:0.0} min: {deaths} false deaths, {suspicions} suspicions (all refuted unless a death follows)");
+        }
+
+        var (falseDeaths, suspected) = Count(cluster, mark);
+        if (stress is not null && !stress.HasExited)
+        {
+            stress.Kill(entireProcessTree: true);
+            await stress.WaitForExitAsync();
+        }
+
+        output.WriteLine($"| {members} | {duration.TotalMinutes:0.#} min | {lossPercent:0.##} % | {stressCpus} | {suspected} | {falseDeaths} |");
+        foreach (var death in cluster.Changes.Skip(mark).Where(c => c.Change.Kind == MemberEventKind.Dead).Take(20))
+        {
+            output.WriteLine($"  false death: member {death.Observer} saw {death.Change.Member.Name} dead at {death.Change.At:HH:mm:ss.fff}");
+        }
+
+        return falseDeaths == 0 ? 0 : 1;
+    }
+
+    public static string Header => "| members | duration | loss per link | stress-ng --cpu | suspicions | false deaths |\n|---|---|---|---|---|---|";
+
+    private static (int Deaths, int Suspicions) Count(Cluster cluster, int mark)
+    {
+        var changes = cluster.Changes.Skip(mark).ToList();
+        return (changes.Count(c => c.Change.Kind == MemberEventKind.Dead), changes.Count(c => c.Change.Kind == MemberEventKind.Suspect));
+    }
+
+    private static Process StartStress(int cpus, TimeSpan timeout)
+    {
+        var info = new ProcessStartInfo("stress-ng") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "--cpu", cpus.ToString(CultureInfo.InvariantCulture), "--timeout", ((int)timeout.TotalSeconds).ToString(CultureInfo.InvariantCulture) + "s", "--quiet" })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        return Process.Start(info)!;
+    }
+}

@@ -1,0 +1,80 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using BareLb.Lab.Namespaces;
+using BareLb.Lab.Topology;
+
+namespace BareLb.Membership.Detection;
+
+/// <summary>
+/// A <see cref="NetworkLab"/> (BareLb.Lab: namespaces on a bridge, no client, no API) holding the
+/// members: one node per member up to <see cref="LabOptions.MaxNodes"/>, beyond that several
+/// members per node, each on an address of its own on the node's <c>eth0</c>. Setting a node's
+/// link down cuts off every member it holds.
+/// </summary>
+internal sealed class Lab : IDisposable
+{
+    private static readonly IPNetwork Subnet = IPNetwork.Parse("198.18.36.0/23");
+    private readonly NetworkLab _lab;
+    private readonly IPAddress[] _addresses;
+
+    public Lab(int members)
+    {
+        NetworkNamespaces.Sweep("bld");
+        _lab = NetworkLab.Create(new LabOptions { Prefix = "bld", Nodes = Math.Min(members, LabOptions.MaxNodes), Client = false, Api = false, Ipv4Subnet = Subnet });
+        try
+        {
+            _addresses = new IPAddress[members];
+            for (var member = 0; member < members; member++)
+            {
+                var node = NodeOf(member);
+                if (member < _lab.Nodes.Count)
+                {
+                    _addresses[member] = node.Ipv4;
+                }
+                else
+                {
+                    _addresses[member] = LabAddressing.Host(Subnet, 200 + member);
+                    node.Exec("ip", "addr", "add", $"{_addresses[member]}/{Subnet.PrefixLength}", "dev", LabHost.Interface);
+                }
+            }
+        }
+        catch
+        {
+            _lab.Dispose();
+            throw;
+        }
+    }
+
+    public int Nodes => _lab.Nodes.Count;
+
+    public int Members => _addresses.Length;
+
+    public IPAddress AddressOf(int member) => _addresses[member];
+
+    /// <summary>The members on the same node as <paramref name="member"/>, itself included.</summary>
+    public IReadOnlyList<int> Neighbours(int member) => [.. Enumerable.Range(0, _addresses.Length).Where(m => m % Nodes == member % Nodes)];
+
+    public void LinkDown(int member) => NodeOf(member).SetLink(up: false);
+
+    public void LinkUp(int member) => NodeOf(member).SetLink(up: true);
+
+    /// <summary>Loss on every node's outgoing packets (tc netem, or an iptables statistic rule on kernels without netem).</summary>
+    public void AddLoss(double percent)
+    {
+        foreach (var node in _lab.Nodes)
+        {
+            node.SetNetem(percent);
+        }
+    }
+
+    /// <summary>Creates a socket inside a member's namespace.</summary>
+    public Socket CreateSocket(int member, AddressFamily family, SocketType type, ProtocolType protocol)
+        => NetworkNamespaces.Run(NodeOf(member).Namespace, () => new Socket(family, type, protocol));
+
+    public string Describe() => string.Create(CultureInfo.InvariantCulture, $"{_addresses.Length} members on {Nodes} namespaces of lab {_lab.Id}");
+
+    public void Dispose() => _lab.Dispose();
+
+    private LabHost NodeOf(int member) => _lab.Nodes[member % _lab.Nodes.Count];
+}

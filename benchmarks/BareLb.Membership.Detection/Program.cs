@@ -1,0 +1,53 @@
+using System.Globalization;
+using BareLb.Membership.Detection;
+
+// barelb-membership-detection detect [--members 3,10,100] [--runs 30] [--failures kill,linkdown,both,leave]
+// barelb-membership-detection false-alarms [--members 10] [--minutes 10] [--loss 1] [--stress 2]
+// Needs root (network namespaces). Prints markdown tables.
+if (!Environment.IsPrivilegedProcess)
+{
+    Console.Error.WriteLine("barelb-membership-detection: needs root (it creates network namespaces)");
+    return 2;
+}
+
+var options = args.Skip(1).Chunk(2).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
+string Get(string name, string fallback) => options.TryGetValue(name, out var value) ? value : fallback;
+switch (args.FirstOrDefault())
+{
+    case "detect":
+        {
+            var members = Get("--members", "3,10").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+            var runs = int.Parse(Get("--runs", "30"), CultureInfo.InvariantCulture);
+            var failures = Get("--failures", "kill,linkdown,both,leave").Split(',').Select(f => f switch
+            {
+                "kill" => Failure.Kill,
+                "linkdown" => Failure.LinkDown,
+                "both" => Failure.Both,
+                "leave" => Failure.Leave,
+                _ => throw new ArgumentException($"--failures: '{f}' is not kill, linkdown, both or leave"),
+            }).ToArray();
+            Console.WriteLine(DetectionHarness.Header);
+            foreach (var n in members)
+            {
+                await DetectionHarness.RunAsync(n, runs, failures, Console.Out);
+            }
+
+            return 0;
+        }
+
+    case "false-alarms":
+        {
+            Console.WriteLine(FalseAlarmHarness.Header);
+            return await FalseAlarmHarness.RunAsync(
+                int.Parse(Get("--members", "10"), CultureInfo.InvariantCulture),
+                TimeSpan.FromMinutes(double.Parse(Get("--minutes", "10"), CultureInfo.InvariantCulture)),
+                double.Parse(Get("--loss", "1"), CultureInfo.InvariantCulture),
+                int.Parse(Get("--stress", "2"), CultureInfo.InvariantCulture),
+                Console.Out);
+        }
+
+    default:
+        Console.Error.WriteLine("usage: barelb-membership-detection detect [--members 3,10,100] [--runs 30] [--failures kill,linkdown,both,leave]");
+        Console.Error.WriteLine("       barelb-membership-detection false-alarms [--members 10] [--minutes 10] [--loss 1] [--stress 2]");
+        return 2;
+}
