@@ -75,7 +75,7 @@ public sealed class KubeApiServer : IAsyncDisposable
     /// <summary>How many watch streams are open right now.</summary>
     public int OpenWatches => _store.WatchCount;
 
-    /// <summary>Starts a server on loopback and writes its kubeconfig.</summary>
+    /// <summary>Starts a server (on loopback unless <see cref="KubeApiServerOptions.ListenAddress"/> says otherwise) and writes its kubeconfig.</summary>
     /// <param name="options">The options, or null for the defaults (a free port, plain HTTP).</param>
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <returns>The running server; dispose it to stop it.</returns>
@@ -96,13 +96,13 @@ public sealed class KubeApiServer : IAsyncDisposable
         var handler = new ApiHandler(store, catalog, faults, authorization, options, loggerFactory.CreateLogger("BareLb.Kube.Testing.ApiServer"));
 
         // Clients check the certificate against the wall clock, whatever clock the server runs on.
-        var certificate = options.UseTls ? SelfSignedCertificate.Create(TimeProvider.System) : null;
+        var certificate = options.UseTls ? SelfSignedCertificate.Create(TimeProvider.System, options.ListenAddress) : null;
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Services.AddSingleton(loggerFactory);
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Listen(IPAddress.Loopback, options.Port, listen =>
+            kestrel.Listen(options.ListenAddress, options.Port, listen =>
             {
                 if (certificate is not null)
                 {
@@ -131,8 +131,14 @@ public sealed class KubeApiServer : IAsyncDisposable
         var time = options.TimeProvider;
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var port = new Uri(address).Port;
-        var baseAddress = new Uri($"{(certificate is null ? "http" : "https")}://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/");
-        handler.ServerAddress = $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
+        var host = options.ListenAddress.Equals(IPAddress.Any) || options.ListenAddress.Equals(IPAddress.IPv6Any)
+            ? "127.0.0.1"
+            : options.ListenAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+                ? $"[{options.ListenAddress}]"
+                : options.ListenAddress.ToString();
+        var hostPort = $"{host}:{port.ToString(CultureInfo.InvariantCulture)}";
+        var baseAddress = new Uri($"{(certificate is null ? "http" : "https")}://{hostPort}/");
+        handler.ServerAddress = hostPort;
 
         string? ownedDirectory = null;
         var kubeconfigPath = options.KubeconfigPath;

@@ -5,8 +5,15 @@ namespace BareLb.Kube.Testing;
 /// <summary>Options of a <see cref="KubeApiServer"/>.</summary>
 public sealed class KubeApiServerOptions
 {
-    /// <summary>The loopback port to listen on; 0 (the default) picks a free port.</summary>
+    /// <summary>The port to listen on; 0 (the default) picks a free port.</summary>
     public int Port { get; set; }
+
+    /// <summary>
+    /// The address to listen on (default <see cref="System.Net.IPAddress.Loopback"/>): an address of one interface, e.g. a
+    /// bridge address that network namespaces reach, or <see cref="System.Net.IPAddress.Any"/>. The kubeconfig names it,
+    /// or 127.0.0.1 when it is a wildcard address.
+    /// </summary>
+    public System.Net.IPAddress ListenAddress { get; set; } = System.Net.IPAddress.Loopback;
 
     /// <summary>Where to write the kubeconfig for clients; null writes one into a fresh temporary directory.</summary>
     public string? KubeconfigPath { get; set; }

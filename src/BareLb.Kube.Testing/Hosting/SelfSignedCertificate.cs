@@ -4,15 +4,20 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace BareLb.Kube.Testing.Hosting;
 
-/// <summary>A self-signed certificate for 127.0.0.1 and localhost that is also its own CA, generated at start.</summary>
+/// <summary>A self-signed certificate for 127.0.0.1, localhost and the listen address, that is also its own CA, generated at start.</summary>
 internal static class SelfSignedCertificate
 {
-    public static X509Certificate2 Create(TimeProvider time)
+    public static X509Certificate2 Create(TimeProvider time, IPAddress? listenAddress = null)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=barelb-apiserver", key, HashAlgorithmName.SHA256);
         var names = new SubjectAlternativeNameBuilder();
         names.AddIpAddress(IPAddress.Loopback);
+        if (listenAddress is not null && !listenAddress.Equals(IPAddress.Loopback) && !listenAddress.Equals(IPAddress.Any) && !listenAddress.Equals(IPAddress.IPv6Any))
+        {
+            names.AddIpAddress(listenAddress);
+        }
+
         names.AddDnsName("localhost");
         request.CertificateExtensions.Add(names.Build());
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));

@@ -1,4 +1,5 @@
 using BareLb.Hosting.CommandLine;
+using BareLb.Speaker.Commands;
 using BareLb.Speaker.Kubernetes;
 using Microsoft.Extensions.Logging;
 
@@ -100,13 +101,18 @@ public sealed class SpeakerCommandLineTests
     }
 
     [Fact]
-    public async Task WithNoSubcommand_AValidSpeakerSaysHonestlyItIsNotBuilt_AndExits1()
+    public async Task WithNoSubcommand_AndNoKubeconfig_SaysSoInOneLine_AndExits1()
     {
-        var (code, output, error) = await RunAsync(ManifestEnvironment, "--port=7472", "--log-level=info");
+        var missing = Path.Combine(Path.GetTempPath(), $"barelb-no-kubeconfig-{Guid.NewGuid():N}");
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var root = new SpeakerCommandLine(name => ManifestEnvironment.TryGetValue(name, out var value) ? value : null).Create();
+        var code = await StartupFailures.RunAsync(() => CommandLineRunner.InvokeAsync("barelb-speaker", root, ["--port=7472", "--kubeconfig", missing], output, error, TestContext.Current.CancellationToken), error);
 
         Assert.Equal(1, code);
-        Assert.Equal("", output);
-        Assert.Equal("barelb-speaker: " + SpeakerCommandLine.NotBuiltYet + Environment.NewLine, error);
+        Assert.Equal("", output.ToString());
+        var line = Assert.Single(error.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("barelb-speaker: no usable Kubernetes configuration: ", line, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -14,6 +14,10 @@ public sealed class ToolCommandLineTests
     [InlineData("config check --namespace", "barelb: Required argument missing for option: '--namespace'")]
     [InlineData("config convert a.yaml b.yaml", "barelb: exactly one file, please")]
     [InlineData("apiserver --port http", "barelb: --port needs a port number from 0 (any free port) to 65535, got \"http\"")]
+    [InlineData("apiserver --listen 8080", "barelb: --listen needs HOST:PORT with HOST an IP address")]
+    [InlineData("apiserver --listen 198.18.0.1", "barelb: --listen needs HOST:PORT with HOST an IP address")]
+    [InlineData("apiserver --listen 198.18.0.1:70000", "barelb: --listen needs HOST:PORT with HOST an IP address")]
+    [InlineData("apiserver --listen 198.18.0.1:80 --port 80", "barelb: --listen and --port both give the port")]
     public async Task UsageErrors_AreOneLineAndExit2(string args, string expected)
     {
         var (code, _, error) = await RunAsync(args.Split(' ', StringSplitOptions.RemoveEmptyEntries));
@@ -35,11 +39,96 @@ public sealed class ToolCommandLineTests
         Assert.Equal("", error);
     }
 
+    [Fact]
+    public async Task ApiServer_Listen_ServesOnThatAddressAndNamesItInTheKubeconfig()
+    {
+        var directory = Directory.CreateTempSubdirectory("barelb-listen-");
+        try
+        {
+            var kubeconfig = Path.Combine(directory.FullName, "kubeconfig");
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+            using var output = new SynchronizedStringWriter();
+            using var error = new StringWriter();
+            var run = CommandLineRunner.InvokeAsync("barelb", ToolCommandLine.Create(output, error), ["apiserver", "--listen", "127.0.0.2:0", "--kubeconfig", kubeconfig], output, error, stop.Token);
+
+            while (!output.ToString().Contains("kubeconfig:", StringComparison.Ordinal))
+            {
+                Assert.False(run.IsCompleted, error.ToString());
+                await Task.Delay(20, TestContext.Current.CancellationToken);
+            }
+
+            var line = output.ToString().Split('\n').First(l => l.StartsWith("barelb apiserver listening on ", StringComparison.Ordinal));
+            var baseAddress = new Uri(line["barelb apiserver listening on ".Length..].Trim());
+            Assert.Equal("127.0.0.2", baseAddress.Host);
+            Assert.Contains($"server: {baseAddress.ToString().TrimEnd('/')}", await File.ReadAllTextAsync(kubeconfig, TestContext.Current.CancellationToken), StringComparison.Ordinal);
+            using var http = new HttpClient();
+            var version = await http.GetStringAsync(new Uri(baseAddress, "version"), TestContext.Current.CancellationToken);
+            Assert.Contains("gitVersion", version, StringComparison.Ordinal);
+
+            await stop.CancelAsync();
+            Assert.Equal(0, await run);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
     private static async Task<(int Code, string Output, string Error)> RunAsync(string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
         var code = await CommandLineRunner.InvokeAsync("barelb", ToolCommandLine.Create(output, error), args, output, error, TestContext.Current.CancellationToken);
         return (code, output.ToString(), error.ToString());
+    }
+
+    /// <summary>A writer the command writes on while the test reads it.</summary>
+    private sealed class SynchronizedStringWriter : StringWriter
+    {
+        private readonly Lock _gate = new();
+
+        public override void Write(char value)
+        {
+            lock (_gate)
+            {
+                base.Write(value);
+            }
+        }
+
+        public override void Write(string? value)
+        {
+            lock (_gate)
+            {
+                base.Write(value);
+            }
+        }
+
+        public override void WriteLine(string? value)
+        {
+            lock (_gate)
+            {
+                base.WriteLine(value);
+            }
+        }
+
+        public override Task WriteLineAsync(string? value)
+        {
+            WriteLine(value);
+            return Task.CompletedTask;
+        }
+
+        public override Task WriteAsync(string? value)
+        {
+            Write(value);
+            return Task.CompletedTask;
+        }
+
+        public override string ToString()
+        {
+            lock (_gate)
+            {
+                return base.ToString();
+            }
+        }
     }
 }

@@ -14,9 +14,6 @@ namespace BareLb.Speaker.Kubernetes;
 /// </summary>
 internal sealed class SpeakerCommandLine
 {
-    /// <summary>What running the Kubernetes speaker says until it exists.</summary>
-    public const string NotBuiltYet = "the Kubernetes speaker is not built yet; use `barelb-speaker standalone` (see barelb-speaker standalone --help)";
-
     private const string NoBgp = "BareLb announces with Layer 2 only (no BGP, no FRR)";
     private const string NoTls = "BareLb serves metrics over plain HTTP";
     private const string NoPprof = "BareLb has no pprof endpoint (use dotnet-trace or dotnet-counters)";
@@ -86,12 +83,7 @@ internal sealed class SpeakerCommandLine
         }
 
         root.Subcommands.Add(new StandaloneCommandLine().Create());
-        root.SetAction(async (result, _) =>
-        {
-            Bind(result);
-            await result.InvocationConfiguration.Error.WriteLineAsync("barelb-speaker: " + NotBuiltYet).ConfigureAwait(false);
-            return 1;
-        });
+        root.SetAction((result, _) => SpeakerHost.RunAsync(Bind(result)));
         return root;
     }
 

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.CommandLine;
 using BareLb.Hosting.CommandLine;
@@ -6,10 +8,15 @@ using BareLb.Kube.Testing;
 
 namespace BareLb.Tool.Commands;
 
-/// <summary><c>barelb apiserver [--port N] [--kubeconfig PATH] [--tls] [--service-cidr CIDR[,CIDR]]</c>: runs the in-memory API server until SIGINT or SIGTERM.</summary>
+/// <summary><c>barelb apiserver [--port N | --listen HOST:PORT] [--kubeconfig PATH] [--tls] [--service-cidr CIDR[,CIDR]]</c>: runs the in-memory API server until SIGINT or SIGTERM.</summary>
 internal sealed class ApiServerCommand : IToolCommand
 {
     private readonly Option<string?> _port = new("--port") { Description = "listen on 127.0.0.1:N (default 0: a free port)", HelpName = "N" };
+    private readonly Option<string?> _listen = new("--listen")
+    {
+        Description = "listen on HOST:PORT instead of 127.0.0.1 (an address of this host, e.g. a bridge address that network namespaces reach; [v6]:PORT for IPv6; PORT 0 picks a free one)",
+        HelpName = "HOST:PORT",
+    };
     private readonly Option<string?> _kubeconfig = new("--kubeconfig") { Description = "write the kubeconfig there (default ./barelb.kubeconfig)", HelpName = "PATH" };
     private readonly Option<bool> _tls = new("--tls") { Description = "serve HTTPS with a self-signed certificate generated at start" };
     private readonly Option<string?> _serviceCidr = new("--service-cidr")
@@ -20,7 +27,7 @@ internal sealed class ApiServerCommand : IToolCommand
 
     public Command Create(TextWriter output, TextWriter error)
     {
-        var command = new Command("apiserver", "run an in-memory Kubernetes API server on 127.0.0.1 until Ctrl+C") { _port, _kubeconfig, _tls, _serviceCidr };
+        var command = new Command("apiserver", "run an in-memory Kubernetes API server (on 127.0.0.1 unless --listen) until Ctrl+C") { _port, _listen, _kubeconfig, _tls, _serviceCidr };
         command.SetAction((result, ct) => RunAsync(result, output, error, ct));
         return command;
     }
@@ -33,6 +40,22 @@ internal sealed class ApiServerCommand : IToolCommand
             options.Port = int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port <= 65535
                 ? port
                 : throw new UsageException($"--port needs a port number from 0 (any free port) to 65535, got \"{portText}\"");
+        }
+
+        if (result.GetValue(_listen) is { } listenText)
+        {
+            if (result.GetValue(_port) is not null)
+            {
+                throw new UsageException("--listen and --port both give the port: use one of them");
+            }
+
+            if (!IPEndPoint.TryParse(listenText, out var endpoint) || !listenText.Contains(':', StringComparison.Ordinal) || (endpoint.AddressFamily == AddressFamily.InterNetworkV6 && !listenText.StartsWith('[')))
+            {
+                throw new UsageException($"--listen needs HOST:PORT with HOST an IP address ([v6]:PORT for IPv6) and PORT from 0 to 65535, got \"{listenText}\"");
+            }
+
+            options.ListenAddress = endpoint.Address;
+            options.Port = endpoint.Port;
         }
 
         options.UseTls = result.GetValue(_tls);
@@ -52,7 +75,7 @@ internal sealed class ApiServerCommand : IToolCommand
         }
         catch (IOException e)
         {
-            await error.WriteLineAsync($"barelb apiserver: cannot listen on 127.0.0.1:{options.Port}: {e.Message}").ConfigureAwait(false);
+            await error.WriteLineAsync($"barelb apiserver: cannot listen on {new IPEndPoint(options.ListenAddress, options.Port)}: {e.Message}").ConfigureAwait(false);
             return 1;
         }
         catch (ArgumentException e) when (e.ParamName is not null)
