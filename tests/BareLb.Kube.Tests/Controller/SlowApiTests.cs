@@ -222,11 +222,8 @@ public sealed class SlowApiTests
 
         public int TimedOut => Volatile.Read(ref _timedOut);
 
-        public Task<V1Service?> WriteIngressAsync(V1Service service, IReadOnlyList<string> addresses, CancellationToken cancellationToken) =>
-            inner.WriteIngressAsync(service, addresses, cancellationToken);
-
-        public Task<V1Service?> WritePoolAnnotationAsync(V1Service service, string? pool, CancellationToken cancellationToken) =>
-            inner.WritePoolAnnotationAsync(service, pool, cancellationToken);
+        public Task<V1Service?> WriteStatusAsync(V1Service service, IReadOnlyList<string> addresses, string? pool, CancellationToken cancellationToken) =>
+            inner.WriteStatusAsync(service, addresses, pool, cancellationToken);
 
         public Task RecordEventAsync(V1Service service, string type, string reason, string message, CancellationToken cancellationToken) =>
             inner.RecordEventAsync(service, type, reason, message, cancellationToken);

@@ -48,13 +48,11 @@ public sealed class WriteWindowTests
     {
         public ConcurrentDictionary<string, IReadOnlyList<string>> Ingress { get; } = new(StringComparer.Ordinal);
 
-        public Task<V1Service?> WriteIngressAsync(V1Service service, IReadOnlyList<string> addresses, CancellationToken cancellationToken)
+        public Task<V1Service?> WriteStatusAsync(V1Service service, IReadOnlyList<string> addresses, string? pool, CancellationToken cancellationToken)
         {
             Ingress[service.Metadata.Name] = [.. addresses];
             return Task.FromResult<V1Service?>(null);
         }
-
-        public Task<V1Service?> WritePoolAnnotationAsync(V1Service service, string? pool, CancellationToken cancellationToken) => Task.FromResult<V1Service?>(null);
 
         public Task RecordEventAsync(V1Service service, string type, string reason, string message, CancellationToken cancellationToken) => Task.CompletedTask;
     }
