@@ -22,7 +22,7 @@ internal sealed class BareLbSystem(NetworkLab lab, string speaker, IPAddress add
         }
 
         var process = host.Start(speaker, arguments, null);
-        await process.WaitForLineAsync(l => l.Text.Contains("StandaloneFailover[10]", StringComparison.Ordinal), Patience, cancellationToken);
+        await process.WaitForLineAsync(l => l.Text.Contains("StandaloneFailover[5010]", StringComparison.Ordinal), Patience, cancellationToken);
         return process;
     }
 

@@ -91,7 +91,12 @@ internal sealed class KubernetesServiceWriter(IKubernetes client, string compone
         ArgumentNullException.ThrowIfNull(problem);
         var slash = problem.ObjectName.IndexOf('/', StringComparison.Ordinal);
         var name = slash < 0 ? problem.ObjectName : problem.ObjectName[(slash + 1)..];
-        var (apiVersion, kind) = problem.Kind == "ConfigMap" ? ("v1", "ConfigMap") : ("metallb.io/v1beta1", problem.Kind);
+        var (apiVersion, kind) = problem.Kind switch
+        {
+            "ConfigMap" => ("v1", "ConfigMap"),
+            Configuration.Api.BGPPeer.KindName => (Configuration.Api.MetalLbApi.V1Beta2, problem.Kind), // BGPPeer is served (and read) as v1beta2
+            _ => (Configuration.Api.MetalLbApi.V1Beta1, problem.Kind),
+        };
         const string type = "Warning";
         var reason = problem.Severity == Configuration.ProblemSeverity.Error ? "InvalidConfiguration" : "ConfigurationWarning";
         return RecordAsync(

@@ -171,7 +171,7 @@ internal sealed class SpeakerProcess : IDisposable
         }
 
         _lines.Enqueue(line);
-        if (line.Contains("StandaloneAnnouncer[1]", StringComparison.Ordinal) || line.Contains("StandaloneFailover[10]", StringComparison.Ordinal))
+        if (line.Contains("StandaloneAnnouncer[5001]", StringComparison.Ordinal) || line.Contains("StandaloneFailover[5010]", StringComparison.Ordinal))
         {
             StartedAt = DateTime.UtcNow;
             _started.Set();

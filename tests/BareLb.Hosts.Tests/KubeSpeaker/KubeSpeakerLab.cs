@@ -92,7 +92,7 @@ internal sealed class KubeSpeakerLab : IDisposable
         {
             var lines = _speakers.Select(static s => s!.Lines).ToArray();
             var joined = lines.Select((l, i) => Lab.Nodes.Where((_, j) => j != i).All(n => l.Any(x => x.Text.Contains($"Speaker {n.Role}: Joined", StringComparison.Ordinal)))).All(static b => b);
-            var last = lines.SelectMany(static l => l).Where(static l => l.Text.Contains("SpeakerMembership[41]", StringComparison.Ordinal)).Select(static l => l.Time).DefaultIfEmpty(DateTimeOffset.MinValue).Max();
+            var last = lines.SelectMany(static l => l).Where(static l => l.Text.Contains("SpeakerMembership[5141]", StringComparison.Ordinal)).Select(static l => l.Time).DefaultIfEmpty(DateTimeOffset.MinValue).Max();
             if (joined && DateTimeOffset.UtcNow - last > quiet)
             {
                 return;

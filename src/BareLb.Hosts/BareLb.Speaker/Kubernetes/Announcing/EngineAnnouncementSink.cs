@@ -161,19 +161,19 @@ internal sealed partial class EngineAnnouncementSink : IAnnouncementSink
 
     private static partial class Log
     {
-        [LoggerMessage(30, LogLevel.Information, "Announcing {Address} on {Interface}")]
+        [LoggerMessage(5130, LogLevel.Information, "Announcing {Address} on {Interface}")]
         public static partial void Announced(ILogger logger, string address, string @interface);
 
-        [LoggerMessage(31, LogLevel.Information, "Withdrew {Address} on {Interface}: no longer answered here")]
+        [LoggerMessage(5131, LogLevel.Information, "Withdrew {Address} on {Interface}: no longer answered here")]
         public static partial void Withdrawn(ILogger logger, string address, string @interface);
 
-        [LoggerMessage(32, LogLevel.Warning, "Cannot announce on interface {Interface}: {Reason}; its addresses are not announced there")]
+        [LoggerMessage(5132, LogLevel.Warning, "Cannot announce on interface {Interface}: {Reason}; its addresses are not announced there")]
         public static partial void CannotAttach(ILogger logger, string @interface, string reason);
 
-        [LoggerMessage(33, LogLevel.Information, "Answering on {Interface} as {HardwareAddress}")]
+        [LoggerMessage(5133, LogLevel.Information, "Answering on {Interface} as {HardwareAddress}")]
         public static partial void Attached(ILogger logger, string @interface, string hardwareAddress);
 
-        [LoggerMessage(34, LogLevel.Warning, "{Address} is this node's to announce but has nowhere to go: {Reason}")]
+        [LoggerMessage(5134, LogLevel.Warning, "{Address} is this node's to announce but has nowhere to go: {Reason}")]
         public static partial void NoInterface(ILogger logger, string address, string reason);
     }
 }

@@ -133,19 +133,19 @@ internal sealed partial class PlannedHandOver : IHostedService
 
     private static partial class Log
     {
-        [LoggerMessage(50, LogLevel.Information, "Handed {Count} address(es) over in {Milliseconds:0} ms")]
+        [LoggerMessage(5150, LogLevel.Information, "Handed {Count} address(es) over in {Milliseconds:0} ms")]
         public static partial void HandedOver(ILogger logger, int count, double milliseconds);
 
-        [LoggerMessage(51, LogLevel.Warning, "Hand-over of {Count} address(es) not confirmed after {Milliseconds:0} ms; stopping anyway")]
+        [LoggerMessage(5151, LogLevel.Warning, "Hand-over of {Count} address(es) not confirmed after {Milliseconds:0} ms; stopping anyway")]
         public static partial void HandOverTimedOut(ILogger logger, int count, double milliseconds);
 
-        [LoggerMessage(52, LogLevel.Warning, "Cannot watch {Interface} for the successors' announcements ({Error}); waiting for their ServiceL2Status instead")]
+        [LoggerMessage(5152, LogLevel.Warning, "Cannot watch {Interface} for the successors' announcements ({Error}); waiting for their ServiceL2Status instead")]
         public static partial void WatchFailed(ILogger logger, string @interface, string error);
 
-        [LoggerMessage(53, LogLevel.Information, "Stopped answering")]
+        [LoggerMessage(5153, LogLevel.Information, "Stopped answering")]
         public static partial void Stopped(ILogger logger);
 
-        [LoggerMessage(54, LogLevel.Warning, "The engine did not stop within the shutdown timeout; exiting without waiting for it")]
+        [LoggerMessage(5154, LogLevel.Warning, "The engine did not stop within the shutdown timeout; exiting without waiting for it")]
         public static partial void StopTimedOut(ILogger logger);
     }
 }

@@ -244,22 +244,22 @@ internal sealed partial class SpeakerMembership : ISpeakerMembership, IHostedSer
 
     private static partial class Log
     {
-        [LoggerMessage(40, LogLevel.Information, "No --ml-bindaddr: membership off, every node counts as running a live speaker (as MetalLB without memberlist)")]
+        [LoggerMessage(5140, LogLevel.Information, "No --ml-bindaddr: membership off, every node counts as running a live speaker (as MetalLB without memberlist)")]
         public static partial void Off(ILogger logger);
 
-        [LoggerMessage(41, LogLevel.Information, "Speaker {Member}: {Kind}")]
+        [LoggerMessage(5141, LogLevel.Information, "Speaker {Member}: {Kind}")]
         public static partial void MemberChanged(ILogger logger, string member, string kind);
 
-        [LoggerMessage(42, LogLevel.Information, "Joining speakers at {Addresses}")]
+        [LoggerMessage(5142, LogLevel.Information, "Joining speakers at {Addresses}")]
         public static partial void Joining(ILogger logger, string addresses);
 
-        [LoggerMessage(43, LogLevel.Warning, "Cannot list the speaker Pods in {Namespace} with labels {Labels}: {Error}; retrying")]
+        [LoggerMessage(5143, LogLevel.Warning, "Cannot list the speaker Pods in {Namespace} with labels {Labels}: {Error}; retrying")]
         public static partial void CannotListPods(ILogger logger, string @namespace, string labels, string error);
 
-        [LoggerMessage(44, LogLevel.Information, "Listing the speaker Pods works again")]
+        [LoggerMessage(5144, LogLevel.Information, "Listing the speaker Pods works again")]
         public static partial void PodsListedAgain(ILogger logger);
 
-        [LoggerMessage(45, LogLevel.Information, "Memberlist timings from {Path}")]
+        [LoggerMessage(5145, LogLevel.Information, "Memberlist timings from {Path}")]
         public static partial void TuningFile(ILogger logger, string path);
     }
 }

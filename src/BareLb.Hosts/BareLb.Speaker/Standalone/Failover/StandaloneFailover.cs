@@ -255,34 +255,34 @@ internal sealed partial class StandaloneFailover : IHostedService, IAsyncDisposa
 
     private static partial class Log
     {
-        [LoggerMessage(10, LogLevel.Information, "Member {Name} at {EndPoint}: {Count} address(es) shared on {Interface} as {HardwareAddress}, {Live} live member(s)")]
+        [LoggerMessage(5010, LogLevel.Information, "Member {Name} at {EndPoint}: {Count} address(es) shared on {Interface} as {HardwareAddress}, {Live} live member(s)")]
         public static partial void Started(ILogger logger, string name, IPEndPoint endPoint, int count, string @interface, string hardwareAddress, int live);
 
-        [LoggerMessage(11, LogLevel.Information, "Announcing {Address}: elected among {Live} live member(s)")]
+        [LoggerMessage(5011, LogLevel.Information, "Announcing {Address}: elected among {Live} live member(s)")]
         public static partial void Gained(ILogger logger, string address, int live);
 
-        [LoggerMessage(12, LogLevel.Information, "Withdrew {Address}: {Winner} announces it now")]
+        [LoggerMessage(5012, LogLevel.Information, "Withdrew {Address}: {Winner} announces it now")]
         public static partial void Lost(ILogger logger, string address, string winner);
 
-        [LoggerMessage(13, LogLevel.Information, "Member {Member}: {Kind}")]
+        [LoggerMessage(5013, LogLevel.Information, "Member {Member}: {Kind}")]
         public static partial void MemberChanged(ILogger logger, string member, string kind);
 
-        [LoggerMessage(14, LogLevel.Information, "Handed {Count} address(es) over to {Successors} in {Milliseconds:0} ms")]
+        [LoggerMessage(5014, LogLevel.Information, "Handed {Count} address(es) over to {Successors} in {Milliseconds:0} ms")]
         public static partial void HandedOver(ILogger logger, int count, string successors, double milliseconds);
 
-        [LoggerMessage(15, LogLevel.Warning, "No announcement seen for {Pending} after {Milliseconds:0} ms; stopping anyway")]
+        [LoggerMessage(5015, LogLevel.Warning, "No announcement seen for {Pending} after {Milliseconds:0} ms; stopping anyway")]
         public static partial void HandoverTimedOut(ILogger logger, string pending, double milliseconds);
 
-        [LoggerMessage(16, LogLevel.Warning, "Cannot watch for the successors' announcements ({Error}); keeping on answering for a grace time instead")]
+        [LoggerMessage(5016, LogLevel.Warning, "Cannot watch for the successors' announcements ({Error}); keeping on answering for a grace time instead")]
         public static partial void WatchFailed(ILogger logger, string error);
 
-        [LoggerMessage(17, LogLevel.Warning, "The shutdown timeout cut the hand-over short")]
+        [LoggerMessage(5017, LogLevel.Warning, "The shutdown timeout cut the hand-over short")]
         public static partial void ShutdownCut(ILogger logger);
 
-        [LoggerMessage(18, LogLevel.Information, "Stopped answering on {Interface}")]
+        [LoggerMessage(5018, LogLevel.Information, "Stopped answering on {Interface}")]
         public static partial void Stopped(ILogger logger, string @interface);
 
-        [LoggerMessage(19, LogLevel.Warning, "The engine on {Interface} did not stop within the shutdown timeout; exiting without waiting for it")]
+        [LoggerMessage(5019, LogLevel.Warning, "The engine on {Interface} did not stop within the shutdown timeout; exiting without waiting for it")]
         public static partial void StopTimedOut(ILogger logger, string @interface);
     }
 }
