@@ -44,7 +44,7 @@ public sealed class OwnerLabelControllerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Labels_what_exists_and_what_is_created_later()
+    public async Task LabelsWhatExistsAndWhatIsCreatedLater()
     {
         _server.Seed("""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"before","namespace":"shop"}}""");
         StartController();
@@ -55,7 +55,7 @@ public sealed class OwnerLabelControllerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_conflicting_write_is_retried_on_the_object_as_it_is_now()
+    public async Task AConflictingWriteIsRetriedOnTheObjectAsItIsNow()
     {
         // The first update of a ConfigMap answers 409 Conflict, as when another writer got there first.
         _server.Faults.FailNext("update", "configmaps", 409);
@@ -66,7 +66,7 @@ public sealed class OwnerLabelControllerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_failing_list_and_a_cut_watch_are_survived()
+    public async Task AFailingListAndACutWatchAreSurvived()
     {
         _server.Faults.FailNext("list", "configmaps", 500, count: 2);
         StartController();
@@ -79,7 +79,7 @@ public sealed class OwnerLabelControllerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Its_rbac_is_checked_per_service_account()
+    public async Task ItsRbacIsCheckedPerServiceAccount()
     {
         // The permissions the controller's manifests would grant it, and a kubeconfig that acts as its ServiceAccount.
         _server.Seed("""

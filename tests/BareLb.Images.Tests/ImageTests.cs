@@ -23,7 +23,7 @@ public sealed partial class ImageTests(ImageBuild build)
     [Theory]
     [InlineData("controller")]
     [InlineData("speaker")]
-    public void Images_are_small_non_root_and_have_no_shell(string name)
+    public void ImagesAreSmallNonRootAndHaveNoShell(string name)
     {
         build.Require();
         using var image = MountedImage.Mount(build.Image(name));
@@ -38,7 +38,7 @@ public sealed partial class ImageTests(ImageBuild build)
     }
 
     [Fact]
-    public void The_speaker_binary_carries_only_the_raw_socket_capability()
+    public void TheSpeakerBinaryCarriesOnlyTheRawSocketCapability()
     {
         build.Require();
         using var image = MountedImage.Mount(build.Image("speaker"));
@@ -50,7 +50,7 @@ public sealed partial class ImageTests(ImageBuild build)
     [Theory]
     [InlineData("controller")]
     [InlineData("speaker")]
-    public void Each_entrypoint_answers_help(string name)
+    public void EachEntrypointAnswersHelp(string name)
     {
         build.Require();
         var podman = Shell.Run("which", "podman").ExitCode == 0
@@ -70,7 +70,7 @@ public sealed partial class ImageTests(ImageBuild build)
     }
 
     [Fact]
-    public async Task The_controller_image_leads_and_assigns_the_guides_pool_against_the_emulator()
+    public async Task TheControllerImageLeadsAndAssignsTheGuidesPoolAgainstTheEmulator()
     {
         build.Require();
         await using var server = await KubeApiServer.StartAsync(cancellationToken: Ct);
@@ -137,7 +137,7 @@ public sealed partial class ImageTests(ImageBuild build)
     }
 
     [Fact]
-    public void The_speaker_image_answers_ARP_as_a_non_root_user()
+    public void TheSpeakerImageAnswersARPAsANonRootUser()
     {
         build.Require();
         Assert.SkipUnless(Shell.Run("which", "arping").ExitCode == 0, "arping is not installed (apt-get install -y arping).");

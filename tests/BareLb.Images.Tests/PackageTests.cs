@@ -24,7 +24,7 @@ public sealed class PackageTests : IDisposable
         "BareLb.Core", "BareLb.Arp", "BareLb.Kube", "BareLb.Kube.Testing", "BareLb.Membership", "BareLb.Hosting");
 
     [Fact]
-    public void Every_packable_library_is_listed_here()
+    public void EveryPackableLibraryIsListedHere()
     {
         var packable = Directory.GetFiles(Path.Combine(ImageBuild.RepositoryRoot, "src"), "*.csproj", SearchOption.AllDirectories)
             .Where(p => File.ReadAllText(p).Contains("<IsPackable>true</IsPackable>", StringComparison.Ordinal))
@@ -36,7 +36,7 @@ public sealed class PackageTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Libraries))]
-    public void Pack_gives_readme_docs_symbols_and_sourcelink(string library)
+    public void PackGivesReadmeDocsSymbolsAndSourcelink(string library)
     {
         var project = Path.Combine(ImageBuild.RepositoryRoot, "src", library, library + ".csproj");
         var pack = Shell.Run(TimeSpan.FromMinutes(2), "dotnet", "pack", project, "-c", Configuration, "--no-build", "-o", _output, "-nologo");

@@ -6,7 +6,7 @@ namespace BareLb.Lab.Tests;
 public sealed class LabOptionsTests
 {
     [Fact]
-    public void Defaults_are_valid() => new LabOptions().Validate();
+    public void DefaultsAreValid() => new LabOptions().Validate();
 
     [Theory]
     [InlineData("10.0.0.0/24", "2001:db8:35::/64", "Ipv4Subnet 10.0.0.0/24 must lie within 198.18.0.0/15")]
@@ -15,7 +15,7 @@ public sealed class LabOptionsTests
     [InlineData("198.18.35.0/28", "2001:db8:35::/64", "too small")]
     [InlineData("198.18.35.0/24", "2001:db9::/64", "Ipv6Subnet 2001:db9::/64 must lie within 2001:db8::/32")]
     [InlineData("198.18.35.0/24", "198.18.36.0/24", "is not an IPv6 subnet")]
-    public void Subnets_outside_the_test_ranges_are_refused(string ipv4, string ipv6, string reason)
+    public void SubnetsOutsideTheTestRangesAreRefused(string ipv4, string ipv6, string reason)
     {
         var options = new LabOptions { Ipv4Subnet = IPNetwork.Parse(ipv4), Ipv6Subnet = IPNetwork.Parse(ipv6) };
         var error = Assert.Throws<LabException>(options.Validate);
@@ -27,11 +27,11 @@ public sealed class LabOptionsTests
     [InlineData("Bad", "Prefix")]
     [InlineData("a-b", "Prefix")]
     [InlineData("toolongprefix", "Prefix")]
-    public void Bad_prefixes_are_refused(string prefix, string field)
+    public void BadPrefixesAreRefused(string prefix, string field)
         => Assert.Contains(field, Assert.Throws<LabException>(new LabOptions { Prefix = prefix }.Validate).Message, StringComparison.Ordinal);
 
     [Fact]
-    public void Nodes_and_service_addresses_are_checked()
+    public void NodesAndServiceAddressesAreChecked()
     {
         Assert.Contains("Nodes 0", Assert.Throws<LabException>(new LabOptions { Nodes = 0 }.Validate).Message, StringComparison.Ordinal);
         var outside = new LabOptions { KubeIpvsAddresses = [IPAddress.Parse("198.18.36.1")] };
@@ -39,7 +39,7 @@ public sealed class LabOptionsTests
     }
 
     [Fact]
-    public void Hosts_are_numbered_in_the_subnets()
+    public void HostsAreNumberedInTheSubnets()
     {
         var options = new LabOptions();
         Assert.Equal(IPAddress.Parse("198.18.35.11"), LabAddressing.Host(options.Ipv4Subnet, LabAddressing.NodeHost(0)));

@@ -13,7 +13,7 @@ public sealed class NetworkLabTests
     private static readonly LabOptions Small = new() { Prefix = "bllt", Nodes = 2, KubeIpvsAddresses = [IPAddress.Parse("198.18.35.100"), IPAddress.Parse("2001:db8:35::100")] };
 
     [Fact]
-    public void A_lab_comes_up_and_the_client_reaches_every_node_on_both_families()
+    public void ALabComesUpAndTheClientReachesEveryNodeOnBothFamilies()
     {
         Root.Require();
         using var lab = NetworkLab.Create(Small);
@@ -29,7 +29,7 @@ public sealed class NetworkLabTests
     }
 
     [Fact]
-    public void Nodes_do_not_answer_ARP_for_kube_ipvs0_addresses()
+    public void NodesDoNotAnswerARPForKubeIpvs0Addresses()
     {
         Root.Require();
         using var lab = NetworkLab.Create(Small);
@@ -39,7 +39,7 @@ public sealed class NetworkLabTests
     }
 
     [Fact]
-    public void A_lab_is_removed_even_when_the_test_throws()
+    public void ALabIsRemovedEvenWhenTheTestThrows()
     {
         Root.Require();
         IReadOnlyList<string> names = [];
@@ -58,7 +58,7 @@ public sealed class NetworkLabTests
     }
 
     [Fact]
-    public void A_lab_that_fails_to_build_leaves_nothing()
+    public void ALabThatFailsToBuildLeavesNothing()
     {
         Root.Require();
         IReadOnlyList<string> names = [];
@@ -74,7 +74,7 @@ public sealed class NetworkLabTests
     }
 
     [Fact]
-    public void Two_labs_coexist_without_sharing_a_name()
+    public void TwoLabsCoexistWithoutSharingAName()
     {
         Root.Require();
         using var first = NetworkLab.Create(Small);
@@ -88,7 +88,7 @@ public sealed class NetworkLabTests
     }
 
     [Fact]
-    public void The_sweep_removes_namespaces_of_dead_processes_only()
+    public void TheSweepRemovesNamespacesOfDeadProcessesOnly()
     {
         Root.Require();
         var dead = "bllt-999999999-abcdef-n1";
@@ -100,7 +100,7 @@ public sealed class NetworkLabTests
     }
 
     [Fact]
-    public async Task The_prober_sees_a_link_go_down_and_the_capture_sees_who_answers()
+    public async Task TheProberSeesALinkGoDownAndTheCaptureSeesWhoAnswers()
     {
         Root.Require();
         using var lab = NetworkLab.Create(Small);
@@ -126,7 +126,7 @@ public sealed class NetworkLabTests
     }
 
     [Fact]
-    public void Ports_can_be_blocked_and_unblocked_and_netem_set()
+    public void PortsCanBeBlockedAndUnblockedAndNetemSet()
     {
         Root.Require();
         using var lab = NetworkLab.Create(Small);

@@ -7,7 +7,7 @@ namespace BareLb.Lab.Tests;
 public sealed class ParsingTests
 {
     [Fact]
-    public void Echo_requests_and_replies_round_trip()
+    public void EchoRequestsAndRepliesRoundTrip()
     {
         var request = Prober.EchoRequest(v6: false, 0x1234, 7);
         Assert.Equal(8, request[0]);
@@ -22,7 +22,7 @@ public sealed class ParsingTests
     }
 
     [Fact]
-    public void A_report_finds_the_longest_gap_and_the_lost_probes()
+    public void AReportFindsTheLongestGapAndTheLostProbes()
     {
         var start = DateTimeOffset.FromUnixTimeSeconds(1_800_000_000);
         var sent = Enumerable.Range(0, 100).Select(i => start.AddMilliseconds(i * 10)).ToList();
@@ -36,7 +36,7 @@ public sealed class ParsingTests
     }
 
     [Fact]
-    public void A_report_counts_a_gap_that_lasts_to_the_end()
+    public void AReportCountsAGapThatLastsToTheEnd()
     {
         var start = DateTimeOffset.FromUnixTimeSeconds(1_800_000_000);
         var sent = Enumerable.Range(0, 50).Select(i => start.AddMilliseconds(i * 10)).ToList();
@@ -51,7 +51,7 @@ public sealed class ParsingTests
     [InlineData("1796281098.089647 c6:24:20:25:a7:96 > ff:ff:ff:ff:ff:ff, ethertype ARP (0x0806), length 58: Request who-has 198.18.99.2 (ff:ff:ff:ff:ff:ff) tell 198.18.99.2, length 44", "198.18.99.2", "c6:24:20:25:a7:96", NeighbourAnswerKind.GratuitousArp)]
     [InlineData("1796281098.089647 C6:24:20:25:A7:96 > ff:ff:ff:ff:ff:ff, ethertype ARP (0x0806), length 42: Request who-has 198.18.99.2 tell 198.18.99.2, length 28", "198.18.99.2", "c6:24:20:25:a7:96", NeighbourAnswerKind.GratuitousArp)]
     [InlineData("1796281099.148002 c6:24:20:25:a7:96 > a6:f0:ea:78:30:a9, ethertype IPv6 (0x86dd), length 86: 2001:db8:99::2 > fe80::a4f0:eaff:fe78:30a9: ICMP6, neighbor advertisement, tgt is 2001:db8:99::2, length 32", "2001:db8:99::2", "c6:24:20:25:a7:96", NeighbourAnswerKind.NeighbourAdvertisement)]
-    public void Tcpdump_lines_give_who_claimed_what(string line, string address, string mac, NeighbourAnswerKind kind)
+    public void TcpdumpLinesGiveWhoClaimedWhat(string line, string address, string mac, NeighbourAnswerKind kind)
     {
         var answer = NeighbourCapture.ParseLine(line);
         Assert.NotNull(answer);
@@ -59,6 +59,6 @@ public sealed class ParsingTests
     }
 
     [Fact]
-    public void Requests_of_other_hosts_claim_nothing()
+    public void RequestsOfOtherHostsClaimNothing()
         => Assert.Null(NeighbourCapture.ParseLine("1796281097.561235 a6:f0:ea:78:30:a9 > ff:ff:ff:ff:ff:ff, ethertype ARP (0x0806), length 42: Request who-has 198.18.99.2 tell 198.18.99.1, length 28"));
 }

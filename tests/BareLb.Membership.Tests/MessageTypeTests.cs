@@ -5,7 +5,7 @@ namespace BareLb.Membership.Tests;
 public sealed class MessageTypeTests
 {
     [Fact]
-    public void Message_type_numbers_are_memberlists()
+    public void MessageTypeNumbersAreMemberlists()
     {
         Assert.Equal(0, (byte)MessageType.Ping);
         Assert.Equal(13, (byte)MessageType.Error);

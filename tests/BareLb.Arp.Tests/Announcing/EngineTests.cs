@@ -32,7 +32,7 @@ public sealed class EngineTests : IDisposable
     }
 
     [Fact]
-    public void Gaining_an_ipv4_address_announces_at_once_then_twice_past_the_arp_locktime_then_refreshes_every_minute()
+    public void GainingAnIpv4AddressAnnouncesAtOnceThenTwicePastTheArpLocktimeThenRefreshesEveryMinute()
     {
         Assert.True(_engine.Announce("eth0", IPAddr.Parse("198.18.0.100")));
 
@@ -53,7 +53,7 @@ public sealed class EngineTests : IDisposable
     }
 
     [Fact]
-    public void Gaining_an_ipv6_address_joins_its_solicited_node_group_and_sends_unsolicited_advertisements()
+    public void GainingAnIpv6AddressJoinsItsSolicitedNodeGroupAndSendsUnsolicitedAdvertisements()
     {
         Assert.True(_engine.Announce("eth0", IPAddr.Parse("2001:db8::100")));
 
@@ -72,7 +72,7 @@ public sealed class EngineTests : IDisposable
     }
 
     [Fact]
-    public void Answers_requests_over_the_link_and_stops_at_once_when_withdrawn()
+    public void AnswersRequestsOverTheLinkAndStopsAtOnceWhenWithdrawn()
     {
         var address = IPAddr.Parse("198.18.0.100");
         _engine.Announce("eth0", address);
@@ -91,7 +91,7 @@ public sealed class EngineTests : IDisposable
     }
 
     [Fact]
-    public void Announcing_twice_is_idempotent_and_withdrawing_unknown_is_false()
+    public void AnnouncingTwiceIsIdempotentAndWithdrawingUnknownIsFalse()
     {
         var address = IPAddr.Parse("198.18.0.100");
         Assert.True(_engine.Announce("eth0", address));
@@ -108,21 +108,21 @@ public sealed class EngineTests : IDisposable
     [InlineData("::")]
     [InlineData("::1")]
     [InlineData("ff02::1")]
-    public void Unannounceable_addresses_are_refused(string text)
+    public void UnannounceableAddressesAreRefused(string text)
     {
         var error = Assert.Throws<ArgumentException>(() => _engine.Announce("eth0", IPAddr.Parse(text)));
         Assert.Contains(text, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Unknown_interface_is_refused_with_its_name()
+    public void UnknownInterfaceIsRefusedWithItsName()
     {
         var error = Assert.Throws<InvalidOperationException>(() => _engine.Announce("eth9", IPAddr.Parse("198.18.0.100")));
         Assert.Contains("eth9", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Invalid_options_are_refused_naming_the_setting()
+    public void InvalidOptionsAreRefusedNamingTheSetting()
     {
         var error = Assert.Throws<ArgumentException>(() => new Layer2Engine(new Layer2Options { AnnouncementCount = 0 }));
         Assert.Contains(nameof(Layer2Options.AnnouncementCount), error.Message, StringComparison.Ordinal);

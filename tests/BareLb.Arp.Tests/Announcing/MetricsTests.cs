@@ -8,7 +8,7 @@ namespace BareLb.Arp.Tests.Announcing;
 public sealed class MetricsTests
 {
     [Fact]
-    public void Requests_replies_announcements_and_drops_are_counted_per_interface_address_and_reason()
+    public void RequestsRepliesAnnouncementsAndDropsAreCountedPerInterfaceAddressAndReason()
     {
         var link = new InMemoryLink();
         using var client = link.Connect("client0", Frames.Peer);

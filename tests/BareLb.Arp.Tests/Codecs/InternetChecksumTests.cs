@@ -6,7 +6,7 @@ namespace BareLb.Arp.Tests.Codecs;
 public sealed class InternetChecksumTests
 {
     [Fact]
-    public void The_checksum_of_pieces_equals_the_16_bit_reference_on_the_whole()
+    public void TheChecksumOfPiecesEqualsThe16BitReferenceOnTheWhole()
     {
         Gen.Select(Gen.Byte.Array[0, 200], Gen.Int[0, 100]).Sample(
             (data, cut) =>
@@ -20,7 +20,7 @@ public sealed class InternetChecksumTests
     }
 
     [Fact]
-    public void Long_all_ones_messages_fold_their_carries_around()
+    public void LongAllOnesMessagesFoldTheirCarriesAround()
     {
         var data = new byte[65536];
         Array.Fill(data, (byte)0xFF);

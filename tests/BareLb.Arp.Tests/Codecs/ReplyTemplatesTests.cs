@@ -7,7 +7,7 @@ namespace BareLb.Arp.Tests.Codecs;
 public sealed class ReplyTemplatesTests
 {
     [Fact]
-    public void Templates_write_the_same_bytes_as_the_general_writers()
+    public void TemplatesWriteTheSameBytesAsTheGeneralWriters()
     {
         Gen.Select(Gen.ULong, Gen.ULong, Gen.UInt, Gen.UInt, Gen.Select(Gen.ULong, Gen.ULong), Gen.Select(Gen.ULong, Gen.ULong), Gen.Bool).Sample(
             (ours, peer, a, b, destination, target, solicited) =>

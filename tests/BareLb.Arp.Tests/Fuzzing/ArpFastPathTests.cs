@@ -24,7 +24,7 @@ public sealed class ArpFastPathTests
     ];
 
     [Fact]
-    public void Fast_and_general_paths_agree_on_every_ARP_frame()
+    public void FastAndGeneralPathsAgreeOnEveryARPFrame()
     {
         using var rig = new ResponderRig(ratePerSecond: 0, burst: 1, "198.18.0.100", "198.18.7.7");
         var fast = new byte[BareLb.Arp.Responding.FrameResponder.MaxReplyLength];

@@ -35,7 +35,7 @@ public sealed class FrameFuzzTests
     ];
 
     [Fact]
-    public void A_million_random_and_mutated_frames_never_throw_nor_answer_for_an_address_not_announced()
+    public void AMillionRandomAndMutatedFramesNeverThrowNorAnswerForAnAddressNotAnnounced()
     {
         using var rig = new ResponderRig(ratePerSecond: 0, burst: 1, Announced);
         var announced = Announced.Select(IPAddr.Parse).ToHashSet();

@@ -17,7 +17,7 @@ public sealed class ApplianceSampleTests
     private static readonly string[] Names = ["box-1", "box-2"];
 
     [Fact]
-    public void The_address_answers_from_the_elected_box_and_moves_when_it_is_killed()
+    public void TheAddressAnswersFromTheElectedBoxAndMovesWhenItIsKilled()
     {
         RequireRoot();
         using var topology = new Topology(nodes: 2);

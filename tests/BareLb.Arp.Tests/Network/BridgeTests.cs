@@ -7,7 +7,7 @@ namespace BareLb.Arp.Tests.Network;
 public sealed class BridgeTests
 {
     [Fact]
-    public void A_second_announcer_takes_over_the_clients_neighbour_entries_within_a_second()
+    public void ASecondAnnouncerTakesOverTheClientsNeighbourEntriesWithinASecond()
     {
         RequireRoot();
         using var topology = new Topology(nodes: 2);

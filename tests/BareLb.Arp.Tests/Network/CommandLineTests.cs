@@ -17,7 +17,7 @@ public sealed class CommandLineTests
     [InlineData("--interface vn --address 198.18.0.100 --announce-count 0", "--announce-count '0' must be")]
     [InlineData("--interface vn --address 198.18.0.100 --metrics-listen 127.0.0.1", "--metrics-listen '127.0.0.1' is not HOST:PORT")]
     [InlineData("--interface vn --address 198.18.0.100 --metrics-listen ::1:9100", "write an IPv6 host in brackets")]
-    public void Bad_arguments_give_one_line_and_exit_2(string arguments, string expected)
+    public void BadArgumentsGiveOneLineAndExit2(string arguments, string expected)
     {
         var result = Shell.Run(SpeakerProcess.ExecutablePath, ["standalone", .. arguments.Split(' ')]);
         AssertOneLine(result, expected);
@@ -25,7 +25,7 @@ public sealed class CommandLineTests
     }
 
     [Fact]
-    public void Unknown_interface_gives_one_line_and_exits_1()
+    public void UnknownInterfaceGivesOneLineAndExits1()
     {
         RequireRoot();
         using var topology = new Topology(nodes: 1);
@@ -35,7 +35,7 @@ public sealed class CommandLineTests
     }
 
     [Fact]
-    public void Missing_cap_net_raw_gives_one_line_and_exits_1()
+    public void MissingCapNetRawGivesOneLineAndExits1()
     {
         RequireRoot();
         using var topology = new Topology(nodes: 1);

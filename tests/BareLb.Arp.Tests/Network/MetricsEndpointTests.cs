@@ -11,7 +11,7 @@ public sealed partial class MetricsEndpointTests
     private const string Replies = """metallb_layer2_responses_sent{interface="vn",ip="198.18.0.100",protocol="arp"}""";
 
     [Fact]
-    public void Metrics_show_replies_rise_after_an_arping()
+    public void MetricsShowRepliesRiseAfterAnArping()
     {
         RequireRoot();
         using var topology = new Topology(nodes: 1);

@@ -7,7 +7,7 @@ namespace BareLb.Arp.Tests.Network;
 public sealed class PcapTests
 {
     [Fact]
-    public void The_pcap_transport_answers_arping_and_ndisc6_without_promiscuous_mode()
+    public void ThePcapTransportAnswersArpingAndNdisc6WithoutPromiscuousMode()
     {
         RequireRoot();
         using var topology = new Topology(nodes: 1);
@@ -24,7 +24,7 @@ public sealed class PcapTests
     }
 
     [Fact]
-    public void Missing_libpcap_gives_one_line_and_exits_1()
+    public void MissingLibpcapGivesOneLineAndExits1()
     {
         RequireRoot();
         using var topology = new Topology(nodes: 1);

@@ -20,7 +20,7 @@ public sealed class StandaloneFailoverTests
     private static readonly string[] Names = ["appliance-1", "appliance-2", "appliance-3"];
 
     [Fact]
-    public void The_elected_appliance_alone_answers_and_a_survivor_takes_over_within_a_second_when_it_dies()
+    public void TheElectedApplianceAloneAnswersAndASurvivorTakesOverWithinASecondWhenItDies()
     {
         RequireRoot();
         using var topology = new Topology(nodes: 3);
@@ -58,7 +58,7 @@ public sealed class StandaloneFailoverTests
     }
 
     [Fact]
-    public void On_sigterm_the_owner_hands_over_without_losing_a_probe()
+    public void OnSigtermTheOwnerHandsOverWithoutLosingAProbe()
     {
         RequireRoot();
         using var topology = new Topology(nodes: 3);

@@ -11,7 +11,7 @@ namespace BareLb.Arp.Tests.Network;
 public sealed class VethTests
 {
     [Fact]
-    public void Arping_and_ping_reach_an_announced_ipv4_address_and_nothing_answers_for_another()
+    public void ArpingAndPingReachAnAnnouncedIpv4AddressAndNothingAnswersForAnother()
     {
         RequireRoot();
         using var topology = new Topology(nodes: 1);
@@ -57,7 +57,7 @@ public sealed class VethTests
     }
 
     [Fact]
-    public void Ndisc6_and_ping6_reach_an_announced_ipv6_address_without_promiscuous_mode()
+    public void Ndisc6AndPing6ReachAnAnnouncedIpv6AddressWithoutPromiscuousMode()
     {
         RequireRoot();
         using var topology = new Topology(nodes: 1);
@@ -103,7 +103,7 @@ public sealed class VethTests
     [Theory]
     [InlineData(15)]
     [InlineData(2)]
-    public void A_signal_stops_answering_and_exits_0_within_a_second(int signal)
+    public void ASignalStopsAnsweringAndExits0WithinASecond(int signal)
     {
         RequireRoot();
         using var topology = new Topology(nodes: 1);
@@ -126,7 +126,7 @@ public sealed class VethTests
     [InlineData(2)]
     [InlineData(3)]
     [InlineData(15)]
-    public void A_signal_stops_the_speaker_even_when_it_was_started_ignored(int signal)
+    public void ASignalStopsTheSpeakerEvenWhenItWasStartedIgnored(int signal)
     {
         RequireRoot();
         using var topology = new Topology(nodes: 1);
@@ -141,7 +141,7 @@ public sealed class VethTests
     }
 
     [Fact]
-    public void The_engine_in_process_answers_over_af_packet_opened_in_the_namespace()
+    public void TheEngineInProcessAnswersOverAfPacketOpenedInTheNamespace()
     {
         RequireRoot();
         using var topology = new Topology(nodes: 1);
@@ -160,7 +160,7 @@ public sealed class VethTests
     }
 
     [Fact]
-    public void Opening_a_missing_interface_names_it()
+    public void OpeningAMissingInterfaceNamesIt()
     {
         RequireRoot();
         using var topology = new Topology(nodes: 1);

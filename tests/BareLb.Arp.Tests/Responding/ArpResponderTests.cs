@@ -7,7 +7,7 @@ namespace BareLb.Arp.Tests.Responding;
 public sealed class ArpResponderTests
 {
     [Fact]
-    public void Broadcast_request_for_announced_address_gets_a_reply_that_PacketDotNet_decodes()
+    public void BroadcastRequestForAnnouncedAddressGetsAReplyThatPacketDotNetDecodes()
     {
         using var rig = new ResponderRig(addresses: "198.18.0.100");
         var reply = rig.Respond(Frames.ArpRequest("198.18.0.1", "198.18.0.100"), out var reason);
@@ -26,14 +26,14 @@ public sealed class ArpResponderTests
     }
 
     [Fact]
-    public void Unicast_request_to_our_mac_is_answered()
+    public void UnicastRequestToOurMacIsAnswered()
     {
         using var rig = new ResponderRig(addresses: "198.18.0.100");
         Assert.NotNull(rig.Respond(Frames.ArpRequest("198.18.0.1", "198.18.0.100", to: Frames.Ours), out _));
     }
 
     [Fact]
-    public void Request_to_another_stations_mac_is_ignored()
+    public void RequestToAnotherStationsMacIsIgnored()
     {
         using var rig = new ResponderRig(addresses: "198.18.0.100");
         Assert.Null(rig.Respond(Frames.ArpRequest("198.18.0.1", "198.18.0.100", to: MacAddress.Parse("02:00:00:00:00:55")), out var reason));
@@ -41,7 +41,7 @@ public sealed class ArpResponderTests
     }
 
     [Fact]
-    public void Rfc5227_probe_is_defended_with_a_reply_to_0_0_0_0()
+    public void Rfc5227ProbeIsDefendedWithAReplyTo0000()
     {
         using var rig = new ResponderRig(addresses: "198.18.0.100");
         var reply = rig.Respond(Frames.ArpRequest("0.0.0.0", "198.18.0.100"), out _);
@@ -53,7 +53,7 @@ public sealed class ArpResponderTests
     }
 
     [Fact]
-    public void Request_for_an_address_not_announced_is_not_answered()
+    public void RequestForAnAddressNotAnnouncedIsNotAnswered()
     {
         using var rig = new ResponderRig(addresses: "198.18.0.100");
         Assert.Null(rig.Respond(Frames.ArpRequest("198.18.0.1", "198.18.0.101"), out var reason));
@@ -61,7 +61,7 @@ public sealed class ArpResponderTests
     }
 
     [Fact]
-    public void Replies_gratuitous_packets_and_our_own_frames_are_ignored()
+    public void RepliesGratuitousPacketsAndOurOwnFramesAreIgnored()
     {
         using var rig = new ResponderRig(addresses: "198.18.0.100");
         Assert.Null(rig.Respond(Frames.ArpRequest("198.18.0.1", "198.18.0.100", operation: 2), out var reason));
@@ -73,7 +73,7 @@ public sealed class ArpResponderTests
     }
 
     [Fact]
-    public void Vlan_tagged_request_gets_a_reply_with_the_same_tag()
+    public void VlanTaggedRequestGetsAReplyWithTheSameTag()
     {
         using var rig = new ResponderRig(addresses: "198.18.0.100");
         var reply = rig.Respond(Frames.ArpRequest("198.18.0.1", "198.18.0.100", vlan: 42), out _);
@@ -85,7 +85,7 @@ public sealed class ArpResponderTests
     }
 
     [Fact]
-    public void Withdrawn_address_is_not_answered_from_the_next_frame_on()
+    public void WithdrawnAddressIsNotAnsweredFromTheNextFrameOn()
     {
         using var rig = new ResponderRig(addresses: "198.18.0.100");
         var request = Frames.ArpRequest("198.18.0.1", "198.18.0.100");
@@ -96,7 +96,7 @@ public sealed class ArpResponderTests
     }
 
     [Fact]
-    public void A_source_over_its_rate_is_limited_then_recovers()
+    public void ASourceOverItsRateIsLimitedThenRecovers()
     {
         using var rig = new ResponderRig(ratePerSecond: 10, burst: 3, "198.18.0.100");
         var request = Frames.ArpRequest("198.18.0.1", "198.18.0.100");
@@ -118,7 +118,7 @@ public sealed class ArpResponderTests
     [InlineData(13)]
     [InlineData(20)]
     [InlineData(41)]
-    public void Truncated_request_is_dropped_as_truncated(int length)
+    public void TruncatedRequestIsDroppedAsTruncated(int length)
     {
         using var rig = new ResponderRig(addresses: "198.18.0.100");
         Assert.Null(rig.Respond(Frames.ArpRequest("198.18.0.1", "198.18.0.100")[..length], out var reason));

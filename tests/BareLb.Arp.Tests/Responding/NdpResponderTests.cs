@@ -8,7 +8,7 @@ namespace BareLb.Arp.Tests.Responding;
 public sealed class NdpResponderTests
 {
     [Fact]
-    public void Multicast_solicitation_gets_a_solicited_advertisement_sourced_from_the_target()
+    public void MulticastSolicitationGetsASolicitedAdvertisementSourcedFromTheTarget()
     {
         using var rig = new ResponderRig(addresses: "2001:db8::100");
         var reply = rig.Respond(Frames.Solicitation("2001:db8::1", "2001:db8::100"), out var reason);
@@ -29,7 +29,7 @@ public sealed class NdpResponderTests
     }
 
     [Fact]
-    public void Unicast_probe_without_source_option_is_answered_to_the_frames_sender()
+    public void UnicastProbeWithoutSourceOptionIsAnsweredToTheFramesSender()
     {
         using var rig = new ResponderRig(addresses: "2001:db8::100");
         var reply = rig.Respond(Frames.Solicitation("2001:db8::1", "2001:db8::100", sourceOption: false, unicast: true), out _);
@@ -40,7 +40,7 @@ public sealed class NdpResponderTests
     }
 
     [Fact]
-    public void Duplicate_address_detection_probe_gets_an_unsolicited_advertisement_to_all_nodes()
+    public void DuplicateAddressDetectionProbeGetsAnUnsolicitedAdvertisementToAllNodes()
     {
         using var rig = new ResponderRig(addresses: "2001:db8::100");
         var reply = rig.Respond(Frames.Solicitation("::", "2001:db8::100", sourceOption: false), out _);
@@ -54,7 +54,7 @@ public sealed class NdpResponderTests
     }
 
     [Fact]
-    public void Dad_probe_with_a_source_option_is_invalid()
+    public void DadProbeWithASourceOptionIsInvalid()
     {
         using var rig = new ResponderRig(addresses: "2001:db8::100");
         Assert.Null(rig.Respond(Frames.Solicitation("::", "2001:db8::100", sourceOption: true), out var reason));
@@ -62,7 +62,7 @@ public sealed class NdpResponderTests
     }
 
     [Fact]
-    public void Solicitation_for_an_address_not_announced_is_not_answered()
+    public void SolicitationForAnAddressNotAnnouncedIsNotAnswered()
     {
         using var rig = new ResponderRig(addresses: "2001:db8::100");
         Assert.Null(rig.Respond(Frames.Solicitation("2001:db8::1", "2001:db8::101"), out var reason));
@@ -70,7 +70,7 @@ public sealed class NdpResponderTests
     }
 
     [Fact]
-    public void Bad_checksum_is_dropped()
+    public void BadChecksumIsDropped()
     {
         using var rig = new ResponderRig(addresses: "2001:db8::100");
         var frame = Frames.Solicitation("2001:db8::1", "2001:db8::100");
@@ -80,7 +80,7 @@ public sealed class NdpResponderTests
     }
 
     [Fact]
-    public void Hop_limit_below_255_is_dropped()
+    public void HopLimitBelow255IsDropped()
     {
         using var rig = new ResponderRig(addresses: "2001:db8::100");
         var frame = Frames.Solicitation("2001:db8::1", "2001:db8::100");
@@ -90,7 +90,7 @@ public sealed class NdpResponderTests
     }
 
     [Fact]
-    public void Solicitation_to_the_wrong_group_is_dropped()
+    public void SolicitationToTheWrongGroupIsDropped()
     {
         using var rig = new ResponderRig(addresses: "2001:db8::100");
         Assert.Null(rig.Respond(Frames.Solicitation("2001:db8::1", "2001:db8::100", destination: "ff02::1:ff00:999"), out var reason));
@@ -98,7 +98,7 @@ public sealed class NdpResponderTests
     }
 
     [Fact]
-    public void Our_own_solicitation_is_ignored()
+    public void OurOwnSolicitationIsIgnored()
     {
         using var rig = new ResponderRig(addresses: "2001:db8::100");
         Assert.Null(rig.Respond(Frames.Solicitation("2001:db8::1", "2001:db8::100", from: Frames.Ours), out var reason));

@@ -10,7 +10,7 @@ namespace BareLb.Arp.Tests.Transports;
 public sealed class PcapReplayTests
 {
     [Fact]
-    public void A_replayed_capture_gets_replies_for_announced_addresses_only()
+    public void AReplayedCaptureGetsRepliesForAnnouncedAddressesOnly()
     {
         var input = Path.Combine(Path.GetTempPath(), $"blt-replay-{Guid.NewGuid():N}.pcap");
         var output = Path.ChangeExtension(input, ".out.pcap");

@@ -37,7 +37,7 @@ public sealed class Layer2DecisionTests
         [.. NodeNames.Where(n => Layer2Decision.Decide(view(n), service).Announce)];
 
     [Fact]
-    public void Exactly_one_node_announces_and_every_node_names_the_same_one()
+    public void ExactlyOneNodeAnnouncesAndEveryNodeNamesTheSameOne()
     {
         var pool = Pool(Everywhere());
         var service = Service();
@@ -50,7 +50,7 @@ public sealed class Layer2DecisionTests
     }
 
     [Fact]
-    public void The_status_and_pool_are_checked_in_MetalLBs_order()
+    public void TheStatusAndPoolAreCheckedInMetalLBsOrder()
     {
         var pool = Pool(Everywhere());
         Assert.Equal(Layer2Reason.NotLoadBalancer, Layer2Decision.Decide(View("node-a", pool), Service() with { IsLoadBalancer = false }).Reason);
@@ -62,7 +62,7 @@ public sealed class Layer2DecisionTests
     }
 
     [Fact]
-    public void An_IPv4_mapped_address_is_the_IPv4_address_as_Go_reads_it()
+    public void AnIPv4MappedAddressIsTheIPv4AddressAsGoReadsIt()
     {
         // Go's net.IP treats ::ffff:a.b.c.d as a.b.c.d: an IPv4 pool holds it, it hashes as the dotted quad and
         // MetalLB answers ARP for it.
@@ -76,7 +76,7 @@ public sealed class Layer2DecisionTests
     }
 
     [Fact]
-    public void No_endpoint_that_can_serve_means_nobody_announces()
+    public void NoEndpointThatCanServeMeansNobodyAnnounces()
     {
         var pool = Pool(Everywhere());
         var notReady = Service(new ServiceEndpoint("node-a", false, false));
@@ -88,7 +88,7 @@ public sealed class Layer2DecisionTests
     }
 
     [Fact]
-    public void ExternalTrafficPolicy_Local_elects_among_nodes_with_a_serving_endpoint()
+    public void ExternalTrafficPolicyLocalElectsAmongNodesWithAServingEndpoint()
     {
         var pool = Pool(Everywhere());
         foreach (var node in NodeNames)
@@ -99,7 +99,7 @@ public sealed class Layer2DecisionTests
     }
 
     [Fact]
-    public void Dead_unavailable_and_excluded_nodes_are_left_out_with_reasons()
+    public void DeadUnavailableAndExcludedNodesAreLeftOutWithReasons()
     {
         var pool = Pool(Everywhere());
         var nodes = new[]
@@ -125,7 +125,7 @@ public sealed class Layer2DecisionTests
     }
 
     [Fact]
-    public void A_node_no_advertisement_selects_does_not_announce_and_says_so()
+    public void ANodeNoAdvertisementSelectsDoesNotAnnounceAndSaysSo()
     {
         var pool = Pool(new Layer2Advertisement { Name = "only-b", Nodes = new HashSet<string> { "node-b" } });
         var verdict = Layer2Decision.Decide(View("node-a", pool), Service());
@@ -135,7 +135,7 @@ public sealed class Layer2DecisionTests
     }
 
     [Fact]
-    public void Shared_addresses_are_refused_with_service_selectors()
+    public void SharedAddressesAreRefusedWithServiceSelectors()
     {
         var selecting = new Layer2Advertisement
         {
@@ -153,7 +153,7 @@ public sealed class Layer2DecisionTests
     }
 
     [Fact]
-    public void Preferred_node_weights_are_summed_across_advertisements()
+    public void PreferredNodeWeightsAreSummedAcrossAdvertisements()
     {
         var first = Everywhere("first") with { PreferredNodes = new Dictionary<string, long> { ["node-a"] = 70 } };
         var second = Everywhere("second") with { PreferredNodes = new Dictionary<string, long> { ["node-a"] = 30, ["node-b"] = 50 } };
@@ -164,7 +164,7 @@ public sealed class Layer2DecisionTests
     }
 
     [Fact]
-    public void Interfaces_are_those_of_the_advertisements_for_this_node_unless_one_takes_all()
+    public void InterfacesAreThoseOfTheAdvertisementsForThisNodeUnlessOneTakesAll()
     {
         var eth0 = Everywhere("eth0") with { Interfaces = ["eth0"] };
         var eth1 = Everywhere("eth1") with { Interfaces = ["eth1"] };
@@ -176,7 +176,7 @@ public sealed class Layer2DecisionTests
     }
 
     [Fact]
-    public void Every_node_reaches_the_same_answer_from_the_same_view()
+    public void EveryNodeReachesTheSameAnswerFromTheSameView()
     {
         var names = Enumerable.Range(0, 12).Select(i => $"n{i}").ToArray();
         var gen = Gen.Select(

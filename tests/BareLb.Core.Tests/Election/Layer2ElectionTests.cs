@@ -25,7 +25,7 @@ public sealed class Layer2ElectionTests
 
     [Theory]
     [MemberData(nameof(MetalLbSortCases))]
-    public void Rank_and_Elect_order_candidates_as_MetalLB_does(string[] names, string address, string weights, string[] expected)
+    public void RankAndElectOrderCandidatesAsMetalLBDoes(string[] names, string address, string weights, string[] expected)
     {
         var weightOf = weights.Split(',', StringSplitOptions.RemoveEmptyEntries)
             .Select(w => w.Split('='))
@@ -39,7 +39,7 @@ public sealed class Layer2ElectionTests
     }
 
     [Fact]
-    public void Elect_is_the_first_of_MetalLBs_sort_for_any_names_weights_and_addresses()
+    public void ElectIsTheFirstOfMetalLBsSortForAnyNamesWeightsAndAddresses()
     {
         var name = Gen.String[Gen.Char["abcdefghijklmnopqrstuvwxyz0123456789-."], 1, 40];
         var candidate = Gen.Select(name, Gen.Long[0, 3]);
@@ -66,7 +66,7 @@ public sealed class Layer2ElectionTests
     [InlineData("::1", "::1")]
     [InlineData("::ffff:198.18.35.1", "198.18.35.1")]
     [InlineData("2001:DB8::A", "2001:db8::a")]
-    public void The_hashed_address_text_is_Gos(string address, string goText)
+    public void TheHashedAddressTextIsGos(string address, string goText)
     {
         Span<byte> key = stackalloc byte[64];
         var length = ElectionKey.Write(IPAddr.Parse(address), key);
@@ -74,7 +74,7 @@ public sealed class Layer2ElectionTests
     }
 
     [Fact]
-    public void Long_node_names_are_hashed_whole()
+    public void LongNodeNamesAreHashedWhole()
     {
         var names = new[] { new string('a', 400) + "x", new string('a', 400) + "y", "short" };
         var candidates = names.Select(n => new NodeCandidate(n)).ToArray();

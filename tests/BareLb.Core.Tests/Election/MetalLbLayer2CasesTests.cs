@@ -48,7 +48,7 @@ public sealed class MetalLbLayer2CasesTests
     }
 
     [Fact]
-    public void Every_MetalLB_decision_test_has_a_case_file_with_cases()
+    public void EveryMetalLBDecisionTestHasACaseFileWithCases()
     {
         Assert.Equal(MetalLbTests.Order(StringComparer.Ordinal), MetalLbCaseFile.All.Keys.Order(StringComparer.Ordinal));
         Assert.All(MetalLbCaseFile.All.Values, f => Assert.NotEmpty(f.Cases));
@@ -56,7 +56,7 @@ public sealed class MetalLbLayer2CasesTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Decide_reaches_MetalLBs_answer(string test, int index, string description)
+    public void DecideReachesMetalLBsAnswer(string test, int index, string description)
     {
         var @case = MetalLbCaseFile.All[test].Cases[index];
         Assert.Equal(description, @case.Description);
@@ -92,7 +92,7 @@ public sealed class MetalLbLayer2CasesTests
     }
 
     [Fact]
-    public void TestClusterPolicy_facts_hold_MetalLBs_three_assertions()
+    public void TestClusterPolicyFactsHoldMetalLBsThreeAssertions()
     {
         // MetalLB asserts, for each address: exactly one speaker announces; the two Services sharing it are
         // announced alike; and over all addresses, each speaker announces some.

@@ -11,7 +11,7 @@ public sealed class AddressElectionTests
     private static readonly string[] Members = ["appliance-1", "appliance-2", "appliance-3"];
 
     [Fact]
-    public void Each_address_goes_to_the_winner_of_cores_election_whatever_the_order_of_members()
+    public void EachAddressGoesToTheWinnerOfCoresElectionWhateverTheOrderOfMembers()
     {
         var winners = AddressElection.Winners(Members, Addresses);
         var reversed = AddressElection.Winners(Members.Reverse(), Addresses);
@@ -31,7 +31,7 @@ public sealed class AddressElectionTests
     }
 
     [Fact]
-    public void A_member_gone_moves_only_its_own_addresses()
+    public void AMemberGoneMovesOnlyItsOwnAddresses()
     {
         var before = AddressElection.Winners(Members, Addresses);
         var after = AddressElection.Winners(Members.Where(m => m != "appliance-2"), Addresses);
@@ -50,7 +50,7 @@ public sealed class AddressElectionTests
     }
 
     [Fact]
-    public void No_member_no_winner()
+    public void NoMemberNoWinner()
     {
         Assert.Empty(AddressElection.Winners([], Addresses));
         Assert.Empty(AddressElection.Owned("appliance-1", [], Addresses));

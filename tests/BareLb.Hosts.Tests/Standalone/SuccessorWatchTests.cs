@@ -12,7 +12,7 @@ public sealed class SuccessorWatchTests
     private static readonly MacAddress Successor = MacAddress.Parse("02:00:00:00:00:02");
 
     [Fact]
-    public async Task A_gratuitous_arp_from_another_mac_completes_its_address_only()
+    public async Task AGratuitousArpFromAnotherMacCompletesItsAddressOnly()
     {
         var link = new InMemoryLink();
         using var peer = link.Connect("peer", Successor);
@@ -34,7 +34,7 @@ public sealed class SuccessorWatchTests
     [Theory]
     [InlineData(14)]
     [InlineData(41)]
-    public void Short_frames_are_no_announcement(int length)
+    public void ShortFramesAreNoAnnouncement(int length)
     {
         Assert.Null(SuccessorWatch.ReadAnnouncement(Arp(Successor, "198.18.0.100", "198.18.0.100").AsSpan(0, length)));
     }

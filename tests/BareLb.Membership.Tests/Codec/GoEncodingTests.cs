@@ -18,7 +18,7 @@ public sealed class GoEncodingTests
 
     [Theory]
     [MemberData(nameof(Names))]
-    public void Encode_matches_go_msgpack_and_decodes_back(string name)
+    public void EncodeMatchesGoMsgpackAndDecodesBack(string name)
     {
         var expected = GoVectors.Get(name);
         var (encoded, roundTrips) = Case(name, expected);

@@ -9,18 +9,18 @@ public sealed class LzwTests
     [Theory]
     [InlineData("lzw-empty", "")]
     [InlineData("lzw-abc", "abc")]
-    public void Encode_small_inputs_matches_go(string name, string input)
+    public void EncodeSmallInputsMatchesGo(string name, string input)
         => Assert.Equal(Convert.ToHexStringLower(GoVectors.Get(name)), Convert.ToHexStringLower(LzwEncoder.Encode(System.Text.Encoding.ASCII.GetBytes(input))));
 
     [Fact]
-    public void Encode_repetitive_input_matches_go()
+    public void EncodeRepetitiveInputMatchesGo()
     {
         var input = System.Text.Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("abcabcabcd", 100)));
         Assert.Equal(Convert.ToHexStringLower(GoVectors.Get("lzw-repeat")), Convert.ToHexStringLower(LzwEncoder.Encode(input)));
     }
 
     [Fact]
-    public void Encode_input_that_exhausts_the_code_table_matches_go_and_decodes()
+    public void EncodeInputThatExhaustsTheCodeTableMatchesGoAndDecodes()
     {
         var input = GoVectors.Get("lzw-big-input");
         var go = GoVectors.Get("lzw-big");
@@ -30,7 +30,7 @@ public sealed class LzwTests
     }
 
     [Fact]
-    public void Decode_inverts_encode_for_any_input()
+    public void DecodeInvertsEncodeForAnyInput()
         => Gen.Byte[0, 3].Array[0, 20000].Select(a => a).Sample(input =>
         {
             Assert.Equal(LzwDecoder.Result.Ok, LzwDecoder.Decode(LzwEncoder.Encode(input), 1 << 20, out var output));
@@ -38,14 +38,14 @@ public sealed class LzwTests
         }, iter: 300);
 
     [Fact]
-    public void Decode_without_end_code_is_truncated()
+    public void DecodeWithoutEndCodeIsTruncated()
     {
         var encoded = LzwEncoder.Encode("hello hello hello"u8);
         Assert.Equal(LzwDecoder.Result.Truncated, LzwDecoder.Decode(encoded.AsSpan(0, encoded.Length - 2), 1000, out _));
     }
 
     [Fact]
-    public void Decode_beyond_the_limit_is_refused()
+    public void DecodeBeyondTheLimitIsRefused()
     {
         var encoded = LzwEncoder.Encode(new byte[100000]);
         Assert.True(encoded.Length < 2000);
@@ -53,7 +53,7 @@ public sealed class LzwTests
     }
 
     [Fact]
-    public void Decode_code_beyond_the_table_is_invalid()
+    public void DecodeCodeBeyondTheTableIsInvalid()
     {
         // clear (256), then 300, which no code has defined yet: 9-bit codes LSB first.
         var bits = 256u | (300u << 9);

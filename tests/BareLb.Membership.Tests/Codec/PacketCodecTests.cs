@@ -19,7 +19,7 @@ public sealed class PacketCodecTests
     }
 
     [Fact]
-    public void Decode_plain_ping_gives_the_ping()
+    public void DecodePlainPingGivesThePing()
     {
         var (reason, messages, _) = Decode(WireSettings.Default, Packets.Ping(9, "x"));
         Assert.Equal(DropReason.None, reason);
@@ -33,7 +33,7 @@ public sealed class PacketCodecTests
     [InlineData(true, true, "")]
     [InlineData(true, true, "cluster-a")]
     [InlineData(false, true, "cluster-a")]
-    public void Encode_then_decode_round_trips_a_compound_with_every_layer(bool checksum, bool encrypted, string label)
+    public void EncodeThenDecodeRoundTripsACompoundWithEveryLayer(bool checksum, bool encrypted, string label)
     {
         var settings = WireSettings.Default with { Keyring = encrypted ? Keys : null, Label = label };
         var codec = new PacketCodec(settings);
@@ -46,7 +46,7 @@ public sealed class PacketCodecTests
     }
 
     [Fact]
-    public void Encode_compresses_only_when_smaller()
+    public void EncodeCompressesOnlyWhenSmaller()
     {
         var codec = new PacketCodec(WireSettings.Default);
         var small = Packets.Ping();
@@ -58,7 +58,7 @@ public sealed class PacketCodecTests
     }
 
     [Fact]
-    public void Decode_compound_with_a_truncated_last_part_keeps_the_others()
+    public void DecodeCompoundWithATruncatedLastPartKeepsTheOthers()
     {
         var compound = CompoundMessage.Encode([Packets.Ping(1), Packets.Ping(2), Packets.Ping(3)]);
         var (reason, messages, parts) = Decode(WireSettings.Default, compound[..^3]);
@@ -68,7 +68,7 @@ public sealed class PacketCodecTests
     }
 
     [Fact]
-    public void Decode_compound_with_a_malformed_part_drops_that_part_alone()
+    public void DecodeCompoundWithAMalformedPartDropsThatPartAlone()
     {
         byte[] bad = [(byte)MessageType.Alive, 0x81, 0xa4, (byte)'N', (byte)'o', (byte)'d', (byte)'e', 0xcc];
         var compound = CompoundMessage.Encode([Packets.Ping(1), bad, Packets.Ping(3)]);
@@ -86,7 +86,7 @@ public sealed class PacketCodecTests
         => Assert.Equal(DropReason.Truncated, Decode(WireSettings.Default, packet).Reason);
 
     [Fact]
-    public void Decode_bad_checksum_is_dropped_as_forged()
+    public void DecodeBadChecksumIsDroppedAsForged()
     {
         var framed = Checksum.Add(Packets.Ping());
         framed[^1] ^= 1;
@@ -94,7 +94,7 @@ public sealed class PacketCodecTests
     }
 
     [Fact]
-    public void Decode_with_another_key_is_undecryptable_and_plain_text_is_refused()
+    public void DecodeWithAnotherKeyIsUndecryptableAndPlainTextIsRefused()
     {
         var other = new Keyring([new byte[16]]);
         var theirs = new PacketCodec(WireSettings.Default with { Keyring = other }).Encode(Packets.Ping(), checksum: true);
@@ -103,14 +103,14 @@ public sealed class PacketCodecTests
     }
 
     [Fact]
-    public void Decode_accepts_plain_text_when_incoming_verification_is_off()
+    public void DecodeAcceptsPlainTextWhenIncomingVerificationIsOff()
         => Assert.Equal(DropReason.None, Decode(WireSettings.Default with { Keyring = Keys, VerifyIncoming = false }, Packets.Alive("a")).Reason);
 
     [Theory]
     [InlineData("", "b")]
     [InlineData("a", "")]
     [InlineData("a", "b")]
-    public void Decode_with_another_label_is_dropped(string ours, string theirs)
+    public void DecodeWithAnotherLabelIsDropped(string ours, string theirs)
     {
         var packet = new PacketCodec(WireSettings.Default with { Label = theirs }).Encode(Packets.Ping(), checksum: false);
         Assert.Equal(DropReason.WrongLabel, Decode(WireSettings.Default with { Label = ours }, packet).Reason);
@@ -124,7 +124,7 @@ public sealed class PacketCodecTests
         => Assert.Equal(DropReason.WrongLabel, Decode(WireSettings.Default, packet).Reason);
 
     [Fact]
-    public void Decode_compression_nested_beyond_the_limit_is_too_deep()
+    public void DecodeCompressionNestedBeyondTheLimitIsTooDeep()
     {
         var message = Packets.Ping();
         for (var i = 0; i <= PacketCodec.MaxNesting; i++)
@@ -139,22 +139,22 @@ public sealed class PacketCodecTests
     [InlineData((byte)6)]
     [InlineData((byte)13)]
     [InlineData((byte)200)]
-    public void Decode_types_that_do_not_travel_in_packets_are_unknown(byte type)
+    public void DecodeTypesThatDoNotTravelInPacketsAreUnknown(byte type)
         => Assert.Equal(DropReason.UnknownType, Decode(WireSettings.Default, [type, 0x80]).Reason);
 
     [Fact]
-    public void Decode_user_message_gives_its_bytes()
+    public void DecodeUserMessageGivesItsBytes()
     {
         var (_, messages, _) = Decode(WireSettings.Default, [8, 1, 2, 3]);
         Assert.Equal(new byte[] { 1, 2, 3 }, Assert.Single(messages).Message);
     }
 
     [Fact]
-    public void Decode_oversized_datagram_is_dropped()
+    public void DecodeOversizedDatagramIsDropped()
         => Assert.Equal(DropReason.Oversized, Decode(WireSettings.Default, new byte[PacketCodec.MaxPacket + 1]).Reason);
 
     [Fact]
-    public void Label_longer_than_255_bytes_is_refused_naming_it()
+    public void LabelLongerThan255BytesIsRefusedNamingIt()
     {
         var error = Assert.Throws<ArgumentException>(() => WireSettings.Default with { Label = new string('l', 256) });
         Assert.Contains("256 bytes", error.Message, StringComparison.Ordinal);

@@ -23,7 +23,7 @@ public sealed class WireStreamTests
     [InlineData(false, true, "", 50, 0)]
     [InlineData(true, true, "lab", 200, 5000)]
     [InlineData(true, true, "", 0, 0)]
-    public async Task Push_pull_state_round_trips_through_every_layer(bool compress, bool encrypted, string label, int nodes, int userBytes)
+    public async Task PushPullStateRoundTripsThroughEveryLayer(bool compress, bool encrypted, string label, int nodes, int userBytes)
     {
         var settings = WireSettings.Default with { Compress = compress, Keyring = encrypted ? Keys : null, Label = label };
         var state = State(nodes, userBytes);
@@ -39,7 +39,7 @@ public sealed class WireStreamTests
     }
 
     [Fact]
-    public async Task Stream_read_in_small_pieces_decodes_the_same()
+    public async Task StreamReadInSmallPiecesDecodesTheSame()
     {
         var state = State(20, 100);
         using var stream = new TrickleStream(WireStream.Frame(WireSettings.Default with { Compress = false }, state.Encode(), dialing: true));
@@ -50,7 +50,7 @@ public sealed class WireStreamTests
     }
 
     [Fact]
-    public async Task Stream_with_another_key_is_undecryptable_and_plain_is_refused_when_encrypting()
+    public async Task StreamWithAnotherKeyIsUndecryptableAndPlainIsRefusedWhenEncrypting()
     {
         var theirs = WireStream.Frame(WireSettings.Default with { Keyring = new Keyring([new byte[16]]) }, State(1, 0).Encode(), dialing: true);
         Assert.Equal(DropReason.Undecryptable, (await Read(WireSettings.Default with { Keyring = Keys }, theirs)).Reason);
@@ -60,7 +60,7 @@ public sealed class WireStreamTests
     }
 
     [Fact]
-    public async Task Stream_declaring_more_than_20_MiB_is_oversized()
+    public async Task StreamDeclaringMoreThan20MiBIsOversized()
     {
         var frame = new byte[5 + 100];
         frame[0] = (byte)MessageType.Encrypt;
@@ -69,7 +69,7 @@ public sealed class WireStreamTests
     }
 
     [Fact]
-    public async Task Stream_cut_short_is_truncated()
+    public async Task StreamCutShortIsTruncated()
     {
         var frame = WireStream.Frame(WireSettings.Default with { Keyring = Keys }, State(5, 0).Encode(), dialing: true);
         Assert.Equal(DropReason.Truncated, (await Read(WireSettings.Default with { Keyring = Keys }, frame[..^10])).Reason);
@@ -82,7 +82,7 @@ public sealed class WireStreamTests
     }
 
     [Fact]
-    public async Task Stream_with_another_label_is_refused()
+    public async Task StreamWithAnotherLabelIsRefused()
     {
         var frame = WireStream.Frame(WireSettings.Default with { Label = "x" }, State(1, 0).Encode(), dialing: true);
         Assert.Equal(DropReason.WrongLabel, (await Read(WireSettings.Default with { Label = "y" }, frame)).Reason);
@@ -90,7 +90,7 @@ public sealed class WireStreamTests
     }
 
     [Fact]
-    public async Task Push_pull_header_with_negative_counts_is_malformed()
+    public async Task PushPullHeaderWithNegativeCountsIsMalformed()
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
         MessageCodec.Write(buffer, MessageType.PushPull, new PushPullHeader(-1, 0, false));

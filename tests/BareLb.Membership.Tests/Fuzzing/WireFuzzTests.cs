@@ -28,7 +28,7 @@ public sealed class WireFuzzTests
     ];
 
     [Fact]
-    public void Datagrams_random_and_mutated_never_throw_and_are_counted()
+    public void DatagramsRandomAndMutatedNeverThrowAndAreCounted()
     {
         var mutator = new Mutator(Seed(20261202));
         var seeds = DatagramSeeds();
@@ -47,7 +47,7 @@ public sealed class WireFuzzTests
     }
 
     [Fact]
-    public async Task Streams_random_and_mutated_never_throw()
+    public async Task StreamsRandomAndMutatedNeverThrow()
     {
         var mutator = new Mutator(Seed(7946));
         var seeds = StreamSeeds();

@@ -19,7 +19,7 @@ namespace BareLb.Membership.Tests.Hosting;
 public sealed class DetectionInNamespacesTests
 {
     [Fact]
-    public async Task Killed_cut_off_and_leaving_members_are_seen_by_every_other_member()
+    public async Task KilledCutOffAndLeavingMembersAreSeenByEveryOtherMember()
     {
         Namespaces.RequireRoot();
         using var lab = NetworkLab.Create(new LabOptions { Prefix = "blmd", Nodes = 3, Client = false, Api = false, Ipv4Subnet = IPNetwork.Parse("198.18.37.0/24") });

@@ -10,7 +10,7 @@ namespace BareLb.Membership.Tests.Hosting;
 public sealed class MembershipNodeTests
 {
     [Fact]
-    public async Task Invalid_options_are_refused_naming_each_field()
+    public async Task InvalidOptionsAreRefusedNamingEachField()
     {
         var options = new MembershipNodeOptions
         {
@@ -30,7 +30,7 @@ public sealed class MembershipNodeTests
     }
 
     [Fact]
-    public async Task Three_members_join_then_one_leaves_and_one_dies()
+    public async Task ThreeMembersJoinThenOneLeavesAndOneDies()
     {
         Namespaces.RequireRoot();
         var ns = Namespaces.Create("node");

@@ -24,7 +24,7 @@ public sealed class GoAgentInteropTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task Go_agent_packets_all_decode_our_acks_keep_us_alive_and_its_leave_arrives(bool encrypted)
+    public async Task GoAgentPacketsAllDecodeOurAcksKeepUsAliveAndItsLeaveArrives(bool encrypted)
     {
         Namespaces.RequireRoot();
         _ = GoAgent.RequirePath();
@@ -60,7 +60,7 @@ public sealed class GoAgentInteropTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task Go_agent_joining_us_round_trips_push_pull(bool encrypted)
+    public async Task GoAgentJoiningUsRoundTripsPushPull(bool encrypted)
     {
         Namespaces.RequireRoot();
         _ = GoAgent.RequirePath();
@@ -79,7 +79,7 @@ public sealed class GoAgentInteropTests
     }
 
     [Fact]
-    public async Task Mismatched_keys_are_refused_on_both_sides_with_one_log_line()
+    public async Task MismatchedKeysAreRefusedOnBothSidesWithOneLogLine()
     {
         Namespaces.RequireRoot();
         _ = GoAgent.RequirePath();

@@ -26,7 +26,7 @@ public sealed class NodeInteropTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task Each_side_sees_the_other_join_and_leave(bool encrypted)
+    public async Task EachSideSeesTheOtherJoinAndLeave(bool encrypted)
     {
         Namespaces.RequireRoot();
         _ = GoAgent.RequirePath();
@@ -47,7 +47,7 @@ public sealed class NodeInteropTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task Go_agent_sees_us_join_and_leave_and_die(bool encrypted)
+    public async Task GoAgentSeesUsJoinAndLeaveAndDie(bool encrypted)
     {
         Namespaces.RequireRoot();
         _ = GoAgent.RequirePath();
@@ -81,7 +81,7 @@ public sealed class NodeInteropTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task We_see_the_go_agent_die(bool encrypted)
+    public async Task WeSeeTheGoAgentDie(bool encrypted)
     {
         Namespaces.RequireRoot();
         _ = GoAgent.RequirePath();

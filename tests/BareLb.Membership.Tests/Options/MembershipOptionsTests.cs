@@ -5,14 +5,14 @@ namespace BareLb.Membership.Tests.Options;
 public sealed class MembershipOptionsTests
 {
     [Fact]
-    public void Defaults_and_the_memberlist_preset_are_valid()
+    public void DefaultsAndTheMemberlistPresetAreValid()
     {
         Assert.Empty(new MembershipOptions().Validate());
         Assert.Empty(MembershipOptions.MemberlistLan().Validate());
     }
 
     [Fact]
-    public void Memberlist_preset_holds_memberlists_LAN_defaults()
+    public void MemberlistPresetHoldsMemberlistsLANDefaults()
     {
         var o = MembershipOptions.MemberlistLan();
         Assert.Equal(TimeSpan.FromSeconds(1), o.ProbeInterval);
@@ -30,7 +30,7 @@ public sealed class MembershipOptionsTests
     }
 
     [Fact]
-    public void Each_invalid_setting_is_named_with_its_range()
+    public void EachInvalidSettingIsNamedWithItsRange()
     {
         var o = new MembershipOptions
         {
@@ -60,7 +60,7 @@ public sealed class MembershipOptionsTests
     [InlineData("250µs", 250)]
     [InlineData("0", 0)]
     [InlineData("-1s", -1_000_000)]
-    public void Go_durations_parse(string text, long microseconds)
+    public void GoDurationsParse(string text, long microseconds)
     {
         Assert.True(GoDuration.TryParse(text, out var value, out _));
         Assert.Equal(TimeSpan.FromMicroseconds(microseconds), value);
@@ -73,7 +73,7 @@ public sealed class MembershipOptionsTests
     [InlineData("5sec")]
     [InlineData("ms")]
     [InlineData("1..2s")]
-    public void Bad_Go_durations_are_refused_with_a_reason(string text)
+    public void BadGoDurationsAreRefusedWithAReason(string text)
     {
         Assert.False(GoDuration.TryParse(text, out _, out var error));
         Assert.NotEmpty(error);

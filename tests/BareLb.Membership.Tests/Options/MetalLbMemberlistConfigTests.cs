@@ -29,7 +29,7 @@ public sealed class MetalLbMemberlistConfigTests
         """;
 
     [Fact]
-    public void MetalLBs_tuning_file_becomes_options()
+    public void MetalLBsTuningFileBecomesOptions()
     {
         Assert.True(MetalLbMemberlistConfig.TryParse(Tuned, "config.json", out var config, out var errors), string.Join("\n", errors));
         var options = config!.ToOptions();
@@ -50,7 +50,7 @@ public sealed class MetalLbMemberlistConfigTests
     }
 
     [Fact]
-    public void A_missing_or_malformed_field_is_named()
+    public void AMissingOrMalformedFieldIsNamed()
     {
         var json = Tuned.Replace("\"ProbeInterval\": \"500ms\",", "", StringComparison.Ordinal)
             .Replace("\"200ms\"", "\"200 milliseconds\"", StringComparison.Ordinal)
@@ -67,14 +67,14 @@ public sealed class MetalLbMemberlistConfigTests
     [InlineData("not json")]
     [InlineData("[1, 2]")]
     [InlineData("")]
-    public void Not_an_object_is_refused(string json)
+    public void NotAnObjectIsRefused(string json)
     {
         Assert.False(MetalLbMemberlistConfig.TryParse(json, "config.json", out _, out var errors));
         Assert.NotEmpty(errors);
     }
 
     [Fact]
-    public void Values_that_parse_but_are_out_of_range_are_caught_by_validation()
+    public void ValuesThatParseButAreOutOfRangeAreCaughtByValidation()
     {
         var json = Tuned.Replace("\"SuspicionMult\": 2", "\"SuspicionMult\": 0", StringComparison.Ordinal);
         Assert.True(MetalLbMemberlistConfig.TryParse(json, "config.json", out var config, out _));

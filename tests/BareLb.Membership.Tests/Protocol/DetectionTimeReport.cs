@@ -16,7 +16,7 @@ public sealed class DetectionTimeReport(ITestOutputHelper output)
     [InlineData(3)]
     [InlineData(10)]
     [InlineData(100)]
-    public void Detection_time_at_BareLb_defaults_is_within_500_ms_at_p99(int size)
+    public void DetectionTimeAtBareLbDefaultsIsWithin500MsAtP99(int size)
     {
         var full = Environment.GetEnvironmentVariable("BARELB_DETECTION_REPORT") == "1";
         var runs = full ? (size == 100 ? 100 : 300) : (size == 100 ? 12 : 40);
@@ -33,7 +33,7 @@ public sealed class DetectionTimeReport(ITestOutputHelper output)
     [InlineData(3)]
     [InlineData(10)]
     [InlineData(100)]
-    public void Detection_time_at_memberlist_LAN_defaults(int size)
+    public void DetectionTimeAtMemberlistLANDefaults(int size)
     {
         var full = Environment.GetEnvironmentVariable("BARELB_DETECTION_REPORT") == "1";
         var runs = full ? (size == 100 ? 50 : 200) : (size == 100 ? 4 : 10);

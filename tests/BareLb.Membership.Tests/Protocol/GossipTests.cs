@@ -7,7 +7,7 @@ namespace BareLb.Membership.Tests.Protocol;
 public sealed class GossipTests
 {
     [Fact]
-    public void A_broadcast_is_sent_exactly_the_transmit_limit_then_dropped()
+    public void ABroadcastIsSentExactlyTheTransmitLimitThenDropped()
     {
         var options = UnitOptions();
         options.ProbeInterval = TimeSpan.FromMinutes(1); // keep probes (and their piggybacks) out of the count
@@ -24,7 +24,7 @@ public sealed class GossipTests
     }
 
     [Fact]
-    public void Each_gossip_round_goes_to_at_most_GossipNodes_members_and_not_to_long_dead_ones()
+    public void EachGossipRoundGoesToAtMostGossipNodesMembersAndNotToLongDeadOnes()
     {
         var h = new ProtocolHarness(QuietOptions());
         h.AddMembers(6);
@@ -39,7 +39,7 @@ public sealed class GossipTests
     }
 
     [Fact]
-    public void Gossip_fits_the_UDP_budget()
+    public void GossipFitsTheUDPBudget()
     {
         var options = UnitOptions();
         options.UdpBufferSize = 512;
@@ -56,7 +56,7 @@ public sealed class GossipTests
     }
 
     [Fact]
-    public void Newer_news_about_a_member_replaces_the_older_in_the_queue()
+    public void NewerNewsAboutAMemberReplacesTheOlderInTheQueue()
     {
         var queue = new BroadcastQueue();
         var finished = 0;
@@ -69,7 +69,7 @@ public sealed class GossipTests
     }
 
     [Fact]
-    public void The_least_sent_then_the_largest_fitting_message_goes_first()
+    public void TheLeastSentThenTheLargestFittingMessageGoesFirst()
     {
         var queue = new BroadcastQueue();
         queue.Enqueue("small", "small", 10);

@@ -26,7 +26,7 @@ public sealed class HostileInputProperties
         Gen.Select(Names, Bytes, Gen.UShort, Incarnations, Gen.Byte[0, 5], Bytes, (n, a, p, i, s, v) => new PushNodeState(n!, a!, p, [], i, (MemberWireState)s, v!));
 
     [Fact]
-    public void Random_messages_and_pushed_states_never_throw_and_the_local_member_stays_alive()
+    public void RandomMessagesAndPushedStatesNeverThrowAndTheLocalMemberStaysAlive()
     {
         Gen.Select(Gen.Int, Messages.Array[1, 60], States.Array[0, 10]).Sample(
             t =>

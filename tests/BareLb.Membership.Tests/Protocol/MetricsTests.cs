@@ -9,7 +9,7 @@ namespace BareLb.Membership.Tests.Protocol;
 public sealed class MetricsTests
 {
     [Fact]
-    public void Probes_failures_suspicions_refutations_messages_rtt_and_members_are_measured()
+    public void ProbesFailuresSuspicionsRefutationsMessagesRttAndMembersAreMeasured()
     {
         using var metrics = new MembershipMetrics(null);
         var totals = new Dictionary<string, double>();
@@ -62,7 +62,7 @@ public sealed class MetricsTests
     }
 
     [Fact]
-    public void Refused_messages_are_counted_by_reason()
+    public void RefusedMessagesAreCountedByReason()
     {
         using var metrics = new MembershipMetrics(null);
         var reasons = new List<string>();

@@ -7,7 +7,7 @@ namespace BareLb.Membership.Tests.Protocol;
 public sealed class ProbingTests
 {
     [Fact]
-    public void Probe_acked_in_time_keeps_the_member_alive_and_health_at_zero()
+    public void ProbeAckedInTimeKeepsTheMemberAliveAndHealthAtZero()
     {
         var h = new ProtocolHarness();
         h.AddMembers(1);
@@ -26,7 +26,7 @@ public sealed class ProbingTests
     }
 
     [Fact]
-    public void Probes_walk_every_member_round_robin()
+    public void ProbesWalkEveryMemberRoundRobin()
     {
         var h = new ProtocolHarness();
         h.AddMembers(4);
@@ -43,7 +43,7 @@ public sealed class ProbingTests
     }
 
     [Fact]
-    public void Unanswered_probe_goes_indirect_then_suspect_then_dead_after_the_suspicion_timeout()
+    public void UnansweredProbeGoesIndirectThenSuspectThenDeadAfterTheSuspicionTimeout()
     {
         var h = new ProtocolHarness();
         h.AddMembers(3);
@@ -74,7 +74,7 @@ public sealed class ProbingTests
     }
 
     [Fact]
-    public void An_ack_relayed_by_an_indirect_prober_saves_the_member()
+    public void AnAckRelayedByAnIndirectProberSavesTheMember()
     {
         var h = new ProtocolHarness();
         h.AddMembers(2);
@@ -86,7 +86,7 @@ public sealed class ProbingTests
     }
 
     [Fact]
-    public void A_TCP_answer_saves_the_member_when_UDP_fails()
+    public void ATCPAnswerSavesTheMemberWhenUDPFails()
     {
         var h = new ProtocolHarness();
         h.AddMembers(2);
@@ -98,7 +98,7 @@ public sealed class ProbingTests
     }
 
     [Fact]
-    public void A_suspect_member_is_probed_with_the_suspicion_attached()
+    public void ASuspectMemberIsProbedWithTheSuspicionAttached()
     {
         var h = new ProtocolHarness();
         h.AddMembers(1);
@@ -110,7 +110,7 @@ public sealed class ProbingTests
     }
 
     [Fact]
-    public void Ping_is_acked_to_its_source_address_with_gossip_piggybacked()
+    public void PingIsAckedToItsSourceAddressWithGossipPiggybacked()
     {
         var h = new ProtocolHarness();
         h.AddMembers(1);
@@ -122,7 +122,7 @@ public sealed class ProbingTests
     }
 
     [Fact]
-    public void Ping_for_another_member_is_not_answered()
+    public void PingForAnotherMemberIsNotAnswered()
     {
         var h = new ProtocolHarness();
         Assert.Empty(h.Handle(1, new Ping(1, "someone-else")).OfType<SendPacket>());
@@ -131,7 +131,7 @@ public sealed class ProbingTests
     }
 
     [Fact]
-    public void Indirect_ping_relays_the_ack_or_sends_a_nack_when_the_target_is_silent()
+    public void IndirectPingRelaysTheAckOrSendsANackWhenTheTargetIsSilent()
     {
         var h = new ProtocolHarness();
         h.AddMembers(2);
@@ -148,7 +148,7 @@ public sealed class ProbingTests
     }
 
     [Fact]
-    public void Missing_nacks_raise_the_health_score_which_stretches_the_probe_deadline()
+    public void MissingNacksRaiseTheHealthScoreWhichStretchesTheProbeDeadline()
     {
         var h = new ProtocolHarness();
         h.AddMembers(3);
@@ -167,7 +167,7 @@ public sealed class ProbingTests
     }
 
     [Fact]
-    public void Nacks_received_in_time_keep_the_health_score_at_zero()
+    public void NacksReceivedInTimeKeepTheHealthScoreAtZero()
     {
         var h = new ProtocolHarness();
         h.AddMembers(3);
@@ -181,7 +181,7 @@ public sealed class ProbingTests
     }
 
     [Fact]
-    public void Successful_probes_lower_the_health_score()
+    public void SuccessfulProbesLowerTheHealthScore()
     {
         var awareness = new Awareness(8);
         awareness.ApplyDelta(3);
@@ -195,7 +195,7 @@ public sealed class ProbingTests
     }
 
     [Fact]
-    public void Probe_timeout_scales_with_health_when_asked()
+    public void ProbeTimeoutScalesWithHealthWhenAsked()
     {
         var options = UnitOptions();
         options.ScaleProbeTimeoutWithHealth = true;

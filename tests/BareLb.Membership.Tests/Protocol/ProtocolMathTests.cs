@@ -11,7 +11,7 @@ public sealed class ProtocolMathTests
     [InlineData(100, 2000)]
     [InlineData(500, 2698)]
     [InlineData(1000, 3000)]
-    public void Suspicion_timeout_matches_memberlists_table(int n, int expectedMs)
+    public void SuspicionTimeoutMatchesMemberlistsTable(int n, int expectedMs)
     {
         Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), ProtocolMath.SuspicionTimeout(3, n, TimeSpan.FromSeconds(1)) / 3);
     }
@@ -20,10 +20,10 @@ public sealed class ProtocolMathTests
     [InlineData(0, 0)]
     [InlineData(1, 3)]
     [InlineData(99, 6)]
-    public void Retransmit_limit_matches_memberlist(int n, int expected) => Assert.Equal(expected, ProtocolMath.RetransmitLimit(3, n));
+    public void RetransmitLimitMatchesMemberlist(int n, int expected) => Assert.Equal(expected, ProtocolMath.RetransmitLimit(3, n));
 
     [Fact]
-    public void Push_pull_interval_grows_above_32_members()
+    public void PushPullIntervalGrowsAbove32Members()
     {
         var second = TimeSpan.FromSeconds(1);
         Assert.Equal(second, ProtocolMath.PushPullScale(second, 32));

@@ -10,7 +10,7 @@ public sealed class PushPullTests
         new(NameOf(i), EndPoint(i).Address.GetAddressBytes(), 7946, [], incarnation, state, Vsn);
 
     [Fact]
-    public void Start_asks_to_join_each_join_address_but_its_own()
+    public void StartAsksToJoinEachJoinAddressButItsOwn()
     {
         var h = new ProtocolHarness();
         var protocol = new MembershipProtocol(UnitOptions(), "x", EndPoint(0), h.Time, new Random(1));
@@ -20,7 +20,7 @@ public sealed class PushPullTests
     }
 
     [Fact]
-    public void Merge_adds_alive_members_marks_left_ones_and_only_suspects_remotely_dead_ones()
+    public void MergeAddsAliveMembersMarksLeftOnesAndOnlySuspectsRemotelyDeadOnes()
     {
         var h = new ProtocolHarness();
         h.AddMembers(2); // m1 and m2 alive here
@@ -40,7 +40,7 @@ public sealed class PushPullTests
     }
 
     [Fact]
-    public void Local_state_lists_every_member_with_its_state()
+    public void LocalStateListsEveryMemberWithItsState()
     {
         var h = new ProtocolHarness();
         h.AddMembers(2);
@@ -53,7 +53,7 @@ public sealed class PushPullTests
     }
 
     [Fact]
-    public void Completing_a_join_merges_the_remote_state()
+    public void CompletingAJoinMergesTheRemoteState()
     {
         var h = new ProtocolHarness();
         var protocol = new MembershipProtocol(UnitOptions(), "x", EndPoint(0), h.Time, new Random(1));
@@ -66,7 +66,7 @@ public sealed class PushPullTests
     }
 
     [Fact]
-    public void A_state_with_an_incompatible_protocol_version_is_refused_whole()
+    public void AStateWithAnIncompatibleProtocolVersionIsRefusedWhole()
     {
         var h = new ProtocolHarness();
         var bad = StateOf(3, 1, MemberWireState.Alive) with { Vsn = [1, 5, 9, 0, 0, 0] };
@@ -75,7 +75,7 @@ public sealed class PushPullTests
     }
 
     [Fact]
-    public void Bad_entries_in_a_pushed_state_are_skipped()
+    public void BadEntriesInAPushedStateAreSkipped()
     {
         var h = new ProtocolHarness();
         h.Protocol.HandlePushPull(EndPoint(3), false,
@@ -88,7 +88,7 @@ public sealed class PushPullTests
     }
 
     [Fact]
-    public void Rejoin_retries_join_addresses_that_are_not_live_members()
+    public void RejoinRetriesJoinAddressesThatAreNotLiveMembers()
     {
         var options = UnitOptions();
         options.RejoinInterval = TimeSpan.FromSeconds(1);

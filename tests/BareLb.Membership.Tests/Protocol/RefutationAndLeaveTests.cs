@@ -7,7 +7,7 @@ namespace BareLb.Membership.Tests.Protocol;
 public sealed class RefutationAndLeaveTests
 {
     [Fact]
-    public void Suspicion_of_self_is_refuted_with_a_higher_incarnation()
+    public void SuspicionOfSelfIsRefutedWithAHigherIncarnation()
     {
         var h = new ProtocolHarness();
         h.AddMembers(1);
@@ -21,7 +21,7 @@ public sealed class RefutationAndLeaveTests
     }
 
     [Fact]
-    public void A_refutation_goes_straight_to_every_live_member_when_asked()
+    public void ARefutationGoesStraightToEveryLiveMemberWhenAsked()
     {
         var h = new ProtocolHarness();
         h.AddMembers(3);
@@ -37,7 +37,7 @@ public sealed class RefutationAndLeaveTests
     }
 
     [Fact]
-    public void Death_notice_about_self_is_refuted()
+    public void DeathNoticeAboutSelfIsRefuted()
     {
         var h = new ProtocolHarness();
         h.AddMembers(1);
@@ -48,7 +48,7 @@ public sealed class RefutationAndLeaveTests
     }
 
     [Fact]
-    public void An_alive_message_about_self_that_differs_is_refuted_and_our_own_echo_is_not()
+    public void AnAliveMessageAboutSelfThatDiffersIsRefutedAndOurOwnEchoIsNot()
     {
         var h = new ProtocolHarness();
         var self = h.Protocol.LocalState().Single(s => s.Name == "self");
@@ -59,7 +59,7 @@ public sealed class RefutationAndLeaveTests
     }
 
     [Fact]
-    public void Leave_tells_every_live_member_and_finishes_once_gossiped_out()
+    public void LeaveTellsEveryLiveMemberAndFinishesOnceGossipedOut()
     {
         var h = new ProtocolHarness();
         h.AddMembers(3);
@@ -80,14 +80,14 @@ public sealed class RefutationAndLeaveTests
     }
 
     [Fact]
-    public void Leave_of_the_last_member_finishes_at_once()
+    public void LeaveOfTheLastMemberFinishesAtOnce()
     {
         var h = new ProtocolHarness();
         Assert.Single(h.Protocol.Leave().OfType<LeaveFinished>());
     }
 
     [Fact]
-    public void A_member_declaring_itself_dead_is_marked_left()
+    public void AMemberDeclaringItselfDeadIsMarkedLeft()
     {
         var h = new ProtocolHarness();
         h.AddMembers(1);
@@ -98,7 +98,7 @@ public sealed class RefutationAndLeaveTests
     }
 
     [Fact]
-    public void A_dead_member_may_come_back_from_another_address_only_after_the_reclaim_time()
+    public void ADeadMemberMayComeBackFromAnotherAddressOnlyAfterTheReclaimTime()
     {
         var options = UnitOptions();
         options.DeadNodeReclaimTime = TimeSpan.FromSeconds(10);
@@ -117,7 +117,7 @@ public sealed class RefutationAndLeaveTests
     }
 
     [Fact]
-    public void A_live_member_claimed_at_another_address_is_a_conflict_and_ignored()
+    public void ALiveMemberClaimedAtAnotherAddressIsAConflictAndIgnored()
     {
         var h = new ProtocolHarness();
         h.AddMembers(1);

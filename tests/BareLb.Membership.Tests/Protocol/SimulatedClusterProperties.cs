@@ -9,7 +9,7 @@ namespace BareLb.Membership.Tests.Protocol;
 public sealed class SimulatedClusterProperties(ITestOutputHelper output)
 {
     [Fact]
-    public void Clusters_converge_to_the_true_membership_once_loss_and_partitions_heal()
+    public void ClustersConvergeToTheTrueMembershipOnceLossAndPartitionsHeal()
     {
         var scenario =
             from size in Gen.Int[3, 12]
@@ -49,7 +49,7 @@ public sealed class SimulatedClusterProperties(ITestOutputHelper output)
     }
 
     [Fact]
-    public void A_killed_member_is_declared_dead_by_every_survivor_within_500_ms()
+    public void AKilledMemberIsDeclaredDeadByEverySurvivorWithin500Ms()
     {
         var scenario = from size in Gen.Int[3, 20] from seed in Gen.Int select (size, seed);
         var times = new List<TimeSpan>();
@@ -73,7 +73,7 @@ public sealed class SimulatedClusterProperties(ITestOutputHelper output)
     [InlineData(3, 600)]
     [InlineData(10, 600)]
     [InlineData(100, 60)]
-    public void No_member_is_declared_dead_falsely_with_1_percent_loss(int size, int seconds)
+    public void NoMemberIsDeclaredDeadFalselyWith1PercentLoss(int size, int seconds)
     {
         Gen.Int.Sample(
             seed =>
@@ -98,7 +98,7 @@ public sealed class SimulatedClusterProperties(ITestOutputHelper output)
     [Theory]
     [InlineData(10, 120, 30)]
     [InlineData(100, 20, 25)]
-    public void No_member_is_declared_dead_falsely_when_every_member_stalls_with_1_percent_loss(int size, int seconds, int stallMs)
+    public void NoMemberIsDeclaredDeadFalselyWhenEveryMemberStallsWith1PercentLoss(int size, int seconds, int stallMs)
     {
         // CPU starvation as the protocol sees it: every packet and every timer of every member waits
         // a random 0 to stallMs before it is handled, so acks often miss the 15 ms probe timeout.
@@ -122,7 +122,7 @@ public sealed class SimulatedClusterProperties(ITestOutputHelper output)
     }
 
     [Fact]
-    public void A_leaving_member_is_gone_for_everyone_within_100_ms_despite_1_percent_loss()
+    public void ALeavingMemberIsGoneForEveryoneWithin100MsDespite1PercentLoss()
     {
         var scenario = from size in Gen.Int[3, 30] from seed in Gen.Int select (size, seed);
         scenario.Sample(

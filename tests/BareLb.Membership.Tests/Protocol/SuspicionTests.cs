@@ -13,14 +13,14 @@ public sealed class SuspicionTests
     [InlineData(3, 3, 4_000, -2_000)]
     [InlineData(4, 3, 5_000, -3_000)]
     [InlineData(5, 3, 10_000, -8_000)]
-    public void Remaining_time_matches_memberlists_table(int n, int k, int elapsedMs, int expectedMs)
+    public void RemainingTimeMatchesMemberlistsTable(int n, int k, int elapsedMs, int expectedMs)
     {
         var remaining = Suspicion.Remaining(n, k, TimeSpan.FromMilliseconds(elapsedMs), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30));
         Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), remaining);
     }
 
     [Fact]
-    public void Each_new_confirmation_shortens_the_deadline_and_repeats_do_not()
+    public void EachNewConfirmationShortensTheDeadlineAndRepeatsDoNot()
     {
         var start = DateTimeOffset.UnixEpoch;
         var s = new Suspicion("a", 3, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30), start);
@@ -36,14 +36,14 @@ public sealed class SuspicionTests
     }
 
     [Fact]
-    public void Without_expected_confirmations_the_timeout_is_the_minimum()
+    public void WithoutExpectedConfirmationsTheTimeoutIsTheMinimum()
     {
         var s = new Suspicion("a", 0, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30), DateTimeOffset.UnixEpoch);
         Assert.Equal(DateTimeOffset.UnixEpoch + TimeSpan.FromSeconds(2), s.Deadline);
     }
 
     [Fact]
-    public void Confirmations_from_other_members_shorten_a_suspicion_and_are_gossiped_on()
+    public void ConfirmationsFromOtherMembersShortenASuspicionAndAreGossipedOn()
     {
         var h = new ProtocolHarness();
         h.AddMembers(6); // 7 members: k = 2 confirmations expected
@@ -60,7 +60,7 @@ public sealed class SuspicionTests
     }
 
     [Fact]
-    public void Dead_members_are_not_counted_as_possible_confirmers()
+    public void DeadMembersAreNotCountedAsPossibleConfirmers()
     {
         // Four known members (k = 2 would be expected of four), one of them dead: three live, so at
         // most one other could confirm and the suspicion lasts the minimum; memberlist, counting
@@ -79,7 +79,7 @@ public sealed class SuspicionTests
     [Theory]
     [InlineData(true, 520)]
     [InlineData(false, 400)]
-    public void The_minimum_suspicion_grows_with_log10_of_the_cluster_size_only_when_asked(bool scale, int expectedMs)
+    public void TheMinimumSuspicionGrowsWithLog10OfTheClusterSizeOnlyWhenAsked(bool scale, int expectedMs)
     {
         var options = UnitOptions();
         options.ScaleSuspicionWithClusterSize = scale;
@@ -95,7 +95,7 @@ public sealed class SuspicionTests
     }
 
     [Fact]
-    public void An_unconfirmed_suspicion_lasts_the_maximum()
+    public void AnUnconfirmedSuspicionLastsTheMaximum()
     {
         var h = new ProtocolHarness();
         h.AddMembers(6);
@@ -109,7 +109,7 @@ public sealed class SuspicionTests
     }
 
     [Fact]
-    public void A_higher_incarnation_clears_the_suspicion()
+    public void AHigherIncarnationClearsTheSuspicion()
     {
         var h = new ProtocolHarness(QuietOptions());
         h.AddMembers(2);
@@ -122,7 +122,7 @@ public sealed class SuspicionTests
     }
 
     [Fact]
-    public void Stale_news_is_ignored()
+    public void StaleNewsIsIgnored()
     {
         var h = new ProtocolHarness();
         h.Handle(1, AliveOf(1, incarnation: 5));

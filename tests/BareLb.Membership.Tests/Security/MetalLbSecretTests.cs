@@ -6,7 +6,7 @@ namespace BareLb.Membership.Tests.Security;
 public sealed class MetalLbSecretTests
 {
     [Fact]
-    public void DeriveKey_matches_metallbs_sha256_Sum_of_the_secret_computed_by_go()
+    public void DeriveKeyMatchesMetallbsSha256SumOfTheSecretComputedByGo()
     {
         var vectors = GoVectors.All("key").ToList();
         Assert.Equal(4, vectors.Count);
@@ -18,11 +18,11 @@ public sealed class MetalLbSecretTests
     }
 
     [Fact]
-    public void DeriveKey_of_a_short_secret_is_the_secret_then_the_empty_digest()
+    public void DeriveKeyOfAShortSecretIsTheSecretThenTheEmptyDigest()
         => Assert.Equal("73686f7274e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca49599", Convert.ToHexStringLower(MetalLbSecret.DeriveKey("short"u8)));
 
     [Fact]
-    public void ReadKey_reads_secretkey_in_a_directory_and_keeps_the_trailing_newline()
+    public void ReadKeyReadsSecretkeyInADirectoryAndKeepsTheTrailingNewline()
     {
         var directory = Directory.CreateTempSubdirectory("barelb-secret-");
         try
@@ -38,7 +38,7 @@ public sealed class MetalLbSecretTests
     }
 
     [Fact]
-    public void ReadKey_of_a_missing_file_names_it()
+    public void ReadKeyOfAMissingFileNamesIt()
     {
         var error = Assert.Throws<IOException>(() => MetalLbSecret.ReadKey("/nonexistent/barelb/secret"));
         Assert.Contains("/nonexistent/barelb/secret", error.Message, StringComparison.Ordinal);

@@ -11,7 +11,7 @@ public sealed class PayloadEncryptionTests
     [Theory]
     [InlineData(0, "gcm0", "")]
     [InlineData(1, "gcm1", "label")]
-    public void Encrypt_matches_go_crypto_aes_gcm_in_memberlists_layout(byte version, string vector, string additional)
+    public void EncryptMatchesGoCryptoAesGcmInMemberlistsLayout(byte version, string vector, string additional)
     {
         var data = System.Text.Encoding.ASCII.GetBytes(additional);
         var ours = PayloadEncryption.Encrypt(version, Key, "hello memberlist"u8, data, Nonce);
@@ -25,7 +25,7 @@ public sealed class PayloadEncryptionTests
     [InlineData(1, 24)]
     [InlineData(1, 32)]
     [InlineData(0, 32)]
-    public void Decrypt_tries_every_key_and_inverts_encrypt(byte version, int keySize)
+    public void DecryptTriesEveryKeyAndInvertsEncrypt(byte version, int keySize)
     {
         var primary = Enumerable.Range(1, keySize).Select(i => (byte)i).ToArray();
         var old = Enumerable.Range(100, keySize).Select(i => (byte)i).ToArray();
@@ -40,7 +40,7 @@ public sealed class PayloadEncryptionTests
     }
 
     [Fact]
-    public void Decrypt_with_wrong_key_or_additional_data_fails()
+    public void DecryptWithWrongKeyOrAdditionalDataFails()
     {
         var sealedMessage = PayloadEncryption.Encrypt(1, Key, "hi"u8, "a"u8);
         Assert.Equal(PayloadEncryption.Result.NoKeyOpens, PayloadEncryption.TryDecrypt(new Keyring([new byte[16]]), sealedMessage, "a"u8, out _));
@@ -48,7 +48,7 @@ public sealed class PayloadEncryptionTests
     }
 
     [Fact]
-    public void Decrypt_of_short_empty_or_unknown_version_fails_without_throwing()
+    public void DecryptOfShortEmptyOrUnknownVersionFailsWithoutThrowing()
     {
         var keyring = new Keyring([Key]);
         Assert.Equal(PayloadEncryption.Result.Empty, PayloadEncryption.TryDecrypt(keyring, [], [], out _));
@@ -58,7 +58,7 @@ public sealed class PayloadEncryptionTests
     }
 
     [Fact]
-    public void Keyring_refuses_keys_of_other_sizes()
+    public void KeyringRefusesKeysOfOtherSizes()
     {
         var error = Assert.Throws<ArgumentException>(() => new Keyring([new byte[16], new byte[20]]));
         Assert.Contains("Key 1", error.Message, StringComparison.Ordinal);

@@ -11,7 +11,7 @@ public sealed class MemberlistTransportTests
     private const string Address = PeerPair.OurAddress;
 
     [Fact]
-    public async Task Packets_sent_arrive_with_sender_and_streams_are_accepted()
+    public async Task PacketsSentArriveWithSenderAndStreamsAreAccepted()
     {
         Namespaces.RequireRoot();
         using var pair = new PeerPair();
@@ -37,7 +37,7 @@ public sealed class MemberlistTransportTests
     }
 
     [Fact]
-    public async Task OpenStream_to_a_closed_port_is_refused_and_to_a_silent_peer_times_out()
+    public async Task OpenStreamToAClosedPortIsRefusedAndToASilentPeerTimesOut()
     {
         Namespaces.RequireRoot();
         using var pair = new PeerPair();
@@ -53,7 +53,7 @@ public sealed class MemberlistTransportTests
     [InlineData(-1, 10)]
     [InlineData(65536, 10)]
     [InlineData(7946, 0)]
-    public void Options_out_of_range_are_refused_naming_the_field(int port, int timeoutSeconds)
+    public void OptionsOutOfRangeAreRefusedNamingTheField(int port, int timeoutSeconds)
     {
         var error = Assert.Throws<ArgumentException>(() => new MemberlistTransport(new MemberlistTransportOptions { BindPort = port, StreamTimeout = TimeSpan.FromSeconds(timeoutSeconds) }));
         Assert.Contains("MemberlistTransportOptions.", error.Message, StringComparison.Ordinal);

@@ -16,7 +16,7 @@ public sealed class WireEndpointTests
     private static readonly IPEndPoint PeerB = new(IPAddress.Parse("198.18.0.2"), 7946);
 
     [Fact]
-    public void Wrong_key_is_logged_once_per_peer_then_again_after_the_interval_and_always_counted()
+    public void WrongKeyIsLoggedOncePerPeerThenAgainAfterTheIntervalAndAlwaysCounted()
     {
         var time = new FakeTimeProvider();
         var logger = new ListLogger();
@@ -37,7 +37,7 @@ public sealed class WireEndpointTests
     }
 
     [Fact]
-    public void Drops_are_published_by_reason_and_channel()
+    public void DropsArePublishedByReasonAndChannel()
     {
         using var endpoint = new WireEndpoint(WireSettings.Default);
         endpoint.Receive(new byte[] { 12, 0, 0, 0, 0, 0 }, PeerA);
