@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using BareLb.Hosting.CommandLine;
 using BareLb.Hosting.Logging;
+using BareLb.Kube.Configuration.Api;
 using BareLb.Speaker.Standalone;
 using Microsoft.Extensions.Options;
 
@@ -48,7 +49,7 @@ internal sealed class SpeakerCommandLine
         _mlLabels = new Option<string?>("--ml-labels") { Description = $"labels of the speaker Pods that are peers (default {SpeakerOptions.DefaultMemberlistLabels})", HelpName = "K=V,..." }.FromEnvironment("METALLB_ML_LABELS", _environment);
         _mlSecretKeyPath = new Option<string?>("--ml-secret-key-path") { Description = "file holding the memberlist key (the memberlist Secret, mounted)", HelpName = "PATH" }.FromEnvironment("METALLB_ML_SECRET_KEY_PATH", _environment);
         _mlSecretKey = new Option<string?>("--ml-secret-key") { Description = "the memberlist key itself (MetalLB v0.13.0 to v0.13.7)", HelpName = "KEY" }.FromEnvironment("METALLB_ML_SECRET_KEY", _environment);
-        _namespace = new Option<string?>("--namespace") { Description = "where the configuration, the speaker Pods and the memberlist Secret live (default metallb-system)", HelpName = "NS" }.FromEnvironment("METALLB_NAMESPACE", _environment, "metallb-system");
+        _namespace = new Option<string?>("--namespace") { Description = "where the configuration, the speaker Pods and the memberlist Secret live (default metallb-system)", HelpName = "NS" }.FromEnvironment("METALLB_NAMESPACE", _environment, MetalLbApi.DefaultNamespace);
         _ignored.Switch("--disable-epslices", "BareLb always reads EndpointSlices (MetalLB v0.13.0 to v0.13.9)");
         _ignored.Switch("--enable-pprof", NoPprof);
         _ignored.Value("--pprof-bind-address", NoPprof);
@@ -103,7 +104,7 @@ internal sealed class SpeakerCommandLine
             MemberlistSecretKeyPath = result.GetValue(_mlSecretKeyPath),
             MemberlistSecretKey = result.GetValue(_mlSecretKey),
             MemberlistWanConfig = result.GetValue(_mlWanConfig),
-            Namespace = result.GetValue(_namespace) ?? "metallb-system",
+            Namespace = result.GetValue(_namespace) ?? MetalLbApi.DefaultNamespace,
             MetricsPort = Port(result.GetValue(_port), "--port", SpeakerOptions.DefaultMetricsPort),
             HealthProbePort = Port(result.GetValue(_healthProbePort), "--health-probe-port", SpeakerOptions.DefaultHealthProbePort),
             LogLevel = LogLevels.TryParse(result.GetValue(_logLevel), out var level) ? level.Value : Microsoft.Extensions.Logging.LogLevel.Information,

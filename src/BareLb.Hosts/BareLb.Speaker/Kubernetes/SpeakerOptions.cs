@@ -1,4 +1,5 @@
 using BareLb.Hosting.CommandLine;
+using BareLb.Kube.Configuration.Api;
 using Microsoft.Extensions.Logging;
 
 namespace BareLb.Speaker.Kubernetes;
@@ -52,7 +53,7 @@ internal sealed class SpeakerOptions
     public bool MemberlistWanConfig { get; set; }
 
     /// <summary>Where the configuration, the speaker Pods and the memberlist Secret live (<c>--namespace</c>, <c>METALLB_NAMESPACE</c>).</summary>
-    public string Namespace { get; set; } = "metallb-system";
+    public string Namespace { get; set; } = MetalLbApi.DefaultNamespace;
 
     /// <summary>The metrics port (<c>--port</c>); BareLb serves plain HTTP there.</summary>
     public int MetricsPort { get; set; } = DefaultMetricsPort;
