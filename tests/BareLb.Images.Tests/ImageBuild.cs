@@ -1,5 +1,5 @@
 using System.Globalization;
-using BareLb.Arp.Tests.Network;
+using BareLb.Hosts.Tests.Network;
 
 [assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
-using BareLb.Arp.Tests.Network;
+using BareLb.Hosts.Tests.Network;
 using BareLb.Kube.Testing;
 
 [assembly: AssemblyFixture(typeof(BareLb.Images.Tests.ImageBuild))]

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using BareLb.Arp.Tests.Network;
+using BareLb.Hosts.Tests.Network;
 
 namespace BareLb.Images.Tests;
 

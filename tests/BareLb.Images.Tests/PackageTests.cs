@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using System.Reflection.Metadata;
 using System.Xml.Linq;
-using BareLb.Arp.Tests.Network;
+using BareLb.Hosts.Tests.Network;
 
 namespace BareLb.Images.Tests;
 

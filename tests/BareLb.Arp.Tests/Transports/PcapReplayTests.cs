@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using BareLb.Arp.Tests.Network;
+using BareLb.Hosts.Tests.Network;
 using BareLb.Arp.Tests.Support;
 using BareLb.Arp.Transports;
 using BareLb.Core.Addresses;

@@ -1,10 +1,11 @@
 using System.Net;
+using BareLb.Arp;
 using BareLb.Arp.Codecs;
 using PacketDotNet;
 using PacketDotNet.Ndp;
-using static BareLb.Arp.Tests.Network.NetworkFacts;
+using static BareLb.Hosts.Tests.Network.NetworkFacts;
 
-namespace BareLb.Arp.Tests.Network;
+namespace BareLb.Hosts.Tests.Network;
 
 /// <summary>A client and a node namespace joined by a veth pair; the speaker runs in the node.</summary>
 [Collection("network")]

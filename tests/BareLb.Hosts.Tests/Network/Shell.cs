@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace BareLb.Arp.Tests.Network;
+namespace BareLb.Hosts.Tests.Network;
 
 /// <summary>Runs a program and captures its output.</summary>
 internal static class Shell

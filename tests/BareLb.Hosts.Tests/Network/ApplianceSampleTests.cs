@@ -2,9 +2,9 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using BareLb.Core.Addresses;
 using BareLb.Core.Election;
-using static BareLb.Arp.Tests.Network.NetworkFacts;
+using static BareLb.Hosts.Tests.Network.NetworkFacts;
 
-namespace BareLb.Arp.Tests.Network;
+namespace BareLb.Hosts.Tests.Network;
 
 /// <summary>
 /// samples/BareLb.Samples.Appliance, two boxes on a bridge with a client: the address answers from the box the

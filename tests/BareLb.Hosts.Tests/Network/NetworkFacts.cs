@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using BareLb.Arp.Codecs;
 
-namespace BareLb.Arp.Tests.Network;
+namespace BareLb.Hosts.Tests.Network;
 
 /// <summary>Shared checks of the network tests.</summary>
 internal static partial class NetworkFacts

@@ -1,6 +1,6 @@
 using BareLb.Lab.Namespaces;
 
-namespace BareLb.Arp.Tests.Network;
+namespace BareLb.Hosts.Tests.Network;
 
 /// <summary>
 /// Network namespaces named <c>blt-PID-ID-ROLE</c>, made and removed by BareLb.Lab's

@@ -3,9 +3,9 @@ using System.Globalization;
 using BareLb.Arp.Codecs;
 using BareLb.Core.Addresses;
 using BareLb.Core.Election;
-using static BareLb.Arp.Tests.Network.NetworkFacts;
+using static BareLb.Hosts.Tests.Network.NetworkFacts;
 
-namespace BareLb.Arp.Tests.Network;
+namespace BareLb.Hosts.Tests.Network;
 
 /// <summary>
 /// Three <c>barelb-speaker standalone --join</c> appliances on a bridge with a client: one answers

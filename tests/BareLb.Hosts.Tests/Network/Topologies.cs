@@ -1,6 +1,6 @@
 using BareLb.Arp.Codecs;
 
-namespace BareLb.Arp.Tests.Network;
+namespace BareLb.Hosts.Tests.Network;
 
 /// <summary>
 /// A client namespace and node namespaces on one segment: joined by a veth pair when there is

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace BareLb.Arp.Tests.Network;
+namespace BareLb.Hosts.Tests.Network;
 
 /// <summary>A <c>barelb-speaker standalone</c> process run under <c>ip netns exec</c>.</summary>
 internal sealed class SpeakerProcess : IDisposable

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 
-namespace BareLb.Arp.Tests.Network;
+namespace BareLb.Hosts.Tests.Network;
 
 /// <summary>tcpdump writing a pcap file in a namespace, and a reader for the file's frames.</summary>
 internal sealed class Capture : IDisposable

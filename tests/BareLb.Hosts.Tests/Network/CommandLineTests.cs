@@ -1,6 +1,6 @@
-using static BareLb.Arp.Tests.Network.NetworkFacts;
+using static BareLb.Hosts.Tests.Network.NetworkFacts;
 
-namespace BareLb.Arp.Tests.Network;
+namespace BareLb.Hosts.Tests.Network;
 
 /// <summary>Bad input to <c>barelb-speaker standalone</c>: one line on stderr, a non-zero exit, no stack trace.</summary>
 [Collection("network")]

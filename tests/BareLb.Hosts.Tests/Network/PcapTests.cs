@@ -1,6 +1,6 @@
-using static BareLb.Arp.Tests.Network.NetworkFacts;
+using static BareLb.Hosts.Tests.Network.NetworkFacts;
 
-namespace BareLb.Arp.Tests.Network;
+namespace BareLb.Hosts.Tests.Network;
 
 /// <summary>The speaker over the SharpPcap transport, in namespaces.</summary>
 [Collection("network")]

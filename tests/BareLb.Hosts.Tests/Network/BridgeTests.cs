@@ -1,6 +1,6 @@
-using static BareLb.Arp.Tests.Network.NetworkFacts;
+using static BareLb.Hosts.Tests.Network.NetworkFacts;
 
-namespace BareLb.Arp.Tests.Network;
+namespace BareLb.Hosts.Tests.Network;
 
 /// <summary>A client and two node namespaces on a bridge: failover between speakers.</summary>
 [Collection("network")]

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using static BareLb.Arp.Tests.Network.NetworkFacts;
+using static BareLb.Hosts.Tests.Network.NetworkFacts;
 
-namespace BareLb.Arp.Tests.Network;
+namespace BareLb.Hosts.Tests.Network;
 
 /// <summary><c>barelb-speaker standalone --metrics-listen</c>: Prometheus text over real HTTP, scraped with curl in the node's namespace.</summary>
 [Collection("network")]
