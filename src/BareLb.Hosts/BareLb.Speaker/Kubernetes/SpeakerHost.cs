@@ -116,7 +116,9 @@ internal static class SpeakerHost
             o.IgnoreExcludeLoadBalancers = options.IgnoreExcludeLoadBalancer;
         });
         services.AddHostedService<PlannedHandOver>();
-        services.AddHealthChecks().AddCheck<SpeakerReadiness>("speaker", tags: [HealthTags.Ready]);
+        services.AddHealthChecks()
+            .AddCheck<SpeakerReadiness>("speaker", tags: [HealthTags.Ready])
+            .AddCheck<EngineLiveness>("engine", tags: [HealthTags.Live]);
     }
 
     private static IEnumerable<ListenAddress> Listen(SpeakerOptions options)
