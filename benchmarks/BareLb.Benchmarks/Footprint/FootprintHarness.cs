@@ -139,20 +139,20 @@ internal static class FootprintHarness
         }
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static string? Argument(string[] args, string name)
+    internal static string? Argument(string[] args, string name)
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
-    private static int IntArgument(string[] args, string name, int fallback) =>
+    internal static int IntArgument(string[] args, string name, int fallback) =>
         Argument(args, name) is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
 
     private static string FindController()

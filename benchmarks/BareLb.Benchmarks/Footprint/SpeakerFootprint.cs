@@ -59,9 +59,9 @@ internal static class SpeakerFootprint
 
     public static async Task<int> RunInnerAsync(string[] args)
     {
-        var services = IntArgument(args, "--services", 1_000);
-        var idle = TimeSpan.FromSeconds(IntArgument(args, "--idle-seconds", 30));
-        var speaker = Argument(args, "--speaker") ?? FindSpeaker();
+        var services = FootprintHarness.IntArgument(args, "--services", 1_000);
+        var idle = TimeSpan.FromSeconds(FootprintHarness.IntArgument(args, "--idle-seconds", 30));
+        var speaker = FootprintHarness.Argument(args, "--speaker") ?? FindSpeaker();
         var variants = new List<(string Label, string Path, Dictionary<string, string> Environment)> { ("default", speaker, []) };
         for (var i = Array.IndexOf(args, "--variant"); i >= 0 && i + 1 < args.Length; i = Array.IndexOf(args, "--variant", i + 1))
         {
@@ -111,7 +111,7 @@ internal static class SpeakerFootprint
         server.Seed("""{"apiVersion":"metallb.io/v1beta1","kind":"IPAddressPool","metadata":{"name":"default","namespace":"metallb-system"},"spec":{"addresses":["198.18.32.0/20"]}}""");
         server.Seed("""{"apiVersion":"metallb.io/v1beta1","kind":"L2Advertisement","metadata":{"name":"default","namespace":"metallb-system"}}""");
 
-        var port = FreePort();
+        var port = FootprintHarness.FreePort();
         using var process = Start(path, environment, "--node-name", Node, "--namespace", "metallb-system", "--kubeconfig", server.KubeconfigPath,
             "--host", "127.0.0.1", $"--port={port}", "--health-probe-port=0", "--log-level=warn");
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
@@ -205,22 +205,6 @@ internal static class SpeakerFootprint
 
     private static string[] AssemblyArguments() =>
         Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? [typeof(SpeakerFootprint).Assembly.Location] : [];
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string? Argument(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
-
-    private static int IntArgument(string[] args, string name, int fallback) =>
-        Argument(args, name) is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
 
     private static string FindSpeaker()
     {
