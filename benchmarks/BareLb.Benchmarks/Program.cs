@@ -8,6 +8,10 @@ switch (args)
 {
     case ["footprint", ..]:
         return await FootprintHarness.RunAsync(args[1..]);
+    case ["footprint-speaker", ..]:
+        return await SpeakerFootprint.RunAsync(args[1..]);
+    case ["footprint-speaker-inner", ..]:
+        return await SpeakerFootprint.RunInnerAsync(args[1..]);
     case ["footprint-anchor"]:
         return await FootprintHarness.RunAnchorAsync();
     case ["failover", ..]:

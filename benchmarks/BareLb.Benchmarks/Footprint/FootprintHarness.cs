@@ -78,7 +78,7 @@ internal static class FootprintHarness
     private static void Row(string name, (ProcessSample End, double Cpu) m) =>
         Console.WriteLine($"| {name} | {m.End.ResidentBytes / 1048576.0:0.0} MB | {m.Cpu * 100:0.00} % |");
 
-    private static async Task<(ProcessSample End, double Cpu)> MeasureAnchorAsync(TimeSpan idle)
+    internal static async Task<(ProcessSample End, double Cpu)> MeasureAnchorAsync(TimeSpan idle)
     {
         using var anchor = Start(Environment.ProcessPath!, [.. AssemblyArguments(), "footprint-anchor"]);
         await WaitAsync(() => Task.FromResult(ProcessSample.Of(anchor.Id).ResidentBytes > 0 && anchor.StandardOutput.Peek() >= 0), TimeSpan.FromSeconds(30), "the anchor host to start");
@@ -91,7 +91,7 @@ internal static class FootprintHarness
     private static string[] AssemblyArguments() =>
         Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? [typeof(FootprintHarness).Assembly.Location] : [];
 
-    private static async Task<(ProcessSample End, double Cpu)> IdleAsync(int pid, TimeSpan idle)
+    internal static async Task<(ProcessSample End, double Cpu)> IdleAsync(int pid, TimeSpan idle)
     {
         var start = ProcessSample.Of(pid);
         await Task.Delay(idle);
@@ -113,7 +113,7 @@ internal static class FootprintHarness
         return process;
     }
 
-    private static async Task WaitAsync(Func<Task<bool>> condition, TimeSpan limit, string what)
+    internal static async Task WaitAsync(Func<Task<bool>> condition, TimeSpan limit, string what)
     {
         var deadline = DateTime.UtcNow + limit;
         while (!await condition())
@@ -127,7 +127,7 @@ internal static class FootprintHarness
         }
     }
 
-    private static async Task<HttpStatusCode?> TryGet(HttpClient http, string path)
+    internal static async Task<HttpStatusCode?> TryGet(HttpClient http, string path)
     {
         try
         {
@@ -139,20 +139,20 @@ internal static class FootprintHarness
         }
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static string? Argument(string[] args, string name)
+    internal static string? Argument(string[] args, string name)
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
-    private static int IntArgument(string[] args, string name, int fallback) =>
+    internal static int IntArgument(string[] args, string name, int fallback) =>
         Argument(args, name) is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
 
     private static string FindController()

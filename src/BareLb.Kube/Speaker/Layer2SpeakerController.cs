@@ -27,6 +27,7 @@ public sealed partial class Layer2SpeakerController : IHostedService, IAsyncDisp
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan CompetitorLinger = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan ForbiddenRecheck = TimeSpan.FromMinutes(5);
     private static readonly IReadOnlySet<string> NoKeys = new HashSet<string>(StringComparer.Ordinal);
 
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -133,20 +134,30 @@ public sealed partial class Layer2SpeakerController : IHostedService, IAsyncDisp
             new ConfigurationSourceOptions { Namespace = options.Namespace, ConfigMapName = options.ConfigMapName, AbsentResourceRecheck = options.AbsentResourceRecheck },
             loggerFactory,
             _time);
+        // ServiceL2Status and kube-proxy's ConfigMap are optional: MetalLB v0.13's speaker role grants neither, so a
+        // refusal reads as empty (logged once, listed again from time to time) and the speaker announces without them.
+        IListWatch<T> Tolerant<T>(IListWatch<T> inner, string what, TimeSpan recheck) =>
+            new ForbiddenTolerantListWatch<T>(inner, what, recheck, _time, _logger);
         _statusCache = new Informer<ServiceL2Status>(
-            ListWatch.ForCustomResource<ServiceL2Status>(client, MetalLbApi.Group, MetalLbApi.VersionOf(ServiceL2Status.Plural), ServiceL2Status.Plural, options.Namespace, options.AbsentResourceRecheck, _time),
+            Tolerant(
+                ListWatch.ForCustomResource<ServiceL2Status>(client, MetalLbApi.Group, MetalLbApi.VersionOf(ServiceL2Status.Plural), ServiceL2Status.Plural, options.Namespace, options.AbsentResourceRecheck, _time),
+                $"servicel2statuses in {options.Namespace}",
+                ForbiddenRecheck),
             timeProvider: _time,
             logger: InformerLogger<ServiceL2Status>());
         if (options.CheckKubeProxy)
         {
-            // Read access to kube-system/kube-proxy is beyond MetalLB's speaker role: retried slowly when refused.
+            // Read access to kube-system/kube-proxy is beyond MetalLB's speaker role: when refused, the check is skipped
+            // (logged once) and tried again every few minutes.
             _kubeProxy = new Informer<V1ConfigMap>(
-                ListWatch.For<V1ConfigMap, V1ConfigMapList>(
-                    ct => client.CoreV1.ListNamespacedConfigMapAsync(KubeProxyStrictArp.Namespace, fieldSelector: "metadata.name=" + KubeProxyStrictArp.Name, cancellationToken: ct),
-                    (rv, timeout, onError, ct) => client.CoreV1.WatchListNamespacedConfigMapAsync(KubeProxyStrictArp.Namespace, fieldSelector: "metadata.name=" + KubeProxyStrictArp.Name, allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct)),
-                new InformerOptions { MaxBackoff = TimeSpan.FromMinutes(5) },
-                _time,
-                InformerLogger<V1ConfigMap>());
+                Tolerant(
+                    ListWatch.For<V1ConfigMap, V1ConfigMapList>(
+                        ct => client.CoreV1.ListNamespacedConfigMapAsync(KubeProxyStrictArp.Namespace, fieldSelector: "metadata.name=" + KubeProxyStrictArp.Name, cancellationToken: ct),
+                        (rv, timeout, onError, ct) => client.CoreV1.WatchListNamespacedConfigMapAsync(KubeProxyStrictArp.Namespace, fieldSelector: "metadata.name=" + KubeProxyStrictArp.Name, allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct)),
+                    $"configmap {KubeProxyStrictArp.Namespace}/{KubeProxyStrictArp.Name}",
+                    ForbiddenRecheck),
+                timeProvider: _time,
+                logger: InformerLogger<V1ConfigMap>());
             _kubeProxy.Subscribe(_ => _write.Set());
         }
 

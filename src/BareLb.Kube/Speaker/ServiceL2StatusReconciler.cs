@@ -21,6 +21,7 @@ internal sealed partial class ServiceL2StatusReconciler
 {
     private static readonly string Version = MetalLbApi.VersionOf(ServiceL2Status.Plural);
     private static readonly TimeSpan OwnerRetry = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan ForbiddenRetry = TimeSpan.FromMinutes(5);
     private readonly IKubernetes _client;
     private readonly string _node;
     private readonly string _namespace;
@@ -33,6 +34,8 @@ internal sealed partial class ServiceL2StatusReconciler
     private bool _ownerMissingLogged;
     private long _ownerTried;
     private int _renewCursor;
+    private long _forbiddenAt;
+    private bool _forbiddenLogged;
 
     public ServiceL2StatusReconciler(IKubernetes client, string node, string @namespace, string? podName, ILogger logger, TimeProvider time)
     {
@@ -84,6 +87,11 @@ internal sealed partial class ServiceL2StatusReconciler
         Func<ServiceL2Status, bool> isFresh,
         CancellationToken cancellationToken)
     {
+        if (_forbiddenAt != 0 && _time.GetElapsedTime(_forbiddenAt) < ForbiddenRetry)
+        {
+            return; // refused (MetalLB v0.13's RBAC has no ServiceL2Status): tried again from time to time
+        }
+
         var byService = cached
             .Select(s => (Key: ServiceKeyOf(s), Status: s))
             .Where(s => s.Key is not null)
@@ -97,6 +105,18 @@ internal sealed partial class ServiceL2StatusReconciler
             try
             {
                 await ReconcileOneAsync(key, desired.GetValueOrDefault(key), byService.GetValueOrDefault(key) ?? [], isFresh, cancellationToken).ConfigureAwait(false);
+                _forbiddenAt = 0;
+            }
+            catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.Forbidden)
+            {
+                _forbiddenAt = _time.GetTimestamp();
+                if (!_forbiddenLogged)
+                {
+                    _forbiddenLogged = true;
+                    Log.WriteForbidden(_logger, _namespace, ForbiddenRetry.TotalMinutes);
+                }
+
+                return;
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -309,5 +329,8 @@ internal sealed partial class ServiceL2StatusReconciler
 
         [LoggerMessage(EventId = 5104, Level = LogLevel.Warning, Message = "Speaker Pod {Namespace}/{Pod} could not be read (HTTP {Status}): ServiceL2Status objects are written without an owner, so they do not go away with the Pod")]
         public static partial void NoOwner(ILogger logger, string @namespace, string pod, int status);
+
+        [LoggerMessage(EventId = 5105, Level = LogLevel.Warning, Message = "Writing ServiceL2Status objects in {Namespace} is forbidden to this ServiceAccount (MetalLB v0.13's RBAC has no rule for them): announcing without them, trying again every {Minutes} min")]
+        public static partial void WriteForbidden(ILogger logger, string @namespace, double minutes);
     }
 }

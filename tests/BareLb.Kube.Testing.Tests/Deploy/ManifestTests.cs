@@ -66,9 +66,9 @@ public sealed class ManifestTests
     }
 
     [Theory]
-    [InlineData("base", 22)]
-    [InlineData("overlays/prometheus", 25)]
-    [InlineData("overlays/lb-class", 22)]
+    [InlineData("base", 24)]
+    [InlineData("overlays/prometheus", 27)]
+    [InlineData("overlays/lb-class", 24)]
     public async Task KubectlKustomize_RendersTheOverlay(string overlay, int objects)
     {
         var (code, yaml) = await DeployFiles.RunAsync(KubectlRunner.Path, DeployFiles.Deploy, "kustomize", overlay);
@@ -87,7 +87,7 @@ public sealed class ManifestTests
         var second = (await KubectlRunner.RunAsync(scope.Server, "apply", "-f", Path.Combine(DeployFiles.Deploy, "barelb.yaml"))).Succeeded();
 
         Assert.Equal("namespace/metallb-system created\n", ns.Stdout);
-        Assert.Equal(21, first.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.EndsWith(" created", StringComparison.Ordinal)));
+        Assert.Equal(23, first.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.EndsWith(" created", StringComparison.Ordinal)));
         Assert.Contains("namespace/metallb-system unchanged\n", first.Stdout, StringComparison.Ordinal);
         // kubectl always re-sends a PodDisruptionBudget's selector (its patch strategy is "replace"), as against a real cluster.
         Assert.All(second.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries), line =>
@@ -104,6 +104,8 @@ public sealed class ManifestTests
         Assert.Equal("1", budget.Spec.MinAvailable.Value);
         Assert.Equal("privileged", nsObject.Metadata.Labels["pod-security.kubernetes.io/enforce"]);
         Assert.Equal(8, scope.Server.List("apiextensions.k8s.io/v1", "CustomResourceDefinition").Count);
+        var kubeProxyRead = await scope.Client.RbacAuthorizationV1.ReadNamespacedRoleAsync("metallb-system:speaker-kube-proxy", "kube-system", cancellationToken: Ct);
+        Assert.Equal(["kube-proxy"], Assert.Single(kubeProxyRead.Rules).ResourceNames);
     }
 
     [Fact]

@@ -5,10 +5,12 @@ namespace BareLb.Kube.Testing.Tests.Deploy;
 
 /// <summary>
 /// BareLb's RBAC beside MetalLB's: every permission deploy/barelb.yaml grants a ServiceAccount, compared with what
-/// MetalLB's own manifests grant the same ServiceAccount in every release from v0.13.12 to v0.16.1 (their
-/// intersection; read from metallb/metallb config/manifests/metallb-native.yaml and abridged to the resources that
-/// matter here). The speaker needs nothing more; the controller's extra permissions are listed, one by one, so that
-/// a new one cannot slip in unnoticed.
+/// MetalLB's own manifests grant the same ServiceAccount (read from metallb/metallb config/manifests/metallb-native.yaml
+/// and abridged to the resources that matter here). The speaker needs nothing beyond MetalLB's speaker in the releases
+/// that write ServiceL2Status and read their own Pod (v0.14.6 to v0.16.1) but the one documented, optional read of
+/// kube-system/kube-proxy; beyond v0.13.12's speaker, only grants it goes without (ServiceL2StatusForbiddenTests). The
+/// controller's extra permissions (against the intersection of v0.13.12 to v0.16.1) are listed, one by one, so that a
+/// new one cannot slip in unnoticed.
 /// </summary>
 public sealed class RbacCompatibilityTests
 {
@@ -29,7 +31,8 @@ public sealed class RbacCompatibilityTests
         .. Grants(Cluster, "", ["events"], null, "create", "patch"),
     ];
 
-    private static readonly HashSet<Grant> MetalLbSpeaker =
+    /// <summary>MetalLB v0.13.12's speaker (v0.14.0 to v0.14.5 add the ServiceL2Status rule only).</summary>
+    private static readonly HashSet<Grant> MetalLbSpeakerV013 =
     [
         .. Grants(Ns, "", ["pods"], null, "list"),
         .. Grants(Ns, "", ["secrets", "configmaps"], null, "get", "list", "watch"),
@@ -37,6 +40,30 @@ public sealed class RbacCompatibilityTests
         .. Grants(Cluster, "", ["services", "endpoints", "nodes", "namespaces"], null, "get", "list", "watch"),
         .. Grants(Cluster, "discovery.k8s.io", ["endpointslices"], null, "get", "list", "watch"),
         .. Grants(Cluster, "", ["events"], null, "create", "patch"),
+    ];
+
+    /// <summary>MetalLB v0.14.6 to v0.16.1's speaker: v0.13.12's, plus <c>get</c> on its Pods and everything on ServiceL2Status.</summary>
+    private static readonly HashSet<Grant> MetalLbSpeaker =
+    [
+        .. MetalLbSpeakerV013,
+        .. Grants(Ns, "", ["pods"], null, "get"),
+        .. Grants(Cluster, "metallb.io", ["servicel2statuses", "servicel2statuses/status"], null, "*"),
+    ];
+
+    /// <summary>The speaker's one addition to MetalLB's grants: optional, the strictARP check is skipped when it is refused.</summary>
+    private static readonly HashSet<Grant> SpeakerBeyondMetalLb =
+    [
+        .. Grants("kube-system", "", ["configmaps"], "kube-proxy", "get", "list", "watch"),
+    ];
+
+    /// <summary>What the speaker has beyond MetalLB v0.13.12's speaker: each one it goes without under those manifests.</summary>
+    private static readonly HashSet<Grant> SpeakerBeyondMetalLbV013 =
+    [
+        .. SpeakerBeyondMetalLb,
+        // The owner reference of the ServiceL2Status objects: written without an owner when refused.
+        .. Grants(Ns, "", ["pods"], null, "get"),
+        // ServiceL2Status, new in v0.14: the refusal is logged once, the speaker announces without the objects.
+        .. Grants(Cluster, "metallb.io", ["servicel2statuses", "servicel2statuses/status"], null, "*"),
     ];
 
     /// <summary>What barelb-controller needs beyond MetalLB's controller, and why (see the README, "Deploying").</summary>
@@ -53,12 +80,22 @@ public sealed class RbacCompatibilityTests
     ];
 
     [Fact]
-    public void Speaker_NeedsNoPermissionMetalLbDoesNotGrant()
+    public void Speaker_NeedsNothingBeyondMetalLb014Speaker_ButTheOptionalKubeProxyRead()
     {
         var ours = GrantsOf(Manifests(), "speaker");
+        var beyond = ours.Where(g => !Covered(g, MetalLbSpeaker)).Select(g => g.ToString()).Order(StringComparer.Ordinal).ToList();
 
         Assert.NotEmpty(ours);
-        Assert.Empty(ours.Where(g => !Covered(g, MetalLbSpeaker)).Select(g => g.ToString()));
+        Assert.Equal(SpeakerBeyondMetalLb.Select(g => g.ToString()).Order(StringComparer.Ordinal), beyond);
+    }
+
+    [Fact]
+    public void Speaker_BeyondMetalLb013Speaker_HasOnlyWhatItGoesWithout()
+    {
+        var ours = GrantsOf(Manifests(), "speaker");
+        var beyond = ours.Where(g => !Covered(g, MetalLbSpeakerV013)).Select(g => g.ToString()).Order(StringComparer.Ordinal).ToList();
+
+        Assert.Equal(SpeakerBeyondMetalLbV013.Select(g => g.ToString()).Order(StringComparer.Ordinal), beyond);
     }
 
     [Fact]
@@ -73,6 +110,9 @@ public sealed class RbacCompatibilityTests
     private static List<object> Manifests() => KubernetesYaml.LoadAllFromString(File.ReadAllText(Path.Combine(DeployFiles.Deploy, "barelb.yaml")));
 
     private static bool Covered(Grant grant, HashSet<Grant> granted) =>
+        CoveredExactly(grant, granted) || CoveredExactly(grant with { Verb = "*" }, granted);
+
+    private static bool CoveredExactly(Grant grant, HashSet<Grant> granted) =>
         granted.Contains(grant)
         || granted.Contains(grant with { ResourceName = "*" })
         || granted.Contains(grant with { Scope = Cluster })

@@ -6,6 +6,7 @@ using BareLb.Kube.Testing;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace BareLb.Kube.Tests.Speaker;
 
@@ -160,7 +161,13 @@ internal sealed class SpeakerRig : IAsyncDisposable
 
     public Task ReadyEndpointAsync(string service, string node = "n1") => CreateSliceAsync(service, service + "-ready-" + node, (node, true, true, false));
 
-    public async Task<Speaker> StartSpeakerAsync(string node, IEnumerable<string>? live = null, Action<Layer2SpeakerOptions>? configure = null, bool noMembership = false)
+    public async Task<Speaker> StartSpeakerAsync(
+        string node,
+        IEnumerable<string>? live = null,
+        Action<Layer2SpeakerOptions>? configure = null,
+        bool noMembership = false,
+        IKubernetes? client = null,
+        ILoggerFactory? loggerFactory = null)
     {
         var membership = new FakeMembership(noMembership ? null : live ?? Nodes);
         var sink = new RecordingSink();
@@ -168,7 +175,7 @@ internal sealed class SpeakerRig : IAsyncDisposable
         configure?.Invoke(options);
         var provider = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var meters = provider.GetRequiredService<IMeterFactory>();
-        var controller = new Layer2SpeakerController(Client, membership, sink, options, meterFactory: meters);
+        var controller = new Layer2SpeakerController(client ?? Client, membership, sink, options, loggerFactory, meterFactory: meters);
         await controller.StartAsync(Ct);
         var speaker = new Speaker(node, membership, sink, controller, provider, meters);
         Speakers[node] = speaker;
