@@ -318,19 +318,19 @@ internal sealed partial class ServiceL2StatusReconciler
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 5101, Level = LogLevel.Debug, Message = "Created ServiceL2Status {Name} for {Service}")]
+        [LoggerMessage(EventId = 451, Level = LogLevel.Debug, Message = "Created ServiceL2Status {Name} for {Service}")]
         public static partial void Created(ILogger logger, string name, string service);
 
-        [LoggerMessage(EventId = 5102, Level = LogLevel.Debug, Message = "Deleted ServiceL2Status {Name}")]
+        [LoggerMessage(EventId = 452, Level = LogLevel.Debug, Message = "Deleted ServiceL2Status {Name}")]
         public static partial void Deleted(ILogger logger, string name);
 
-        [LoggerMessage(EventId = 5103, Level = LogLevel.Warning, Message = "Writing the ServiceL2Status of {Service} failed; retrying")]
+        [LoggerMessage(EventId = 453, Level = LogLevel.Warning, Message = "Writing the ServiceL2Status of {Service} failed; retrying")]
         public static partial void WriteFailed(ILogger logger, string service, Exception exception);
 
-        [LoggerMessage(EventId = 5104, Level = LogLevel.Warning, Message = "Speaker Pod {Namespace}/{Pod} could not be read (HTTP {Status}): ServiceL2Status objects are written without an owner, so they do not go away with the Pod")]
+        [LoggerMessage(EventId = 454, Level = LogLevel.Warning, Message = "Speaker Pod {Namespace}/{Pod} could not be read (HTTP {Status}): ServiceL2Status objects are written without an owner, so they do not go away with the Pod")]
         public static partial void NoOwner(ILogger logger, string @namespace, string pod, int status);
 
-        [LoggerMessage(EventId = 5105, Level = LogLevel.Warning, Message = "Writing ServiceL2Status objects in {Namespace} is forbidden to this ServiceAccount (MetalLB v0.13's RBAC has no rule for them): announcing without them, trying again every {Minutes} min")]
+        [LoggerMessage(EventId = 455, Level = LogLevel.Warning, Message = "Writing ServiceL2Status objects in {Namespace} is forbidden to this ServiceAccount (MetalLB v0.13's RBAC has no rule for them): announcing without them, trying again every {Minutes} min")]
         public static partial void WriteForbidden(ILogger logger, string @namespace, double minutes);
     }
 }

@@ -7,10 +7,10 @@ namespace BareLb.Kube.Speaker;
 /// <summary>The speaker controller's log lines (event ids 5000 to 5099), in MetalLB's words where it has some.</summary>
 internal static partial class SpeakerLog
 {
-    [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Service {Service} has IP, announcing from node {Node} ({Addresses}) with protocol layer2")]
+    [LoggerMessage(EventId = 401, Level = LogLevel.Information, Message = "Service {Service} has IP, announcing from node {Node} ({Addresses}) with protocol layer2")]
     public static partial void Announced(ILogger logger, string service, string node, IEnumerable<IPAddr> addresses);
 
-    [LoggerMessage(EventId = 5002, Level = LogLevel.Information, Message = "Withdrawing service announcement of {Service} ({Addresses}): {Reason}, {Detail}")]
+    [LoggerMessage(EventId = 402, Level = LogLevel.Information, Message = "Withdrawing service announcement of {Service} ({Addresses}): {Reason}, {Detail}")]
     private static partial void Withdrawn(ILogger logger, string service, IEnumerable<IPAddr> addresses, string reason, string detail);
 
     /// <summary>A Service stops being announced here, with MetalLB's reason string.</summary>
@@ -24,36 +24,36 @@ internal static partial class SpeakerLog
     public static void Deleted(ILogger logger, string service, IEnumerable<IPAddr> addresses) =>
         Withdrawn(logger, service, addresses, "serviceDeleted", "the Service is gone or no longer handled here");
 
-    [LoggerMessage(EventId = 5003, Level = LogLevel.Error, Message = "The announcer refused the desired set ({Count} addresses); trying again in {Delay}")]
+    [LoggerMessage(EventId = 403, Level = LogLevel.Error, Message = "The announcer refused the desired set ({Count} addresses); trying again in {Delay}")]
     public static partial void SinkFailed(ILogger logger, int count, TimeSpan delay, Exception exception);
 
-    [LoggerMessage(EventId = 5004, Level = LogLevel.Error, Message = "Deciding failed; trying again in {Delay}")]
+    [LoggerMessage(EventId = 404, Level = LogLevel.Error, Message = "Deciding failed; trying again in {Delay}")]
     public static partial void DecideFailed(ILogger logger, TimeSpan delay, Exception exception);
 
-    [LoggerMessage(EventId = 5005, Level = LogLevel.Warning, Message = "Configuration {Severity}: {Problem}")]
+    [LoggerMessage(EventId = 405, Level = LogLevel.Warning, Message = "Configuration {Severity}: {Problem}")]
     public static partial void ConfigurationProblem(ILogger logger, string severity, string problem);
 
-    [LoggerMessage(EventId = 5006, Level = LogLevel.Error, Message = "{What}; in force: {InForce}")]
+    [LoggerMessage(EventId = 406, Level = LogLevel.Error, Message = "{What}; in force: {InForce}")]
     public static partial void KeepingConfiguration(ILogger logger, string what, string inForce);
 
-    [LoggerMessage(EventId = 5007, Level = LogLevel.Warning, Message = "Split brain: the membership does not show {Nodes} alive, but their ServiceL2Status objects keep changing through the API server; counting them as live speakers")]
+    [LoggerMessage(EventId = 407, Level = LogLevel.Warning, Message = "Split brain: the membership does not show {Nodes} alive, but their ServiceL2Status objects keep changing through the API server; counting them as live speakers")]
     public static partial void CountingThroughApi(ILogger logger, IEnumerable<string> nodes);
 
-    [LoggerMessage(EventId = 5008, Level = LogLevel.Information, Message = "Split brain: no node is counted through the API server any more")]
+    [LoggerMessage(EventId = 408, Level = LogLevel.Information, Message = "Split brain: no node is counted through the API server any more")]
     public static partial void NoLongerCountingThroughApi(ILogger logger);
 
-    [LoggerMessage(EventId = 5009, Level = LogLevel.Warning, Message = "kube-proxy ConfigMap {Namespace}/{Name}: {Problem}")]
+    [LoggerMessage(EventId = 409, Level = LogLevel.Warning, Message = "kube-proxy ConfigMap {Namespace}/{Name}: {Problem}")]
     public static partial void StrictArp(ILogger logger, string @namespace, string name, string problem);
 
-    [LoggerMessage(EventId = 5010, Level = LogLevel.Warning, Message = "Recording an event failed: {Reason} on {Object}")]
+    [LoggerMessage(EventId = 410, Level = LogLevel.Warning, Message = "Recording an event failed: {Reason} on {Object}")]
     public static partial void EventFailed(ILogger logger, string reason, string @object, Exception exception);
 
-    [LoggerMessage(EventId = 5011, Level = LogLevel.Information, Message = "Handing over: announcements frozen, waiting for successors of {Count} Services")]
+    [LoggerMessage(EventId = 411, Level = LogLevel.Information, Message = "Handing over: announcements frozen, waiting for successors of {Count} Services")]
     public static partial void HandingOver(ILogger logger, int count);
 
-    [LoggerMessage(EventId = 5012, Level = LogLevel.Information, Message = "Caches synced; speaker for node {Node} ready ({Count} addresses announced)")]
+    [LoggerMessage(EventId = 412, Level = LogLevel.Information, Message = "Caches synced; speaker for node {Node} ready ({Count} addresses announced)")]
     public static partial void Ready(ILogger logger, string node, int count);
 
-    [LoggerMessage(EventId = 5013, Level = LogLevel.Warning, Message = "Renewing ServiceL2Status failed")]
+    [LoggerMessage(EventId = 413, Level = LogLevel.Warning, Message = "Renewing ServiceL2Status failed")]
     public static partial void RenewFailed(ILogger logger, Exception exception);
 }

@@ -45,7 +45,7 @@ public sealed class ServiceL2StatusForbiddenTests
 
         var speaker = await rig.StartSpeakerAsync("n1", client: asSpeaker, loggerFactory: logs);
         await speaker.Sink.WaitAsync(_ => speaker.Sink.Announces(Ip));
-        await Eventually.TrueAsync(() => logs.Entries.Any(e => e.EventId == 5105), "the refused ServiceL2Status write is logged");
+        await Eventually.TrueAsync(() => logs.Entries.Any(e => e.EventId == 455), "the refused ServiceL2Status write is logged");
 
         // Several write rounds later (renewal every 200 ms): still announcing, no status written, each refusal logged once.
         var rounds = speaker.Sink.Calls;
@@ -55,9 +55,9 @@ public sealed class ServiceL2StatusForbiddenTests
         Assert.True(speaker.Sink.Calls > rounds);
         Assert.True(speaker.Sink.Announces(Ip));
         Assert.Empty(await rig.StatusesAsync());
-        Assert.Single(logs.Entries, e => e.EventId == 5105);
+        Assert.Single(logs.Entries, e => e.EventId == 455);
         Assert.Single(logs.Entries, e => e.EventId == 205 && e.Text.Contains("servicel2statuses", StringComparison.Ordinal));
         Assert.Single(logs.Entries, e => e.EventId == 205 && e.Text.Contains("kube-proxy", StringComparison.Ordinal));
-        Assert.DoesNotContain(logs.Entries, e => e.EventId == 5103);
+        Assert.DoesNotContain(logs.Entries, e => e.EventId == 453);
     }
 }
