@@ -95,9 +95,9 @@ internal sealed partial class ForbiddenTolerantListWatch<T>(IListWatch<T> inner,
         }
     }
 
-    [LoggerMessage(EventId = 205, Level = LogLevel.Warning, Message = "Listing {What} is forbidden to this ServiceAccount; read as empty, and listed again every {Seconds} s")]
+    [LoggerMessage(EventId = 106, Level = LogLevel.Warning, Message = "Listing {What} is forbidden to this ServiceAccount; read as empty, and listed again every {Seconds} s")]
     private static partial void ListForbidden(ILogger logger, string what, double seconds);
 
-    [LoggerMessage(EventId = 206, Level = LogLevel.Warning, Message = "Watching {What} is forbidden to this ServiceAccount (MetalLB's RBAC grants only get and list); listed again every {Seconds} s instead")]
+    [LoggerMessage(EventId = 107, Level = LogLevel.Warning, Message = "Watching {What} is forbidden to this ServiceAccount (MetalLB's RBAC grants only get and list); listed again every {Seconds} s instead")]
     private static partial void WatchForbidden(ILogger logger, string what, double seconds);
 }

@@ -56,8 +56,8 @@ public sealed class ServiceL2StatusForbiddenTests
         Assert.True(speaker.Sink.Announces(Ip));
         Assert.Empty(await rig.StatusesAsync());
         Assert.Single(logs.Entries, e => e.EventId == 455);
-        Assert.Single(logs.Entries, e => e.EventId == 205 && e.Text.Contains("servicel2statuses", StringComparison.Ordinal));
-        Assert.Single(logs.Entries, e => e.EventId == 205 && e.Text.Contains("kube-proxy", StringComparison.Ordinal));
+        Assert.Single(logs.Entries, e => e.EventId == 106 && e.Text.Contains("servicel2statuses", StringComparison.Ordinal));
+        Assert.Single(logs.Entries, e => e.EventId == 106 && e.Text.Contains("kube-proxy", StringComparison.Ordinal));
         Assert.DoesNotContain(logs.Entries, e => e.EventId == 453);
     }
 }
