@@ -1,5 +1,6 @@
 using System.Net;
 using BareLb.Kube.Configuration.Source;
+using BareLb.Kube.Events;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -12,7 +13,7 @@ namespace BareLb.Kube.Controller;
 /// <param name="timeProvider">The clock for event timestamps.</param>
 internal sealed class KubernetesServiceWriter(IKubernetes client, string component, TimeProvider? timeProvider = null) : IServiceWriter, IConfigurationEvents
 {
-    private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
+    private readonly EventRecorder _events = new(client, component, timeProvider ?? TimeProvider.System);
 
     /// <summary>How many times a write that conflicts (409: the Service changed since it was read) is tried again on the Service as it is now.</summary>
     private const int ConflictRetries = 3;
@@ -69,16 +70,8 @@ internal sealed class KubernetesServiceWriter(IKubernetes client, string compone
     public Task RecordEventAsync(V1Service service, string type, string reason, string message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(service);
-        return RecordAsync(
-            new V1ObjectReference
-            {
-                ApiVersion = "v1",
-                Kind = "Service",
-                Name = service.Metadata.Name,
-                NamespaceProperty = service.Metadata.NamespaceProperty,
-                Uid = service.Metadata.Uid,
-                ResourceVersion = service.Metadata.ResourceVersion,
-            },
+        return _events.RecordAsync(
+            EventRecorder.ReferenceTo(service, "v1", "Service"),
             type,
             reason,
             message,
@@ -99,30 +92,11 @@ internal sealed class KubernetesServiceWriter(IKubernetes client, string compone
         };
         const string type = "Warning";
         var reason = problem.Severity == Configuration.ProblemSeverity.Error ? "InvalidConfiguration" : "ConfigurationWarning";
-        return RecordAsync(
+        return _events.RecordAsync(
             new V1ObjectReference { ApiVersion = apiVersion, Kind = kind, Name = name, NamespaceProperty = objectNamespace, Uid = objectUid },
             type,
             reason,
             problem.Field.Length == 0 ? problem.Message : $"{problem.Field}: {problem.Message}",
             cancellationToken);
-    }
-
-    private Task<Corev1Event> RecordAsync(V1ObjectReference involved, string type, string reason, string message, CancellationToken cancellationToken)
-    {
-        var now = _time.GetUtcNow().UtcDateTime;
-        var ev = new Corev1Event
-        {
-            Metadata = new V1ObjectMeta { GenerateName = involved.Name + ".", NamespaceProperty = involved.NamespaceProperty },
-            InvolvedObject = involved,
-            Type = type,
-            Reason = reason,
-            Message = message,
-            Source = new V1EventSource { Component = component },
-            ReportingComponent = component,
-            FirstTimestamp = now,
-            LastTimestamp = now,
-            Count = 1,
-        };
-        return client.CoreV1.CreateNamespacedEventAsync(ev, involved.NamespaceProperty, cancellationToken: cancellationToken);
     }
 }

@@ -1,3 +1,4 @@
+using BareLb.Kube.Events;
 using k8s;
 using k8s.Models;
 
@@ -6,6 +7,8 @@ namespace BareLb.Kube.Speaker;
 /// <summary>The events the speaker records: MetalLB's <c>nodeAssigned</c> on a Service, and the strictARP warning.</summary>
 internal sealed class SpeakerEvents(IKubernetes client, string node, TimeProvider time)
 {
+    private readonly EventRecorder _recorder = new(client, Component, time, node);
+
     /// <summary>The events' source component.</summary>
     public const string Component = "barelb-speaker";
 
@@ -19,16 +22,8 @@ internal sealed class SpeakerEvents(IKubernetes client, string node, TimeProvide
     public Task<Corev1Event> NodeAssignedAsync(V1Service service, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(service);
-        return RecordAsync(
-            new V1ObjectReference
-            {
-                ApiVersion = "v1",
-                Kind = "Service",
-                Name = service.Metadata.Name,
-                NamespaceProperty = service.Metadata.NamespaceProperty,
-                Uid = service.Metadata.Uid,
-                ResourceVersion = service.Metadata.ResourceVersion,
-            },
+        return _recorder.RecordAsync(
+            EventRecorder.ReferenceTo(service, "v1", "Service"),
             "Normal",
             NodeAssigned,
             NodeAssignedMessage(node),
@@ -39,39 +34,11 @@ internal sealed class SpeakerEvents(IKubernetes client, string node, TimeProvide
     public Task<Corev1Event> StrictArpAsync(V1ConfigMap configMap, string message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(configMap);
-        return RecordAsync(
-            new V1ObjectReference
-            {
-                ApiVersion = "v1",
-                Kind = "ConfigMap",
-                Name = configMap.Metadata.Name,
-                NamespaceProperty = configMap.Metadata.NamespaceProperty,
-                Uid = configMap.Metadata.Uid,
-                ResourceVersion = configMap.Metadata.ResourceVersion,
-            },
+        return _recorder.RecordAsync(
+            EventRecorder.ReferenceTo(configMap, "v1", "ConfigMap"),
             "Warning",
             KubeProxyStrictArp.Reason,
             message,
             cancellationToken);
-    }
-
-    private Task<Corev1Event> RecordAsync(V1ObjectReference involved, string type, string reason, string message, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow().UtcDateTime;
-        var ev = new Corev1Event
-        {
-            Metadata = new V1ObjectMeta { GenerateName = involved.Name + ".", NamespaceProperty = involved.NamespaceProperty },
-            InvolvedObject = involved,
-            Type = type,
-            Reason = reason,
-            Message = message,
-            Source = new V1EventSource { Component = Component, Host = node },
-            ReportingComponent = Component,
-            ReportingInstance = node,
-            FirstTimestamp = now,
-            LastTimestamp = now,
-            Count = 1,
-        };
-        return client.CoreV1.CreateNamespacedEventAsync(ev, involved.NamespaceProperty, cancellationToken: cancellationToken);
     }
 }
