@@ -147,6 +147,15 @@ public sealed class Layer2Engine : IDisposable
         return Get(interfaceName).Announce(address);
     }
 
+    /// <summary>
+    /// Sends a fresh burst of announcements for an address already announced on an interface, without a moment of
+    /// silence: the burst starts again from its first frame, sent at once. Neighbours whose caches point elsewhere
+    /// (another node announced the address while the cluster was split) converge on this interface. Returns false if
+    /// the address is not announced there.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The interface is not attached.</exception>
+    public bool Reannounce(string interfaceName, IPAddr address) => Get(interfaceName).Reannounce(address);
+
     /// <summary>Stops answering for an address at once; false if it was not announced there.</summary>
     /// <exception cref="InvalidOperationException">The interface is not attached.</exception>
     public bool Withdraw(string interfaceName, IPAddr address) => Get(interfaceName).Withdraw(address);

@@ -39,6 +39,18 @@ internal sealed class Announcer : IDisposable
         schedule.Fire();
     }
 
+    /// <summary>Starts the burst again from its first frame, sent at once; false if the address is not being announced.</summary>
+    public bool Restart(AnnouncedAddress entry)
+    {
+        Schedule? schedule;
+        lock (_gate)
+        {
+            _schedules.TryGetValue(entry, out schedule);
+        }
+
+        return schedule?.Restart() ?? false;
+    }
+
     /// <summary>Stops announcing; once this returns no further announcement for the address is sent.</summary>
     public void Stop(AnnouncedAddress entry)
     {
@@ -125,6 +137,22 @@ internal sealed class Announcer : IDisposable
                     Timer?.Change(next, Timeout.InfiniteTimeSpan);
                 }
             }
+        }
+
+        public bool Restart()
+        {
+            lock (_gate)
+            {
+                if (_stopped)
+                {
+                    return false;
+                }
+
+                _sent = 0;
+            }
+
+            Fire();
+            return true;
         }
 
         public void Stop()

@@ -82,6 +82,14 @@ internal sealed class InterfaceContext : IDisposable
         }
     }
 
+    public bool Reannounce(IPAddr address)
+    {
+        lock (_gate)
+        {
+            return _table.Snapshot.Find(address) is { } entry && _announcer.Restart(entry);
+        }
+    }
+
     public bool Withdraw(IPAddr address)
     {
         lock (_gate)

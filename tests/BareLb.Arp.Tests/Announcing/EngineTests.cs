@@ -91,6 +91,35 @@ public sealed class EngineTests : IDisposable
     }
 
     [Fact]
+    public void ReannouncingStartsTheBurstAgainAtOnce_WhileTheAddressIsAnsweredThroughout()
+    {
+        var address = IPAddr.Parse("198.18.0.100");
+        Assert.True(_engine.Announce("eth0", address));
+        AssertGratuitousArp(_client.ReceiveFrame(Wait));
+        _time.Advance(TimeSpan.FromMilliseconds(1100));
+        AssertGratuitousArp(_client.ReceiveFrame(Wait));
+        _time.Advance(TimeSpan.FromMilliseconds(1100));
+        AssertGratuitousArp(_client.ReceiveFrame(Wait));
+
+        // In the refresh phase (next one a minute away): a fresh burst, the first frame at once, the next past the locktime.
+        _time.Advance(TimeSpan.FromSeconds(5));
+        Assert.True(_engine.Reannounce("eth0", address));
+        AssertGratuitousArp(_client.ReceiveFrame(Wait));
+        Assert.Equal([address], _engine.GetAnnounced("eth0"));
+        _time.Advance(TimeSpan.FromMilliseconds(1100));
+        AssertGratuitousArp(_client.ReceiveFrame(Wait));
+        _time.Advance(TimeSpan.FromMilliseconds(1100));
+        AssertGratuitousArp(_client.ReceiveFrame(Wait));
+    }
+
+    [Fact]
+    public void ReannouncingAnAddressNotAnnouncedIsFalseAndSendsNothing()
+    {
+        Assert.False(_engine.Reannounce("eth0", IPAddr.Parse("198.18.0.101")));
+        Assert.Null(_client.ReceiveFrame(Quiet));
+    }
+
+    [Fact]
     public void AnnouncingTwiceIsIdempotentAndWithdrawingUnknownIsFalse()
     {
         var address = IPAddr.Parse("198.18.0.100");
