@@ -6,6 +6,7 @@ using BareLb.Arp;
 using BareLb.Arp.Transports;
 using BareLb.Core.Addresses;
 using BareLb.Membership.Hosting;
+using BareLb.Membership.Protocol;
 using BareLb.Speaker.Commands;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -39,7 +40,7 @@ internal sealed partial class StandaloneFailover : IHostedService, IAsyncDisposa
     private readonly IMeterFactory _meterFactory;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
-    private readonly HashSet<IPAddr> _announced = [];
+    private readonly FailoverAnnouncements _announcements;
     private readonly TaskCompletionSource _joined = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private MembershipNode? _node;
     private bool _electing;
@@ -55,6 +56,7 @@ internal sealed partial class StandaloneFailover : IHostedService, IAsyncDisposa
         _loggerFactory = loggerFactory;
         _meterFactory = meterFactory;
         _logger = loggerFactory.CreateLogger<StandaloneFailover>();
+        _announcements = new FailoverAnnouncements(engine, transport.InterfaceName, _failover.NodeName, [.. arguments.Addresses], _logger);
     }
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -89,7 +91,8 @@ internal sealed partial class StandaloneFailover : IHostedService, IAsyncDisposa
                 _joined.TrySetResult();
             }
 
-            Reconcile();
+            // A member that joins or comes back may have announced our addresses while it was cut off.
+            Reconcile(change.Kind is MemberEventKind.Joined or MemberEventKind.Alive);
         };
         if (_node.LiveMembers.Count > 1)
         {
@@ -104,7 +107,7 @@ internal sealed partial class StandaloneFailover : IHostedService, IAsyncDisposa
             _electing = true;
         }
 
-        Reconcile();
+        Reconcile(memberReturned: false);
         Log.Started(_logger, _failover.NodeName, _node.AdvertiseEndPoint, _arguments.Addresses.Count, _transport.InterfaceName, _transport.HardwareAddress.ToString(), _node.LiveMembers.Count);
     }
 
@@ -122,7 +125,7 @@ internal sealed partial class StandaloneFailover : IHostedService, IAsyncDisposa
         lock (_gate)
         {
             _stopping = true;
-            owned = [.. _announced];
+            owned = [.. _announcements.Announced];
             var others = node.LiveMembers.Where(m => !m.IsLocal).Select(static m => m.Name);
             successors = AddressElection.Winners(others, owned);
         }
@@ -187,7 +190,7 @@ internal sealed partial class StandaloneFailover : IHostedService, IAsyncDisposa
         }
     }
 
-    private void Reconcile()
+    private void Reconcile(bool memberReturned)
     {
         var node = _node;
         if (node is null)
@@ -202,22 +205,7 @@ internal sealed partial class StandaloneFailover : IHostedService, IAsyncDisposa
                 return;
             }
 
-            var live = node.LiveMembers.Select(static m => m.Name).ToArray();
-            var winners = AddressElection.Winners(live, _arguments.Addresses);
-            foreach (var address in _arguments.Addresses)
-            {
-                var mine = winners.TryGetValue(address, out var winner) && string.Equals(winner, _failover.NodeName, StringComparison.Ordinal);
-                if (mine && _announced.Add(address))
-                {
-                    _engine.Announce(_transport.InterfaceName, address);
-                    Log.Gained(_logger, address.ToString(), live.Length);
-                }
-                else if (!mine && _announced.Remove(address))
-                {
-                    _engine.Withdraw(_transport.InterfaceName, address);
-                    Log.Lost(_logger, address.ToString(), winner ?? "(none)");
-                }
-            }
+            _announcements.Apply([.. node.LiveMembers.Select(static m => m.Name)], memberReturned);
         }
     }
 
@@ -257,12 +245,6 @@ internal sealed partial class StandaloneFailover : IHostedService, IAsyncDisposa
     {
         [LoggerMessage(5010, LogLevel.Information, "Member {Name} at {EndPoint}: {Count} address(es) shared on {Interface} as {HardwareAddress}, {Live} live member(s)")]
         public static partial void Started(ILogger logger, string name, IPEndPoint endPoint, int count, string @interface, string hardwareAddress, int live);
-
-        [LoggerMessage(5011, LogLevel.Information, "Announcing {Address}: elected among {Live} live member(s)")]
-        public static partial void Gained(ILogger logger, string address, int live);
-
-        [LoggerMessage(5012, LogLevel.Information, "Withdrew {Address}: {Winner} announces it now")]
-        public static partial void Lost(ILogger logger, string address, string winner);
 
         [LoggerMessage(5013, LogLevel.Information, "Member {Member}: {Kind}")]
         public static partial void MemberChanged(ILogger logger, string member, string kind);
