@@ -1,4 +1,5 @@
 using BareLb.Hosting.CommandLine;
+using BareLb.Hosts.Tests.Support;
 using BareLb.Tool.Commands;
 
 namespace BareLb.Hosts.Tests.CommandLine;
@@ -80,55 +81,5 @@ public sealed class ToolCommandLineTests
         using var error = new StringWriter();
         var code = await CommandLineRunner.InvokeAsync("barelb", ToolCommandLine.Create(output, error), args, output, error, TestContext.Current.CancellationToken);
         return (code, output.ToString(), error.ToString());
-    }
-
-    /// <summary>A writer the command writes on while the test reads it.</summary>
-    private sealed class SynchronizedStringWriter : StringWriter
-    {
-        private readonly Lock _gate = new();
-
-        public override void Write(char value)
-        {
-            lock (_gate)
-            {
-                base.Write(value);
-            }
-        }
-
-        public override void Write(string? value)
-        {
-            lock (_gate)
-            {
-                base.Write(value);
-            }
-        }
-
-        public override void WriteLine(string? value)
-        {
-            lock (_gate)
-            {
-                base.WriteLine(value);
-            }
-        }
-
-        public override Task WriteLineAsync(string? value)
-        {
-            WriteLine(value);
-            return Task.CompletedTask;
-        }
-
-        public override Task WriteAsync(string? value)
-        {
-            Write(value);
-            return Task.CompletedTask;
-        }
-
-        public override string ToString()
-        {
-            lock (_gate)
-            {
-                return base.ToString();
-            }
-        }
     }
 }

@@ -1,8 +1,9 @@
 using System.CommandLine;
+using BareLb.Tool.Lab;
 
 namespace BareLb.Tool.Commands;
 
-/// <summary><c>barelb</c>'s command tree: <c>apiserver</c>, <c>config check</c>, <c>config convert</c>.</summary>
+/// <summary><c>barelb</c>'s command tree: <c>apiserver</c>, <c>config check</c>, <c>config convert</c>, <c>lab</c>.</summary>
 internal static class ToolCommandLine
 {
     public static RootCommand Create(TextWriter output, TextWriter error)
@@ -16,6 +17,7 @@ internal static class ToolCommandLine
         {
             new ApiServerCommand().Create(output, error),
             config,
+            new LabCommand().Create(output, error),
         };
     }
 }

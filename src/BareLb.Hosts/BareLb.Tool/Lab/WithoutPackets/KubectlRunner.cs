@@ -1,24 +1,24 @@
 using System.Diagnostics;
 
-namespace BareLb.Samples.Tutorial;
+namespace BareLb.Tool.Lab.WithoutPackets;
 
 /// <summary>Runs the real kubectl when it is installed and shows its output as the guide does; otherwise does the same through the API.</summary>
-internal sealed class KubectlRunner(string kubeconfig)
+internal sealed class KubectlRunner(string kubeconfig, TextWriter output, TextWriter error)
 {
     public bool Available { get; } = File.Exists("/usr/bin/kubectl") || File.Exists("/usr/local/bin/kubectl");
 
     public async Task ShowAsync(string[] args, string shown, Func<Task<string>> fallbackOutput, Func<Task>? fallbackAction = null)
     {
-        Console.WriteLine();
-        Console.WriteLine($"$ {shown}");
+        await output.WriteLineAsync().ConfigureAwait(false);
+        await output.WriteLineAsync($"$ {shown}").ConfigureAwait(false);
         if (!Available)
         {
             if (fallbackAction is not null)
             {
-                await fallbackAction();
+                await fallbackAction().ConfigureAwait(false);
             }
 
-            Console.WriteLine(await fallbackOutput());
+            await output.WriteLineAsync(await fallbackOutput().ConfigureAwait(false)).ConfigureAwait(false);
             return;
         }
 
@@ -31,10 +31,10 @@ internal sealed class KubectlRunner(string kubeconfig)
         }
 
         using var process = Process.Start(start)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        var error = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Console.Write(output);
-        Console.Error.Write(error);
+        var standardError = process.StandardError.ReadToEndAsync();
+        var text = await process.StandardOutput.ReadToEndAsync().ConfigureAwait(false);
+        await process.WaitForExitAsync().ConfigureAwait(false);
+        await output.WriteAsync(text).ConfigureAwait(false);
+        await error.WriteAsync(await standardError.ConfigureAwait(false)).ConfigureAwait(false);
     }
 }
