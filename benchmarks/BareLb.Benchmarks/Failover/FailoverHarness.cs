@@ -3,6 +3,7 @@ using System.Net;
 using System.Runtime.InteropServices;
 using BareLb.Lab;
 using BareLb.Lab.Capture;
+using BareLb.Lab.GoMemberlist;
 using BareLb.Lab.Probing;
 using BareLb.Lab.Topology;
 
@@ -120,7 +121,7 @@ internal static class FailoverHarness
 
                     break;
                 case "memberlist":
-                    var (agent, agentProblem) = Tools.BuildGoAgent();
+                    var (agent, agentProblem) = GoMemberlistAgent.Find();
                     if (agent is null)
                     {
                         rows.Add(ResultRow.Skipped("memberlist (MetalLB's settings)", agentProblem!));
