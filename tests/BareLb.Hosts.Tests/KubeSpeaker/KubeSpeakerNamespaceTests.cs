@@ -34,6 +34,8 @@ public sealed class KubeSpeakerNamespaceTests
         }
 
         Assert.True(client.TryExec("ndisc6", "-r", "3", cluster.V6.ToString(), "eth0").ExitCode == 0, cluster.Logs());
+        // The capture reads tcpdump's output behind the packets: wait until it has seen the answer ndisc6 got.
+        Assert.NotNull(await capture.WaitForAnswerAsync(cluster.V6, steady, null, TimeSpan.FromSeconds(5), ct));
         Assert.Equal([mac], capture.AnswerersOf(cluster.V4, steady));
         Assert.Single(capture.AnswerersOf(cluster.V6, steady));
         Assert.InRange(owner, 0, 2);
