@@ -62,6 +62,7 @@ public sealed partial class Layer2SpeakerController : IHostedService, IAsyncDisp
     private IReadOnlyCollection<DesiredAnnouncement> _applied = [];
     private volatile bool _appliedOnce;
     private int _countedThroughApi;
+    private IReadOnlySet<string>? _decidedLive;
 
     // Read by the writing loop and informer callbacks.
     private volatile SpeakerDecision _decision = SpeakerDecision.Empty;
@@ -358,6 +359,8 @@ public sealed partial class Layer2SpeakerController : IHostedService, IAsyncDisp
     private void Decide()
     {
         var live = _membership.LiveSpeakers;
+        var returned = Returned(_decidedLive, live);
+        _decidedLive = live;
         _evidence.ObserveMembership(live);
         ReadConfiguration();
         var nodes = new Dictionary<string, NodeInfo>(StringComparer.Ordinal);
@@ -415,10 +418,32 @@ public sealed partial class Layer2SpeakerController : IHostedService, IAsyncDisp
         if (!_frozen)
         {
             Apply(decision);
+            if (returned.Count > 0 && decision.Desired.Count > 0)
+            {
+                Reannounce(returned, decision.Desired.Count);
+            }
         }
 
         _write.Set();
         _handOver.Set();
+    }
+
+    // The speakers live now that were not when this node last decided (other than itself): each may have been cut
+    // off and announced addresses itself.
+    private IReadOnlyList<string> Returned(IReadOnlySet<string>? before, IReadOnlySet<string>? now) =>
+        before is null || now is null ? [] : [.. now.Where(n => !before.Contains(n) && !string.Equals(n, Options.NodeName, StringComparison.Ordinal)).Order(StringComparer.Ordinal)];
+
+    private void Reannounce(IReadOnlyList<string> returned, int count)
+    {
+        try
+        {
+            _sink.Reannounce();
+            SpeakerLog.Reannouncing(_logger, returned, count);
+        }
+        catch (Exception e)
+        {
+            SpeakerLog.ReannounceFailed(_logger, e);
+        }
     }
 
     private void Apply(SpeakerDecision decision)

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 
 namespace BareLb.Kube.Speaker;
 
-/// <summary>The speaker controller's log lines (event ids 5000 to 5099), in MetalLB's words where it has some.</summary>
+/// <summary>The speaker controller's log lines (event ids 400 to 499), in MetalLB's words where it has some.</summary>
 internal static partial class SpeakerLog
 {
     [LoggerMessage(EventId = 401, Level = LogLevel.Information, Message = "Service {Service} has IP, announcing from node {Node} ({Addresses}) with protocol layer2")]
@@ -26,6 +26,12 @@ internal static partial class SpeakerLog
 
     [LoggerMessage(EventId = 403, Level = LogLevel.Error, Message = "The announcer refused the desired set ({Count} addresses); trying again in {Delay}")]
     public static partial void SinkFailed(ILogger logger, int count, TimeSpan delay, Exception exception);
+
+    [LoggerMessage(EventId = 414, Level = LogLevel.Information, Message = "Speaker(s) {Nodes} joined or came back: announcing the {Count} address(es) held here again, so that neighbours that followed them while the cluster was split come back")]
+    public static partial void Reannouncing(ILogger logger, IEnumerable<string> nodes, int count);
+
+    [LoggerMessage(EventId = 415, Level = LogLevel.Error, Message = "The announcer failed to announce again what it holds")]
+    public static partial void ReannounceFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 404, Level = LogLevel.Error, Message = "Deciding failed; trying again in {Delay}")]
     public static partial void DecideFailed(ILogger logger, TimeSpan delay, Exception exception);

@@ -47,6 +47,13 @@ internal sealed class RecordingSink : IAnnouncementSink
         }
     }
 
+    /// <summary>How many times the speaker asked for a fresh burst of what it announces.</summary>
+    public int Reannounced => Volatile.Read(ref _reannounced);
+
+    private int _reannounced;
+
+    public void Reannounce() => Interlocked.Increment(ref _reannounced);
+
     public bool Announces(string address) => Current.Any(d => d.Address == IPAddr.Parse(address));
 
     public DesiredAnnouncement? For(string address) => Current.FirstOrDefault(d => d.Address == IPAddr.Parse(address));

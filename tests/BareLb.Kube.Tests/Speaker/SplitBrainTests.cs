@@ -37,6 +37,27 @@ public sealed class SplitBrainTests
     }
 
     [Fact]
+    public async Task WhenTheSplitHeals_TheOwnerAnnouncesAgain_AndNoOneElseDoes()
+    {
+        await using var rig = await StartedAsync();
+        var owner = Assert.Single(rig.Announcers(Ip));
+        var others = rig.Nodes.Where(n => n != owner).ToArray();
+        Split(rig, owner, others);
+        await Eventually.TrueAsync(() => rig.Announcers(Ip).SequenceEqual([owner]) && others.All(n => rig.Speakers[n].Controller.CountedThroughApi > 0), "converged on the owner");
+        Assert.Equal(0, rig.Speakers[owner].Sink.Reannounced);
+
+        // Clients that followed a cut-off node while the cluster was split must come back to the owner at once.
+        foreach (var node in rig.Nodes)
+        {
+            rig.Speakers[node].Membership.Set([.. rig.Nodes]);
+        }
+
+        await Eventually.TrueAsync(() => rig.Speakers[owner].Sink.Reannounced > 0, "the owner sends a fresh burst when the others come back");
+        Assert.All(others, n => Assert.Equal(0, rig.Speakers[n].Sink.Reannounced));
+        Assert.Equal([owner], rig.Announcers(Ip));
+    }
+
+    [Fact]
     public async Task WhenTheIsolatedAnnouncerDiesToo_ItsAddressIsTakenOver()
     {
         await using var rig = await StartedAsync();

@@ -129,6 +129,26 @@ internal sealed partial class EngineAnnouncementSink : IAnnouncementSink
         }
     }
 
+    /// <summary>A fresh burst for every address announced now, on every interface it is announced on; nothing stops.</summary>
+    public void Reannounce()
+    {
+        lock (_gate)
+        {
+            if (_frozen)
+            {
+                return;
+            }
+
+            foreach (var (name, announced) in _current)
+            {
+                foreach (var address in announced)
+                {
+                    _engine.Reannounce(name, address);
+                }
+            }
+        }
+    }
+
     private bool Attach(string name)
     {
         if (_current.ContainsKey(name))
