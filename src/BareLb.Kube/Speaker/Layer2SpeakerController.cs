@@ -522,8 +522,11 @@ public sealed partial class Layer2SpeakerController : IHostedService, IAsyncDisp
         if (configuration.IsValid && configuration.Form != ConfigurationForm.None)
         {
             _configurationInForce = configuration;
+            _metrics.SetConfiguration(loaded: true, stale: false);
             return;
         }
+
+        _metrics.SetConfiguration(loaded: _configurationInForce is not null, stale: configuration.Form != ConfigurationForm.None);
 
         SpeakerLog.KeepingConfiguration(
             _logger,

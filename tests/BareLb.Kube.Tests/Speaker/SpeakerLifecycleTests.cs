@@ -151,6 +151,21 @@ public sealed class SpeakerLifecycleTests
         Assert.Empty(Series(speaker.Meters, SpeakerMetrics.AnnouncedName));
     }
 
+    [Fact]
+    public async Task ConfigurationGauges_AreMetalLbs_LoadedOnceValid_AndStaleWhileTheLatestIsRefused()
+    {
+        await using var rig = await SpeakerRig.CreateAsync("n1");
+        await rig.ConfigureAsync();
+        var speaker = await rig.StartSpeakerAsync("n1");
+        await Eventually.TrueAsync(() => Series(speaker.Meters, SpeakerMetrics.ConfigLoadedName).SequenceEqual(["1"]), "loaded shows 1");
+        Assert.Equal(["0"], Series(speaker.Meters, SpeakerMetrics.ConfigStaleName));
+
+        // A second pool overlapping the first: the configuration is refused, the last valid one stays in force.
+        await rig.CreateCustomAsync(IPAddressPool.Plural, $$$"""{"apiVersion":"metallb.io/v1beta1","kind":"IPAddressPool","metadata":{"name":"overlap","namespace":"{{{SpeakerRig.System}}}"},"spec":{"addresses":["198.18.0.0/25"]}}""");
+        await Eventually.TrueAsync(() => Series(speaker.Meters, SpeakerMetrics.ConfigStaleName).SequenceEqual(["1"]), "stale shows 1");
+        Assert.Equal(["1"], Series(speaker.Meters, SpeakerMetrics.ConfigLoadedName));
+    }
+
     /// <summary>The series an observable gauge of the factory's meters reports now, as "service|protocol|node|ip" (value 1).</summary>
     internal static List<string> Series(IMeterFactory meters, string name)
     {

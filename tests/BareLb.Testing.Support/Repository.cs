@@ -1,0 +1,23 @@
+namespace BareLb.Testing.Support;
+
+/// <summary>The checkout the tests run from: the folder holding <c>BareLb.sln</c> above the test binaries.</summary>
+public static class Repository
+{
+    private static readonly Lazy<string> Found = new(Find);
+
+    /// <summary>The checkout's root folder.</summary>
+    public static string Root => Found.Value;
+
+    private static string Find()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "BareLb.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"no BareLb.sln above {AppContext.BaseDirectory}");
+    }
+}
