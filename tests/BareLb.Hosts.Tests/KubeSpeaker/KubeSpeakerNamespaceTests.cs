@@ -65,6 +65,40 @@ public sealed class KubeSpeakerNamespaceTests
     }
 
     [Fact]
+    public async Task ALinkDownAlone_IsTakenOverWithinASecond_AndOneNodeAnswersWhenTheLinkReturns()
+    {
+        var ct = SkipUnlessRoot();
+        using var cluster = await KubeSpeakerLab.StartAsync(ct);
+        var client = cluster.Lab.RequireClient();
+        using var capture = await NeighbourCapture.StartAsync(client, cancellationToken: ct);
+        var since = DateTimeOffset.UtcNow;
+        cluster.AddService("web", cluster.V4);
+        Assert.True(await capture.WaitForAnswerAsync(cluster.V4, since, null, Settle, ct) is not null, cluster.Logs());
+        (var owner, var ownerMac) = await cluster.OwnerAsync(capture, cluster.V4, ct);
+
+        // The speaker keeps running; only its node's link goes down (cut from the others and from the API server).
+        var failure = DateTimeOffset.UtcNow;
+        cluster.Lab.Nodes[owner].SetLink(up: false);
+        var next = await capture.WaitForAnswerAsync(cluster.V4, failure, null, TimeSpan.FromSeconds(5), ct);
+        Assert.True(next is not null && next.Mac != ownerMac, cluster.Logs());
+        Assert.True(next.Time - failure < TimeSpan.FromSeconds(1), $"taken over after {(next.Time - failure).TotalMilliseconds:0} ms\n{cluster.Logs()}");
+
+        // The link returns: the cut-off speaker rejoins, and after the hand-back one node answers, whichever it is.
+        cluster.Lab.Nodes[owner].SetLink(up: true);
+        await cluster.WaitForSteadyMembershipAsync(ct);
+        var (_, mac) = await cluster.OwnerAsync(capture, cluster.V4, ct);
+        var steady = DateTimeOffset.UtcNow;
+        using (var probe = Prober.Start(client, cluster.V4))
+        {
+            await probe.WaitForRepliesAsync(20, TimeSpan.FromSeconds(5), ct);
+        }
+
+        client.TryExec("arping", "-c", "2", "-w", "2", "-I", "eth0", cluster.V4.ToString());
+        Assert.NotNull(await capture.WaitForAnswerAsync(cluster.V4, steady, null, TimeSpan.FromSeconds(5), ct));
+        Assert.Equal([mac], capture.AnswerersOf(cluster.V4, steady));
+    }
+
+    [Fact]
     public async Task ASpeakerKilledOnALiveNode_IsTakenOver_WithNoAddressAnsweredTwice()
     {
         var ct = SkipUnlessRoot();
