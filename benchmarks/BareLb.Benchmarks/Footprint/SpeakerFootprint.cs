@@ -72,25 +72,55 @@ internal static class SpeakerFootprint
         }
 
         Console.WriteLine($"footprint-speaker: {services} Services, {idle.TotalSeconds:0} s idle windows, speaker {speaker}");
-        var rows = new List<(string Name, (ProcessSample End, double Cpu) M, string Note)>();
+        var rows = new List<(string Name, string Memory, string Cpu, string Note)>();
         var anchor = await FootprintHarness.MeasureAnchorAsync(idle);
-        rows.Add(("anchor: empty .NET generic host", anchor, ""));
+        rows.Add(Row("anchor: empty .NET generic host", anchor, ""));
         foreach (var (label, path, environment) in variants)
         {
-            var (empty, full, note) = await MeasureAsync(path, environment, services, idle);
-            rows.Add(($"barelb-speaker ({label}), no Service", empty, ""));
-            rows.Add(($"barelb-speaker ({label}), {services} Services", full, note));
+            try
+            {
+                var (empty, full, note) = await MeasureAsync(path, environment, services, idle);
+                rows.Add(Row($"barelb-speaker ({label}), no Service", empty, ""));
+                rows.Add(Row($"barelb-speaker ({label}), {services} Services", full, note));
+            }
+            catch (SpeakerExitedException e)
+            {
+                // A variant whose speaker does not survive (a heap limit too small, say) is a result, not a crash.
+                rows.Add(($"barelb-speaker ({label})", "failed", "-", e.Message));
+            }
         }
 
         Console.WriteLine();
         Console.WriteLine("| process | resident memory | idle CPU (share of one core) | announced |");
         Console.WriteLine("|---|---:|---:|---|");
-        foreach (var (name, m, note) in rows)
+        foreach (var (name, memory, cpu, note) in rows)
         {
-            Console.WriteLine($"| {name} | {m.End.ResidentBytes / 1048576.0:0.0} MB | {m.Cpu * 100:0.00} % | {note} |");
+            Console.WriteLine($"| {name} | {memory} | {cpu} | {note} |");
         }
 
         return 0;
+    }
+
+    private static (string, string, string, string) Row(string name, (ProcessSample End, double Cpu) m, string note) =>
+        (name, string.Create(CultureInfo.InvariantCulture, $"{m.End.ResidentBytes / 1048576.0:0.0} MB"), string.Create(CultureInfo.InvariantCulture, $"{m.Cpu * 100:0.00} %"), note);
+
+    // Samples an idle window of the speaker; when it exits meanwhile, says so with its exit code and last error lines.
+    private static async Task<(ProcessSample End, double Cpu)> IdleOrExitedAsync(Process process, StderrTail stderr, TimeSpan idle)
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                return await FootprintHarness.IdleAsync(process.Id, idle);
+            }
+        }
+        catch (IOException) when (process.HasExited)
+        {
+            // /proc/<pid> vanished during the window.
+        }
+
+        process.WaitForExit();
+        throw new SpeakerExitedException($"the speaker exited with code {process.ExitCode}: {stderr}");
     }
 
     private static async Task<((ProcessSample, double) Empty, (ProcessSample, double) Full, string Note)> MeasureAsync(
@@ -112,11 +142,12 @@ internal static class SpeakerFootprint
         server.Seed("""{"apiVersion":"metallb.io/v1beta1","kind":"L2Advertisement","metadata":{"name":"default","namespace":"metallb-system"}}""");
 
         var port = FootprintHarness.FreePort();
-        using var process = Start(path, environment, "--node-name", Node, "--namespace", "metallb-system", "--kubeconfig", server.KubeconfigPath,
+        var stderr = new StderrTail();
+        using var process = Start(path, environment, stderr, "--node-name", Node, "--namespace", "metallb-system", "--kubeconfig", server.KubeconfigPath,
             "--host", "127.0.0.1", $"--port={port}", "--health-probe-port=0", "--log-level=warn");
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        await FootprintHarness.WaitAsync(async () => (await FootprintHarness.TryGet(http, "/readyz")) == HttpStatusCode.OK, TimeSpan.FromSeconds(60), "the speaker to be ready");
-        var empty = await FootprintHarness.IdleAsync(process.Id, idle);
+        await FootprintHarness.WaitAsync(async () => process.HasExited || (await FootprintHarness.TryGet(http, "/readyz")) == HttpStatusCode.OK, TimeSpan.FromSeconds(60), "the speaker to be ready");
+        var empty = await IdleOrExitedAsync(process, stderr, idle);
 
         for (var i = 0; i < services; i++)
         {
@@ -153,14 +184,14 @@ internal static class SpeakerFootprint
         }
 
         var statuses = server.List("metallb.io/v1beta1", "ServiceL2Status", "metallb-system").Count;
-        var full = await FootprintHarness.IdleAsync(process.Id, idle);
+        var full = await IdleOrExitedAsync(process, stderr, idle);
         var metrics = await http.GetStringAsync("/metrics");
         var announced = metrics.Split('\n').Count(l => l.StartsWith("metallb_speaker_announced{", StringComparison.Ordinal) && l.EndsWith(" 1", StringComparison.Ordinal));
         process.Kill(entireProcessTree: true);
         return (empty, full, $"{announced} addresses announced, {statuses} ServiceL2Status after {settle.Elapsed.TotalSeconds:0} s");
     }
 
-    private static Process Start(string path, Dictionary<string, string> environment, params string[] arguments)
+    private static Process Start(string path, Dictionary<string, string> environment, StderrTail stderr, params string[] arguments)
     {
         var info = new ProcessStartInfo(path) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in arguments)
@@ -175,7 +206,7 @@ internal static class SpeakerFootprint
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("cannot start " + path);
         process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) => stderr.Add(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
