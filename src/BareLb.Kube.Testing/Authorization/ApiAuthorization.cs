@@ -17,9 +17,9 @@ namespace BareLb.Kube.Testing.Authorization;
 /// <remarks>
 /// Rules match on API group, resource (<c>services/status</c> for a subresource), verb and resourceNames, each with
 /// <c>*</c>; subjects match as ServiceAccount, as the user <c>system:serviceaccount:NS:NAME</c>, or as the groups
-/// <c>system:serviceaccounts</c>, <c>system:serviceaccounts:NS</c> and <c>system:authenticated</c>. Not modelled:
-/// aggregated ClusterRoles, nonResourceURLs rules, and <c>list</c>/<c>watch</c> narrowed by a
-/// <c>metadata.name</c> field selector to a rule's resourceNames.
+/// <c>system:serviceaccounts</c>, <c>system:serviceaccounts:NS</c> and <c>system:authenticated</c>. A <c>list</c> or
+/// <c>watch</c> with a <c>metadata.name</c> field selector is checked against resourceNames as that name, as
+/// kube-apiserver does. Not modelled: aggregated ClusterRoles and nonResourceURLs rules.
 /// </remarks>
 public sealed class ApiAuthorization
 {

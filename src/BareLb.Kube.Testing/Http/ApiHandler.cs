@@ -179,7 +179,10 @@ internal sealed partial class ApiHandler
         }
 
         var resourceName = target.Subresource is null ? type.Plural : $"{type.Plural}/{target.Subresource}";
-        _authorization.Authorize(request.Headers.Authorization.ToString() is { Length: > 0 } header ? header : null, verb, group, resourceName, target.Namespace, target.Name);
+        // As kube-apiserver: a list or watch narrowed by a metadata.name field selector is authorized as that name,
+        // so a Role with resourceNames lets a client list and watch exactly the objects it names.
+        var authorizedName = target.Name ?? (verb is "list" or "watch" ? NameFromFieldSelector(request.Query["fieldSelector"].ToString()) : null);
+        _authorization.Authorize(request.Headers.Authorization.ToString() is { Length: > 0 } header ? header : null, verb, group, resourceName, target.Namespace, authorizedName);
         if (_faults.TakeFailure(verb, resourceName) is { } injected)
         {
             throw injected;
@@ -662,4 +665,20 @@ internal sealed partial class ApiHandler
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Method} {Path} failed")]
     private static partial void LogFailure(ILogger logger, string method, string path, Exception error);
+
+    private static string? NameFromFieldSelector(string selector)
+    {
+        foreach (var term in selector.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var value = term.StartsWith("metadata.name==", StringComparison.Ordinal) ? term["metadata.name==".Length..]
+                : term.StartsWith("metadata.name=", StringComparison.Ordinal) ? term["metadata.name=".Length..]
+                : null;
+            if (value is { Length: > 0 })
+            {
+                return value;
+            }
+        }
+
+        return null;
+    }
 }

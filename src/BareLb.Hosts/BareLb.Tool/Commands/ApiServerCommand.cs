@@ -8,7 +8,10 @@ using BareLb.Kube.Testing;
 
 namespace BareLb.Tool.Commands;
 
-/// <summary><c>barelb apiserver [--port N | --listen HOST:PORT] [--kubeconfig PATH] [--tls] [--service-cidr CIDR[,CIDR]]</c>: runs the in-memory API server until SIGINT or SIGTERM.</summary>
+/// <summary>
+/// <c>barelb apiserver [--port N | --listen HOST:PORT] [--kubeconfig PATH] [--tls] [--service-cidr CIDR[,CIDR]] [--service-account NS/NAME]...</c>:
+/// runs the in-memory API server until SIGINT or SIGTERM.
+/// </summary>
 internal sealed class ApiServerCommand : IToolCommand
 {
     private readonly Option<string?> _port = new("--port") { Description = "listen on 127.0.0.1:N (default 0: a free port)", HelpName = "N" };
@@ -25,9 +28,16 @@ internal sealed class ApiServerCommand : IToolCommand
         HelpName = "CIDR[,CIDR]",
     };
 
+    private readonly Option<string[]> _serviceAccounts = new("--service-account")
+    {
+        Description = "also write a kubeconfig that acts as this ServiceAccount (kubeconfig-NS-NAME beside --kubeconfig): its requests get only what the stored RBAC grants it; repeatable",
+        HelpName = "NS/NAME",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
     public Command Create(TextWriter output, TextWriter error)
     {
-        var command = new Command("apiserver", "run an in-memory Kubernetes API server (on 127.0.0.1 unless --listen) until Ctrl+C") { _port, _listen, _kubeconfig, _tls, _serviceCidr };
+        var command = new Command("apiserver", "run an in-memory Kubernetes API server (on 127.0.0.1 unless --listen) until Ctrl+C") { _port, _listen, _kubeconfig, _tls, _serviceCidr, _serviceAccounts };
         command.SetAction((result, ct) => RunAsync(result, output, error, ct));
         return command;
     }
@@ -64,6 +74,14 @@ internal sealed class ApiServerCommand : IToolCommand
             options.ServiceClusterIpRange = cidr;
         }
 
+        var accounts = new List<(string Namespace, string Name)>();
+        foreach (var account in result.GetValue(_serviceAccounts) ?? [])
+        {
+            accounts.Add(account.Split('/') is [{ Length: > 0 } ns, { Length: > 0 } name]
+                ? (ns, name)
+                : throw new UsageException($"--service-account needs NAMESPACE/NAME, got \"{account}\""));
+        }
+
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
@@ -86,6 +104,11 @@ internal sealed class ApiServerCommand : IToolCommand
         await using (server.ConfigureAwait(false))
         {
             await output.WriteLineAsync($"barelb apiserver listening on {server.BaseAddress}").ConfigureAwait(false);
+            foreach (var (ns, name) in accounts)
+            {
+                await output.WriteLineAsync($"service account {ns}/{name}: {server.CreateServiceAccountKubeconfig(ns, name)}").ConfigureAwait(false);
+            }
+
             await output.WriteLineAsync($"kubeconfig: {server.KubeconfigPath}").ConfigureAwait(false);
             await output.WriteLineAsync($"try: kubectl --kubeconfig {server.KubeconfigPath} get svc -A").ConfigureAwait(false);
             await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
