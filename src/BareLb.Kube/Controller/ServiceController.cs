@@ -38,6 +38,7 @@ internal sealed partial class ServiceController : IDisposable
     private readonly ConfigurationStatusPublisher? _publisher;
     private readonly HashSet<string> _recordedProblems = new(StringComparer.Ordinal);
     private string? _fingerprint;
+    private volatile bool _configurationRead;
     private (ConfigurationSnapshot Snapshot, MetalLbConfiguration Configuration)? _owedProblems;
     private readonly TimeProvider _time;
     private long _statisticsPublished;
@@ -98,6 +99,13 @@ internal sealed partial class ServiceController : IDisposable
 
     /// <summary>Whether the caches have synced, a valid configuration is loaded and existing addresses are restored.</summary>
     public bool IsReady => _ready.Task.IsCompleted;
+
+    /// <summary>
+    /// Whether the caches have synced and the configuration has been read, but no valid configuration has been
+    /// loaded yet: the controller works (it touches no Service until a valid configuration exists), as MetalLB's
+    /// controller does before its first configuration.
+    /// </summary>
+    public bool IsAwaitingConfiguration => _configurationRead && !IsReady;
 
     /// <summary>Waits until the controller is ready.</summary>
     public Task WaitUntilReadyAsync(CancellationToken cancellationToken) => _ready.Task.WaitAsync(cancellationToken);
@@ -333,6 +341,7 @@ internal sealed partial class ServiceController : IDisposable
             r.Object.Metadata.Generation,
             ConfigurationConditions.For(r.Kind, r.Object.Metadata.Name, configuration, ignoredForConfigMap: snapshot.ConfigMap is not null))));
         _fingerprint = snapshot.Fingerprint;
+        _configurationRead = true;
         if (!applies)
         {
             KeepingLastGood(

@@ -69,6 +69,9 @@ public sealed partial class LeaderElectedControllerService : BackgroundService
     /// <summary>Whether this replica leads and its controller has synced its caches and loaded a valid configuration.</summary>
     public bool IsLeaderAndReady => Leadership.IsLeader && _current?.IsReady == true;
 
+    /// <summary>Whether this replica leads and its controller has synced its caches but found no valid configuration yet.</summary>
+    public bool IsLeaderAwaitingConfiguration => Leadership.IsLeader && _current?.IsAwaitingConfiguration == true;
+
     /// <summary>Why the controller stopped working for good, or null while it works.</summary>
     public string? Failure => _failure;
 

@@ -27,7 +27,9 @@ public sealed class ControllerProcessTests
         var process = controller.Process;
         var http = controller.Http;
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/healthz", Ct)).StatusCode);
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await http.GetAsync("/readyz", Ct)).StatusCode);
+        // Before any configuration: ready (as MetalLB's controller, and as the guide shows it), touching nothing.
+        await controller.ReadyAsync("ok (leader; no valid configuration yet: no Service is touched until one exists)");
+        Assert.Null((await client.CoreV1.ReadNamespacedServiceAsync("web", "metallb-system", cancellationToken: Ct)).Status?.LoadBalancer?.Ingress);
 
         await client.CoreV1.CreateNamespacedConfigMapAsync(
             new V1ConfigMap
@@ -38,14 +40,7 @@ public sealed class ControllerProcessTests
             "metallb-system",
             cancellationToken: Ct);
 
-        var ready = HttpStatusCode.ServiceUnavailable;
-        for (var i = 0; i < 300 && ready != HttpStatusCode.OK; i++)
-        {
-            await Task.Delay(20, Ct);
-            ready = (await http.GetAsync("/readyz", Ct)).StatusCode;
-        }
-
-        Assert.Equal(HttpStatusCode.OK, ready);
+        await controller.ReadyAsync();
         string? ip = null;
         for (var i = 0; i < 300 && ip is null; i++)
         {
