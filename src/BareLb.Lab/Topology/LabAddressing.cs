@@ -3,8 +3,9 @@ using System.Net;
 namespace BareLb.Lab.Topology;
 
 /// <summary>
-/// Which host number each member of a lab gets in its subnets: the client 1, the API 2, node n
-/// 10 + n (so 198.18.35.11 to .13 for three nodes); 100 and up are left for service addresses.
+/// Which host number each member of a lab gets in its subnets: the client 1, the API 2, pod host p
+/// 2 + p (3 to 10), node n 10 + n (so 198.18.35.11 to .13 for three nodes); 100 and up are left for
+/// service addresses.
 /// </summary>
 public static class LabAddressing
 {
@@ -16,6 +17,10 @@ public static class LabAddressing
 
     /// <summary>The first service address's host number (see <see cref="Service"/>).</summary>
     public const int FirstServiceHost = 100;
+
+    /// <summary>Pod host <paramref name="index"/>'s host number (index from 0): 3 and up.</summary>
+    /// <param name="index">The pod host's index.</param>
+    public static int PodHost(int index) => 3 + index;
 
     /// <summary>Node <paramref name="index"/>'s host number (index from 0).</summary>
     /// <param name="index">The node's index.</param>

@@ -31,6 +31,15 @@ public sealed record LabOptions
     /// <summary>Whether the lab has an API namespace (for the API server emulator).</summary>
     public bool Api { get; init; } = true;
 
+    /// <summary>The most pod hosts a lab holds.</summary>
+    public const int MaxPodHosts = 8;
+
+    /// <summary>
+    /// Number of pod hosts, 0 to <see cref="MaxPodHosts"/>: namespaces <c>pod1</c>, <c>pod2</c>... on the bridge, each
+    /// the network of one Pod that does not use the host's network (a controller replica, say).
+    /// </summary>
+    public int PodHosts { get; init; }
+
     /// <summary>The IPv4 subnet of the segment: within 198.18.0.0/15, a /25 or larger.</summary>
     public IPNetwork Ipv4Subnet { get; init; } = IPNetwork.Parse("198.18.35.0/24");
 
@@ -50,6 +59,11 @@ public sealed record LabOptions
         if (Nodes is < 1 or > MaxNodes)
         {
             throw new LabException($"Lab options: Nodes {Nodes} must be between 1 and {MaxNodes}.");
+        }
+
+        if (PodHosts is < 0 or > MaxPodHosts)
+        {
+            throw new LabException($"Lab options: PodHosts {PodHosts} must be between 0 and {MaxPodHosts}.");
         }
 
         Check(nameof(Ipv4Subnet), Ipv4Subnet, AddressFamily.InterNetwork, AllowedIpv4, 25);

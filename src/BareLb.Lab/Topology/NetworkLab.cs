@@ -25,6 +25,7 @@ public sealed class NetworkLab : IDisposable
     private readonly List<LabProcess> _processes = [];
     private readonly Lock _gate = new();
     private readonly List<LabHost> _nodes = [];
+    private readonly List<LabHost> _podHosts = [];
     private int _disposed;
 
     private NetworkLab(LabOptions options)
@@ -54,6 +55,9 @@ public sealed class NetworkLab : IDisposable
 
     /// <summary>The nodes, n1 first.</summary>
     public IReadOnlyList<LabHost> Nodes => _nodes;
+
+    /// <summary>The pod hosts (<see cref="LabOptions.PodHosts"/>), pod1 first.</summary>
+    public IReadOnlyList<LabHost> PodHosts => _podHosts;
 
     /// <summary>Every namespace the lab created, the bridge's first.</summary>
     public IReadOnlyList<string> Namespaces
@@ -213,6 +217,11 @@ public sealed class NetworkLab : IDisposable
         if (Options.Api)
         {
             Api = AddHost("api", LabAddressing.ApiHost);
+        }
+
+        for (var i = 0; i < Options.PodHosts; i++)
+        {
+            _podHosts.Add(AddHost("pod" + (i + 1).ToString(CultureInfo.InvariantCulture), LabAddressing.PodHost(i)));
         }
 
         for (var i = 0; i < Options.Nodes; i++)
