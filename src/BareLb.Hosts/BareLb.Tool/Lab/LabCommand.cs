@@ -1,5 +1,8 @@
 using System.CommandLine;
+using BareLb.Lab;
 using BareLb.Lab.Namespaces;
+using BareLb.Tool.Lab.Printing;
+using BareLb.Tool.Lab.WithPackets;
 using BareLb.Tool.Commands;
 using BareLb.Tool.Lab.WithoutPackets;
 
@@ -19,11 +22,17 @@ internal sealed class LabCommand : IToolCommand
         Description = "play the guide against the API emulator only, as without root: no namespaces, no packets",
     };
 
+    private readonly Option<bool> _logs = new("--logs")
+    {
+        Description = "at the end, print what the node agent did and the last lines of every Pod's log",
+    };
+
     public Command Create(TextWriter output, TextWriter error)
     {
         var command = new Command("lab", "the MetalLB guide end to end on this machine: a cluster in network namespaces, BareLb's controller and speakers, curl of the four dashboards, a failover and a planned hand-over (root; without it, the guide without packets)")
         {
             _withoutPackets,
+            _logs,
         };
         command.SetAction((result, ct) => RunAsync(result, output, error, ct));
         return command;
@@ -49,7 +58,21 @@ internal sealed class LabCommand : IToolCommand
             }
         }
 
-        await error.WriteLineAsync("barelb lab: the lab with packets is not wired yet; run with --without-packets").ConfigureAwait(false);
-        return 1;
+        var printer = new StepPrinter(output, interactive: ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected, TimeProvider.System);
+        try
+        {
+            await new GuideWithPackets(printer, TimeProvider.System, result.GetValue(_logs)).RunAsync(null, interruption.Token).ConfigureAwait(false);
+            return 0;
+        }
+        catch (OperationCanceledException) when (interruption.Interrupted)
+        {
+            await error.WriteLineAsync("barelb lab: interrupted; the lab is removed").ConfigureAwait(false);
+            return Interruption.ExitCode;
+        }
+        catch (LabException e)
+        {
+            await error.WriteLineAsync($"barelb lab: {e.Message}").ConfigureAwait(false);
+            return 1;
+        }
     }
 }

@@ -1,5 +1,6 @@
 using BareLb.Kube.Controller;
 using BareLb.Kube.Testing;
+using BareLb.Tool.Lab.Cluster;
 using k8s;
 using k8s.Models;
 
@@ -14,28 +15,10 @@ namespace BareLb.Tool.Lab.WithoutPackets;
 /// </summary>
 internal static class GuideWithoutPackets
 {
-    private const string GuideConfig = """
-        apiVersion: v1
-        kind: ConfigMap
-        metadata:
-          namespace: metallb-system
-          name: config
-        data:
-          config: |
-            address-pools:
-            - name: default
-              protocol: layer2
-              addresses:
-              - 192.168.35.100-192.168.35.110  # IP 대역폭
-        """;
+    private static readonly string GuideConfig = GuideConfiguration.Yaml("192.168.35.100-192.168.35.110", "IP 대역폭");
 
     private static readonly (string Namespace, string Name, string ClusterIP, int[] Ports, string LoadBalancerIP)[] Dashboards =
-    [
-        ("istio-system", "istio-ingressgateway", "10.103.72.5", [15021, 80, 443, 31400, 15443], "192.168.35.100"),
-        ("kubeflow", "minio-service", "10.109.209.87", [9000], "192.168.35.101"),
-        ("mlflow-system", "mlflow-server-service", "10.111.173.209", [5000], "192.168.35.102"),
-        ("seldon-system", "seldon-core-analytics-grafana", "10.109.20.161", [80], "192.168.35.103"),
-    ];
+        [.. GuideDashboard.All.Select(static d => (d.Namespace, d.Name, d.ClusterIP, d.Ports.Select(static p => p.Port).ToArray(), d.GuideAddress))];
 
     /// <summary>Plays the guide; returns the exit code (0).</summary>
     public static async Task<int> RunAsync(TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
