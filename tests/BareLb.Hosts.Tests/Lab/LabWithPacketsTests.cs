@@ -2,6 +2,8 @@ using System.Text.RegularExpressions;
 using BareLb.Lab.Namespaces;
 using BareLb.Tool.Lab.Cluster;
 using BareLb.Tool.Lab.Printing;
+using BareLb.Tool.Lab.UpDown;
+using BareLb.Testing.Support;
 using BareLb.Tool.Lab.WithPackets;
 
 namespace BareLb.Hosts.Tests.Lab;
@@ -50,6 +52,34 @@ public sealed partial class LabWithPacketsTests
         Assert.DoesNotContain(NetworkNamespaces.List(), n => n.StartsWith(prefix + "-", StringComparison.Ordinal));
         Assert.Empty(Directory.EnumerateDirectories(Path.GetTempPath(), prefix + "-*"));
     }
+
+    [Fact]
+    public async Task LabUp_LeavesTheGuidesLabRunning_ReachableAsItsUsageSays_AndLabDownRemovesIt()
+    {
+        Assert.SkipUnless(Environment.IsPrivilegedProcess, "The lab with packets needs root (network namespaces, raw sockets); CI runs it as root.");
+        var before = NetworkNamespaces.List().Where(static n => n.StartsWith(LabsUp.Prefix + "-", StringComparison.Ordinal)).ToList();
+        var barelb = Path.Combine(AppContext.BaseDirectory, "barelb.dll");
+        try
+        {
+            var up = await ProcessRunner.RunAsync("dotnet", [barelb, "lab", "up"], timeout: TimeSpan.FromMinutes(3));
+            Assert.True(up.ExitCode == 0, up.Stdout + up.Stderr);
+            var curl = UsageLine().Match(up.Stdout);
+            Assert.True(curl.Success, up.Stdout);
+            var answer = await ProcessRunner.RunAsync("ip", ["netns", "exec", curl.Groups["ns"].Value, "curl", "-sS", "--max-time", "5", curl.Groups["url"].Value], timeout: TimeSpan.FromSeconds(30));
+            Assert.StartsWith("Kubeflow dashboard (istio-system/istio-ingressgateway) at 198.18.35.100:80: served by node n", answer.Stdout, StringComparison.Ordinal);
+        }
+        finally
+        {
+            var down = await ProcessRunner.RunAsync("dotnet", [barelb, "lab", "down"], timeout: TimeSpan.FromMinutes(1));
+            Assert.True(down.ExitCode == 0, down.Stdout + down.Stderr);
+        }
+
+        Assert.Empty(NetworkNamespaces.List().Where(static n => n.StartsWith(LabsUp.Prefix + "-", StringComparison.Ordinal)).Except(before));
+        Assert.Empty(LabsUp.List());
+    }
+
+    [GeneratedRegex(@"curl:\s+sudo ip netns exec (?<ns>\S+) curl (?<url>\S+)")]
+    private static partial Regex UsageLine();
 
     [GeneratedRegex(@"speaker-\w{5}\s+1/1\s+Running\s+0\s")]
     private static partial Regex SpeakerRunning();

@@ -2,6 +2,7 @@ using System.CommandLine;
 using BareLb.Lab;
 using BareLb.Lab.Namespaces;
 using BareLb.Tool.Lab.Printing;
+using BareLb.Tool.Lab.UpDown;
 using BareLb.Tool.Lab.WithPackets;
 using BareLb.Tool.Commands;
 using BareLb.Tool.Lab.WithoutPackets;
@@ -9,8 +10,9 @@ using BareLb.Tool.Lab.WithoutPackets;
 namespace BareLb.Tool.Lab;
 
 /// <summary>
-/// <c>barelb lab [--without-packets]</c>: the MetalLB guide end to end on this machine with real packets
-/// (root); without root, one line saying why and the guide without packets.
+/// <c>barelb lab [--without-packets] [--logs]</c>: the MetalLB guide end to end on this machine with real packets
+/// (root); without root, one line saying why and the guide without packets. <c>barelb lab up</c> and
+/// <c>barelb lab down</c> leave a lab running and remove it.
 /// </summary>
 internal sealed class LabCommand : IToolCommand
 {
@@ -33,6 +35,8 @@ internal sealed class LabCommand : IToolCommand
         {
             _withoutPackets,
             _logs,
+            new LabUpCommand().Create(output, error),
+            new LabDownCommand().Create(output, error),
         };
         command.SetAction((result, ct) => RunAsync(result, output, error, ct));
         return command;

@@ -28,19 +28,13 @@ internal sealed class GuideWithPackets(StepPrinter printer, TimeProvider time, b
     /// <param name="cancellationToken">Ctrl+C.</param>
     public async Task<LabRun> RunAsync(string? prefix, CancellationToken cancellationToken)
     {
-        printer.Step("A cluster on this machine");
-        printer.Note("""
-            Three nodes, a client and the API server, each a network namespace on one bridge. The guide's
-            192.168.35.x is 198.18.35.x here (a range reserved for benchmarks, never routed): nodes .11-.13, client .1.
-            The API server is BareLb's emulator; a node agent plays the kubelet and runs what is applied as real
-            processes; a stand-in for kube-proxy (IPVS mode) holds load-balancer addresses on kube-ipvs0.
-            """);
-        var cluster = await printer.ProgressAsync("building the lab", ct => LabCluster.StartAsync(prefix, time, ct), cancellationToken).ConfigureAwait(false);
+        var cluster = await BuildAsync(prefix, cancellationToken).ConfigureAwait(false);
         await using (cluster.ConfigureAwait(false))
         {
             try
             {
-                await PlayAsync(cluster, cancellationToken).ConfigureAwait(false);
+                await PlayGuideAsync(cluster, cancellationToken).ConfigureAwait(false);
+                await PlayFailoversAsync(cluster, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is TimeoutException or BareLb.Lab.LabException && !cancellationToken.IsCancellationRequested)
             {
@@ -57,10 +51,27 @@ internal sealed class GuideWithPackets(StepPrinter printer, TimeProvider time, b
         }
 
         printer.Note("every namespace and process of the lab is gone");
-        return new LabRun(_answers, _failovers);
+        return Result;
     }
 
-    private async Task PlayAsync(LabCluster cluster, CancellationToken cancellationToken)
+    /// <summary>What the run reached so far.</summary>
+    public LabRun Result => new(_answers, _failovers);
+
+    /// <summary>Builds the lab (the first step), without BareLb.</summary>
+    public Task<LabCluster> BuildAsync(string? prefix, CancellationToken cancellationToken)
+    {
+        printer.Step("A cluster on this machine");
+        printer.Note("""
+            Three nodes, a client and the API server, each a network namespace on one bridge. The guide's
+            192.168.35.x is 198.18.35.x here (a range reserved for benchmarks, never routed): nodes .11-.13, client .1.
+            The API server is BareLb's emulator; a node agent plays the kubelet and runs what is applied as real
+            processes; a stand-in for kube-proxy (IPVS mode) holds load-balancer addresses on kube-ipvs0.
+            """);
+        return printer.ProgressAsync("building the lab", ct => LabCluster.StartAsync(prefix, time, ct), cancellationToken);
+    }
+
+    /// <summary>The guide's steps on a built lab: BareLb installed, configured, and the four dashboards reached by curl.</summary>
+    public async Task PlayGuideAsync(LabCluster cluster, CancellationToken cancellationToken)
     {
         Show(cluster, "kubectl get nodes -o wide");
 
@@ -107,6 +118,11 @@ internal sealed class GuideWithPackets(StepPrinter printer, TimeProvider time, b
             printer.Result($"{address,-16} {dashboard.Title,-9} answered by {(node < 0 ? "?" : cluster.Lab.Nodes[node].Role)} ({cluster.ClientHost.Neighbour(address)})");
         }
 
+    }
+
+    /// <summary>The three failures of the node announcing the Kubeflow dashboard, and their figures.</summary>
+    public async Task PlayFailoversAsync(LabCluster cluster, CancellationToken cancellationToken)
+    {
         var kubeflow = cluster.Address(GuideDashboard.All[0].Host);
         await FailoverAsync(cluster, kubeflow, "its speaker killed (SIGKILL); the node stays up", Failure.KillSpeaker, cancellationToken).ConfigureAwait(false);
         await FailoverAsync(cluster, kubeflow, "its link down (the node is cut off)", Failure.LinkDown, cancellationToken).ConfigureAwait(false);
