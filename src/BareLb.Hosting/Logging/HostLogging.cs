@@ -7,7 +7,9 @@ public static class HostLogging
 {
     /// <summary>
     /// Replaces the providers with a single-line console logger at <paramref name="minimum"/>;
-    /// the framework's own chatter (hosting lifetime, ASP.NET Core) is kept to warnings.
+    /// the framework's own chatter (hosting lifetime, ASP.NET Core) is kept to warnings, and the health check
+    /// service's line per failing probe (an error at every <c>/readyz</c> while a process starts) is left out: the
+    /// probe's answer says why, and a process logs its own state changes.
     /// </summary>
     public static ILoggingBuilder AddBareLbConsole(this ILoggingBuilder logging, LogLevel minimum)
     {
@@ -23,6 +25,7 @@ public static class HostLogging
         var framework = minimum > LogLevel.Warning ? minimum : LogLevel.Warning;
         logging.AddFilter("Microsoft.Hosting.Lifetime", framework);
         logging.AddFilter("Microsoft.AspNetCore", framework);
+        logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.Critical);
         return logging;
     }
 }

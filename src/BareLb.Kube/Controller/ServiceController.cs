@@ -346,6 +346,7 @@ internal sealed partial class ServiceController : IDisposable
         {
             KeepingLastGood(
                 _logger,
+                configuration.Form == ConfigurationForm.None ? LogLevel.Warning : LogLevel.Error,
                 configuration.Form == ConfigurationForm.None ? "no configuration was found" : "the configuration is invalid and does not take effect",
                 Configuration is null ? "none yet: no Service is touched until a valid one exists" : "the last valid one");
             return recorded;
@@ -423,8 +424,9 @@ internal sealed partial class ServiceController : IDisposable
     [LoggerMessage(EventId = 205, Level = LogLevel.Warning, Message = "Some configuration problems could not be recorded as events; trying again in {Delay}")]
     private static partial void EventsOwed(ILogger logger, TimeSpan delay);
 
-    [LoggerMessage(EventId = 203, Level = LogLevel.Error, Message = "{What}; in force: {InForce}")]
-    private static partial void KeepingLastGood(ILogger logger, string what, string inForce);
+    // An invalid configuration is an error; none at all (a fresh installation, as the guide's before its ConfigMap) a warning.
+    [LoggerMessage(EventId = 203, Message = "{What}; in force: {InForce}")]
+    private static partial void KeepingLastGood(ILogger logger, LogLevel level, string what, string inForce);
 
     private static ServiceKey KeyOf(string key)
     {

@@ -530,6 +530,7 @@ public sealed partial class Layer2SpeakerController : IHostedService, IAsyncDisp
 
         SpeakerLog.KeepingConfiguration(
             _logger,
+            configuration.Form == ConfigurationForm.None ? LogLevel.Warning : LogLevel.Error,
             configuration.Form == ConfigurationForm.None ? "no configuration was found" : "the configuration is invalid and does not take effect",
             _configurationInForce is null ? "none yet: nothing is announced until a valid one exists" : "the last valid one");
     }

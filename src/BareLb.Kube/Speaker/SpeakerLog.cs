@@ -39,8 +39,9 @@ internal static partial class SpeakerLog
     [LoggerMessage(EventId = 405, Level = LogLevel.Warning, Message = "Configuration {Severity}: {Problem}")]
     public static partial void ConfigurationProblem(ILogger logger, string severity, string problem);
 
-    [LoggerMessage(EventId = 406, Level = LogLevel.Error, Message = "{What}; in force: {InForce}")]
-    public static partial void KeepingConfiguration(ILogger logger, string what, string inForce);
+    /// <summary>An invalid configuration is an error; none at all (a fresh installation) a warning.</summary>
+    [LoggerMessage(EventId = 406, Message = "{What}; in force: {InForce}")]
+    public static partial void KeepingConfiguration(ILogger logger, LogLevel level, string what, string inForce);
 
     [LoggerMessage(EventId = 407, Level = LogLevel.Warning, Message = "Split brain: the membership does not show {Nodes} alive, but their ServiceL2Status objects keep changing through the API server; counting them as live speakers")]
     public static partial void CountingThroughApi(ILogger logger, IEnumerable<string> nodes);
