@@ -153,6 +153,9 @@ public sealed class Prober : IDisposable
         return Analyse(sent, replies, from, to, bucket ?? TimeSpan.FromMilliseconds(10));
     }
 
+    /// <summary>Whether <see cref="Dispose"/> has stopped it (its history stays readable).</summary>
+    public bool IsStopped => Volatile.Read(ref _disposed) != 0;
+
     /// <summary>Stops probing and closes the socket.</summary>
     public void Dispose()
     {

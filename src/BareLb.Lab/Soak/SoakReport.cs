@@ -39,6 +39,9 @@ public sealed record SoakReport
     /// <summary>New addresses that never answered within the appearance limit.</summary>
     public required IReadOnlyList<string> AppearanceViolations { get; init; }
 
+    /// <summary>How often each address was probed.</summary>
+    public TimeSpan ProbeInterval { get; init; } = TimeSpan.FromMilliseconds(20);
+
     /// <summary>How many addresses were probed in all.</summary>
     public int AddressesProbed { get; init; }
 

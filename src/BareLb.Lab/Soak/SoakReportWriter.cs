@@ -13,7 +13,7 @@ public static class SoakReportWriter
         ArgumentNullException.ThrowIfNull(report);
         var c = CultureInfo.InvariantCulture;
         var text = new System.Text.StringBuilder();
-        text.AppendLine(c, $"soak report: seed {report.Seed}, {Minutes(report.Ended - report.Started)} of {Minutes(report.Planned)} planned, {report.Actions.Count} step(s), {report.AddressesProbed} address(es) probed every 10 ms");
+        text.AppendLine(c, $"soak report: seed {report.Seed}, {Minutes(report.Ended - report.Started)} of {Minutes(report.Planned)} planned, {report.Actions.Count} step(s), {report.AddressesProbed} address(es) probed every {report.ProbeInterval.TotalMilliseconds:0} ms");
         if (report.Interrupted is not null)
         {
             text.AppendLine(c, $"  ended early: {report.Interrupted}");

@@ -2,6 +2,7 @@ using System.CommandLine;
 using BareLb.Lab;
 using BareLb.Lab.Namespaces;
 using BareLb.Tool.Lab.Printing;
+using BareLb.Tool.Lab.Soak;
 using BareLb.Tool.Lab.UpDown;
 using BareLb.Tool.Lab.WithPackets;
 using BareLb.Tool.Commands;
@@ -37,6 +38,7 @@ internal sealed class LabCommand : IToolCommand
             _logs,
             new LabUpCommand().Create(output, error),
             new LabDownCommand().Create(output, error),
+            new LabSoakCommand().Create(output, error),
         };
         command.SetAction((result, ct) => RunAsync(result, output, error, ct));
         return command;

@@ -17,27 +17,27 @@ namespace BareLb.Tool.Lab.Cluster;
 /// </summary>
 internal sealed class KubeProxyStandIn : IAsyncDisposable
 {
-    /// <summary>kube-proxy's ConfigMap as a kubeadm cluster in IPVS mode holds it before the guide's fix.</summary>
-    public const string ConfigMapYaml = """
-        apiVersion: v1
-        kind: ConfigMap
-        metadata:
-          name: kube-proxy
-          namespace: kube-system
-          labels:
-            app: kube-proxy
-        data:
-          config.conf: |-
-            apiVersion: kubeproxy.config.k8s.io/v1alpha1
-            kind: KubeProxyConfiguration
-            bindAddress: 0.0.0.0
-            clusterCIDR: 10.244.0.0/16
-            ipvs:
-              scheduler: ""
-              strictARP: false
-              syncPeriod: 0s
-            mode: ipvs
+    /// <summary>kube-proxy's <c>config.conf</c> as a kubeadm cluster in IPVS mode holds it, with strictARP as given.</summary>
+    public static string ConfigConf(bool strictArp) => $"""
+        apiVersion: kubeproxy.config.k8s.io/v1alpha1
+        kind: KubeProxyConfiguration
+        bindAddress: 0.0.0.0
+        clusterCIDR: 10.244.0.0/16
+        ipvs:
+          scheduler: ""
+          strictARP: {(strictArp ? "true" : "false")}
+          syncPeriod: 0s
+        mode: ipvs
         """;
+
+    /// <summary>kube-proxy's ConfigMap in <c>kube-system</c>, before the guide's fix (strictARP false).</summary>
+    public static V1ConfigMap ConfigMap() => new()
+    {
+        ApiVersion = "v1",
+        Kind = "ConfigMap",
+        Metadata = new V1ObjectMeta { Name = "kube-proxy", NamespaceProperty = "kube-system", Labels = new Dictionary<string, string> { ["app"] = "kube-proxy" } },
+        Data = new Dictionary<string, string> { ["config.conf"] = ConfigConf(strictArp: false) },
+    };
 
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(200);
     private readonly Kubernetes _client;

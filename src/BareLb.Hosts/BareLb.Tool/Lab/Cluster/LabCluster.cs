@@ -157,7 +157,7 @@ internal sealed class LabCluster : IAsyncDisposable
         }
 
         _client = NamespaceConnections.Kubernetes(Kubeconfig, api.Namespace);
-        await Client.CoreV1.CreateNamespacedConfigMapAsync(KubernetesYaml.Deserialize<V1ConfigMap>(KubeProxyStandIn.ConfigMapYaml), "kube-system", cancellationToken: cancellationToken).ConfigureAwait(false);
+        await Client.CoreV1.CreateNamespacedConfigMapAsync(KubeProxyStandIn.ConfigMap(), "kube-system", cancellationToken: cancellationToken).ConfigureAwait(false);
         _agent = new NodeAgent(Client, Lab, Binaries, account => _serviceAccountKubeconfigs.GetValueOrDefault(account, Kubeconfig), Time);
         await _agent.StartAsync(cancellationToken).ConfigureAwait(false);
         _proxy = new KubeProxyStandIn(Client, Lab, Time);

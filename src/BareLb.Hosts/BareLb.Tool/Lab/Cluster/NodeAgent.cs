@@ -32,6 +32,7 @@ internal sealed class NodeAgent : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly List<RunningPod> _pods = [];
     private readonly List<string> _events = [];
+    private readonly HashSet<string> _held = new(StringComparer.Ordinal);
     private readonly HttpClient[] _probes;
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
@@ -111,6 +112,27 @@ internal sealed class NodeAgent : IAsyncDisposable
         }
 
         _loop = Task.Run(() => LoopAsync(_stop.Token), CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Keeps a Pod's container from being started again after it exits, until <see cref="Release"/> (a soak takes a
+    /// speaker down for a while, as a node whose kubelet is slow to restart it).
+    /// </summary>
+    public void Hold(string pod)
+    {
+        lock (_gate)
+        {
+            _held.Add(pod);
+        }
+    }
+
+    /// <summary>Lets the agent start a held Pod's container again.</summary>
+    public void Release(string pod)
+    {
+        lock (_gate)
+        {
+            _held.Remove(pod);
+        }
     }
 
     /// <summary>The running Pod of a workload on a node, or null.</summary>
@@ -248,7 +270,13 @@ internal sealed class NodeAgent : IAsyncDisposable
                 await WriteStatusAsync(pod, cancellationToken).ConfigureAwait(false);
             }
 
-            if (pod.Process is null && now >= pod.NextStart)
+            bool held;
+            lock (_gate)
+            {
+                held = _held.Contains(pod.Pod.Name);
+            }
+
+            if (pod.Process is null && now >= pod.NextStart && !held)
             {
                 await StartAsync(pod, cancellationToken).ConfigureAwait(false);
             }
