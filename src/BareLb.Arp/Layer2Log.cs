@@ -23,6 +23,12 @@ internal static partial class Layer2Log
     [LoggerMessage(1006, LogLevel.Error, "Receiving on {Interface} failed; retrying")]
     public static partial void ReceiveFailed(ILogger logger, Exception exception, string @interface);
 
+    [LoggerMessage(1011, LogLevel.Warning, "{Interface} is down; it answers again as soon as it is back up")]
+    public static partial void InterfaceDown(ILogger logger, string @interface);
+
+    [LoggerMessage(1012, LogLevel.Information, "{Interface} is up again")]
+    public static partial void InterfaceUp(ILogger logger, string @interface);
+
     [LoggerMessage(1007, LogLevel.Warning, "The receive thread of {Interface} did not end within {Timeout}; closing its transport anyway")]
     public static partial void ReceiverDidNotStop(ILogger logger, string @interface, TimeSpan timeout);
 

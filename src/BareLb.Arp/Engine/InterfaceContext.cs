@@ -153,6 +153,7 @@ internal sealed class InterfaceContext : IDisposable
         Span<byte> reply = stackalloc byte[FrameResponder.MaxReplyLength];
         var busyPollTicks = (long)(_options.BusyPoll.TotalSeconds * _time.TimestampFrequency);
         var spinUntil = 0L;
+        var down = false;
         while (!_stopping)
         {
             int length;
@@ -160,6 +161,11 @@ internal sealed class InterfaceContext : IDisposable
             {
                 var spinning = busyPollTicks > 0 && _time.GetTimestamp() < spinUntil;
                 length = _transport.Receive(buffer, spinning ? TimeSpan.Zero : _options.ReceivePollInterval);
+                if (down)
+                {
+                    down = false;
+                    Layer2Log.InterfaceUp(_logger, Name);
+                }
             }
             catch (ObjectDisposedException)
             {
@@ -172,7 +178,20 @@ internal sealed class InterfaceContext : IDisposable
                     return;
                 }
 
-                Layer2Log.ReceiveFailed(_logger, e, Name);
+                // A link going down (a cable, a node's network restarting) is an event to note once, not an error.
+                if (e is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.NetworkDown })
+                {
+                    if (!down)
+                    {
+                        down = true;
+                        Layer2Log.InterfaceDown(_logger, Name);
+                    }
+                }
+                else
+                {
+                    Layer2Log.ReceiveFailed(_logger, e, Name);
+                }
+
                 Thread.Sleep(_options.ReceivePollInterval);
                 continue;
             }

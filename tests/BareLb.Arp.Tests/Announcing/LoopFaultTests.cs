@@ -3,6 +3,8 @@ using System.Diagnostics.Metrics;
 using BareLb.Arp.Codecs;
 using BareLb.Arp.Tests.Support;
 using BareLb.Arp.Transports;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace BareLb.Arp.Tests.Announcing;
 
@@ -43,6 +45,24 @@ public sealed class LoopFaultTests
         var fault = Assert.Single(engine.Faults);
         Assert.Contains("test0", fault, StringComparison.Ordinal);
         Assert.Contains("NotSupportedException: driver bug", fault, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ALinkThatGoesDown_IsLoggedOnceAsAWarning_AndOnceUpAgain_NotAsAnErrorPerPoll()
+    {
+        var transport = new ScriptedTransport("down0") { NetworkDownReceives = 25 };
+        using var logs = new FakeLoggerProvider();
+        using var factory = LoggerFactory.Create(b => b.AddProvider(logs));
+        using var engine = new Layer2Engine(new Layer2Options { ReceivePollInterval = TimeSpan.FromMilliseconds(5) }, loggerFactory: factory);
+        engine.AddInterface(transport);
+
+        await WaitAsync(() => logs.Collector.GetSnapshot().Any(static r => r.Id.Id == 1012), "the interface is logged up again");
+        var records = logs.Collector.GetSnapshot();
+        var down = Assert.Single(records, static r => r.Id.Id == 1011);
+        Assert.Equal((LogLevel.Warning, "down0 is down; it answers again as soon as it is back up"), (down.Level, down.Message));
+        Assert.Single(records, static r => r.Id.Id == 1012);
+        Assert.DoesNotContain(records, static r => r.Level >= LogLevel.Error);
+        Assert.Empty(engine.Faults);
     }
 
     [Fact]
@@ -112,6 +132,9 @@ public sealed class LoopFaultTests
 
         public Exception? ReceiveFailure { get; init; }
 
+        /// <summary>How many receives fail first as a socket on a link that is down does (ENETDOWN).</summary>
+        public int NetworkDownReceives { get; set; }
+
         public string InterfaceName => name;
 
         public MacAddress HardwareAddress => Frames.Ours;
@@ -121,6 +144,12 @@ public sealed class LoopFaultTests
             if (ReceiveFailure is not null)
             {
                 throw ReceiveFailure;
+            }
+
+            if (NetworkDownReceives > 0)
+            {
+                NetworkDownReceives--;
+                throw new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.NetworkDown);
             }
 
             if (!Incoming.TryTake(out var frame, timeout))
