@@ -50,6 +50,7 @@ public sealed partial class Layer2SpeakerController : IHostedService, IAsyncDisp
     private readonly Wakeup _handOver = new();
     private readonly ConcurrentQueue<V1Service> _pendingEvents = new();
     private readonly ConcurrentQueue<string> _forgotten = new();
+    private readonly ConcurrentQueue<(string Service, string Node)> _competitors = new();
     private readonly ITimer _decideTimer;
     private readonly Lock _lifecycle = new();
     private CancellationTokenSource? _stop;
@@ -317,6 +318,7 @@ public sealed partial class Layer2SpeakerController : IHostedService, IAsyncDisp
             if (!mine && ServiceL2StatusReconciler.ServiceKeyOf(change.Item) is { } service && _announced.Contains(service))
             {
                 _evidence.ObserveCompetitor();
+                _competitors.Enqueue((service, node ?? "an unknown node"));
                 _renewNow = true;
             }
         }
@@ -422,6 +424,22 @@ public sealed partial class Layer2SpeakerController : IHostedService, IAsyncDisp
             {
                 Reannounce(returned, decision.Desired.Count);
             }
+
+            // Another node claimed a Service this node still announces (a split membership: it took the address over
+            // before the API server showed it that this node lives). Neighbours that followed its claim come back now.
+            var competitors = new SortedSet<string>(StringComparer.Ordinal);
+            while (_competitors.TryDequeue(out var competitor))
+            {
+                if (_announced.Contains(competitor.Service))
+                {
+                    competitors.Add(competitor.Node);
+                }
+            }
+
+            if (competitors.Count > 0)
+            {
+                ReannounceOverCompetitors([.. competitors], decision.Desired.Count);
+            }
         }
 
         _write.Set();
@@ -439,6 +457,19 @@ public sealed partial class Layer2SpeakerController : IHostedService, IAsyncDisp
         {
             _sink.Reannounce();
             SpeakerLog.Reannouncing(_logger, returned, count);
+        }
+        catch (Exception e)
+        {
+            SpeakerLog.ReannounceFailed(_logger, e);
+        }
+    }
+
+    private void ReannounceOverCompetitors(IReadOnlyList<string> competitors, int count)
+    {
+        try
+        {
+            _sink.Reannounce();
+            SpeakerLog.ReannouncingOverCompetitors(_logger, competitors, count);
         }
         catch (Exception e)
         {

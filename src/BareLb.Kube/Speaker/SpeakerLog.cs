@@ -30,6 +30,9 @@ internal static partial class SpeakerLog
     [LoggerMessage(EventId = 414, Level = LogLevel.Information, Message = "Speaker(s) {Nodes} joined or came back: announcing the {Count} address(es) held here again, so that neighbours that followed them while the cluster was split come back")]
     public static partial void Reannouncing(ILogger logger, IEnumerable<string> nodes, int count);
 
+    [LoggerMessage(EventId = 416, Level = LogLevel.Warning, Message = "Speaker(s) {Nodes} claimed address(es) this node still announces (the membership is split, the API server shows this node alive): announcing the {Count} address(es) held here again, so that neighbours come back")]
+    public static partial void ReannouncingOverCompetitors(ILogger logger, IEnumerable<string> nodes, int count);
+
     [LoggerMessage(EventId = 415, Level = LogLevel.Error, Message = "The announcer failed to announce again what it holds")]
     public static partial void ReannounceFailed(ILogger logger, Exception exception);
 
