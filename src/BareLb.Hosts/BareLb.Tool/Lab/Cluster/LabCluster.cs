@@ -26,6 +26,7 @@ internal sealed class LabCluster : IAsyncDisposable
     /// <summary>The ServiceAccounts of BareLb's manifests, each given a kubeconfig so that their RBAC applies.</summary>
     public static readonly IReadOnlyList<string> ServiceAccounts = ["metallb-system/controller", "metallb-system/speaker"];
 
+    private static readonly string[] Manifests = ["namespace.yaml", "barelb.yaml"];
     private readonly Dictionary<string, string> _serviceAccountKubeconfigs = new(StringComparer.Ordinal);
     private LabProcess? _api;
     private KubeProxyStandIn? _proxy;
@@ -82,6 +83,40 @@ internal sealed class LabCluster : IAsyncDisposable
             await cluster.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Installs BareLb as the guide does, without its configuration: <c>kubectl apply</c> of <c>namespace.yaml</c> and
+    /// <c>barelb.yaml</c>, kube-proxy's strictARP turned on; returns once the controller and every speaker are ready.
+    /// </summary>
+    public async Task InstallBareLbAsync(CancellationToken cancellationToken)
+    {
+        foreach (var file in Manifests)
+        {
+            var applied = Kubectl("apply", "-f", Path.Combine(Binaries, "deploy", file));
+            if (!applied.Succeeded)
+            {
+                throw Failure($"kubectl apply -f {file}: {applied.Error}");
+            }
+        }
+
+        var strict = Kubectl("patch", "configmap", "kube-proxy", "-n", "kube-system", "--type=merge", "-p",
+            "{\"data\":{\"config.conf\":" + System.Text.Json.JsonSerializer.Serialize(KubeProxyStandIn.ConfigConf(strictArp: true)) + "}}");
+        if (!strict.Succeeded)
+        {
+            throw Failure($"turning strictARP on: {strict.Error}");
+        }
+
+        await Agent.WaitUntilReadyAsync(["controller", "speaker"], TimeSpan.FromSeconds(90), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Applies YAML with kubectl; throws with the lab's state when it fails.</summary>
+    public string Apply(string yaml)
+    {
+        var file = Path.Combine(Lab.Directory, $"apply-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(file, yaml);
+        var applied = Kubectl("apply", "-f", file);
+        return applied.Succeeded ? applied.Output : throw Failure($"kubectl apply failed: {applied.Error}\n{yaml}");
     }
 
     /// <summary>Runs kubectl as a user types it, from the API namespace with the administrator's kubeconfig.</summary>

@@ -16,8 +16,6 @@ namespace BareLb.Tool.Lab.Soak;
 /// </summary>
 internal sealed class LabSoakCommand : IToolCommand
 {
-    private static readonly string[] Manifests = ["namespace.yaml", "barelb.yaml"];
-
     private readonly Option<double> _minutes = new("--minutes") { Description = "how long to take steps (default 10)", DefaultValueFactory = _ => 10 };
     private readonly Option<int?> _seed = new("--seed") { Description = "the seed of the random steps (default: a new one, printed)" };
 
@@ -74,22 +72,7 @@ internal sealed class LabSoakCommand : IToolCommand
         {
             try
             {
-                await printer.ProgressAsync("installing BareLb (kubectl apply -f namespace.yaml -f barelb.yaml; strictARP on)", async ct =>
-                {
-                    var deploy = Path.Combine(cluster.Binaries, "deploy");
-                    foreach (var file in Manifests)
-                    {
-                        var applied = cluster.Kubectl("apply", "-f", Path.Combine(deploy, file));
-                        if (!applied.Succeeded)
-                        {
-                            throw cluster.Failure($"kubectl apply -f {file}: {applied.Error}");
-                        }
-                    }
-
-                    cluster.Kubectl("patch", "configmap", "kube-proxy", "-n", "kube-system", "--type=merge", "-p",
-                        "{\"data\":{\"config.conf\":" + System.Text.Json.JsonSerializer.Serialize(KubeProxyStandIn.ConfigConf(strictArp: true)) + "}}");
-                    await cluster.Agent.WaitUntilReadyAsync(["controller", "speaker"], TimeSpan.FromSeconds(90), ct).ConfigureAwait(false);
-                }, cancellationToken).ConfigureAwait(false);
+                await printer.ProgressAsync("installing BareLb (kubectl apply -f namespace.yaml -f barelb.yaml; strictARP on)", cluster.InstallBareLbAsync, cancellationToken).ConfigureAwait(false);
 
                 printer.Step(string.Create(CultureInfo.InvariantCulture, $"Soak: {options.Duration.TotalMinutes:0.#} min, seed {options.Seed}"));
                 printer.Note("every assigned address is pinged from the client every 20 ms; every ARP and NDP answer is captured");
