@@ -34,19 +34,35 @@ internal sealed class KubeSpeakerLab : IDisposable
 
     public IReadOnlyList<LabProcess?> Speakers => _speakers;
 
-    public static async Task<KubeSpeakerLab> StartAsync(CancellationToken cancellationToken)
+    /// <summary>The Go memberlist agent on the fourth node, when the lab has one.</summary>
+    public LabProcess? GoAgent { get; private set; }
+
+    /// <summary>
+    /// Builds the lab with three BareLb speakers and, when <paramref name="goAgent"/> is given, a fourth node whose
+    /// "speaker" is Debian's Go memberlist agent configured as MetalLB's speaker (a node of a cluster in the middle of a
+    /// migration), started from that path with the lab's secret; the BareLb speakers join it.
+    /// </summary>
+    public static async Task<KubeSpeakerLab> StartAsync(CancellationToken cancellationToken, string? goAgent = null)
     {
         var v4 = LabAddressing.Service(IPNetwork.Parse("198.18.35.0/24"), 0);
         var v6 = LabAddressing.Service(IPNetwork.Parse("2001:db8:35::/64"), 0);
-        var lab = NetworkLab.Create(new LabOptions { Nodes = 3, KubeIpvsAddresses = [v4, v6] });
+        var lab = NetworkLab.Create(new LabOptions { Nodes = goAgent is null ? 3 : 4, KubeIpvsAddresses = [v4, v6] });
         var cluster = new KubeSpeakerLab(lab);
         try
         {
             await cluster.StartApiAsync(cancellationToken);
             cluster.Seed();
-            for (var i = 0; i < lab.Nodes.Count; i++)
+            for (var i = 0; i < 3; i++)
             {
                 cluster._speakers.Add(cluster.StartSpeaker(i));
+            }
+
+            if (goAgent is not null)
+            {
+                var node = lab.Nodes[3];
+                cluster.GoAgent = node.Start(goAgent, ["-name", node.Role, "-bind", node.Ipv4.ToString(), "-port", "7946", "-secret-file", Path.Combine(cluster.SecretDirectory, "secretkey")], null);
+                // The BareLb speakers find it as they find every speaker: its Pod's podIP. They join it.
+                await cluster.GoAgent.WaitForLineAsync(static l => l.Text.StartsWith("ready", StringComparison.Ordinal), TimeSpan.FromSeconds(30), cancellationToken);
             }
 
             foreach (var speaker in cluster._speakers)
@@ -91,7 +107,7 @@ internal sealed class KubeSpeakerLab : IDisposable
         while (DateTimeOffset.UtcNow < deadline)
         {
             var lines = _speakers.Select(static s => s!.Lines).ToArray();
-            var joined = lines.Select((l, i) => Lab.Nodes.Where((_, j) => j != i).All(n => l.Any(x => x.Text.Contains($"Speaker {n.Role}: Joined", StringComparison.Ordinal)))).All(static b => b);
+            var joined = lines.Select((l, i) => Lab.Nodes.Where((_, j) => j != i).All(n => l.Any(x => x.Text.Contains($"Speaker {n.Role}: Joined", StringComparison.Ordinal) || x.Text.Contains($"Member {n.Role} joined", StringComparison.Ordinal)))).All(static b => b);
             var last = lines.SelectMany(static l => l).Where(static l => l.Text.Contains("SpeakerMembership[5141]", StringComparison.Ordinal)).Select(static l => l.Time).DefaultIfEmpty(DateTimeOffset.MinValue).Max();
             if (joined && DateTimeOffset.UtcNow - last > quiet)
             {
@@ -157,6 +173,7 @@ internal sealed class KubeSpeakerLab : IDisposable
             speaker?.Dispose();
         }
 
+        GoAgent?.Dispose();
         _api?.Dispose();
         Lab.Dispose();
     }
