@@ -415,7 +415,6 @@ public sealed partial class Layer2SpeakerController : IHostedService, IAsyncDisp
         var decision = SpeakerDecision.Make(view, services.Select(s => Layer2Inputs.Service(s.Key, s.Value, slices[s.Key])));
         var previous = _decision;
         Report(previous, decision, services);
-        _decision = decision;
         _announced = decision.Announced.ToHashSet(StringComparer.Ordinal);
         if (!_frozen)
         {
@@ -441,6 +440,10 @@ public sealed partial class Layer2SpeakerController : IHostedService, IAsyncDisp
                 ReannounceOverCompetitors([.. competitors], decision.Desired.Count);
             }
         }
+
+        // Published after the announcer has it: the write loop writes statuses from it, and a status must never say
+        // this node answers before it does (a node handing over stops once it sees a successor's status).
+        _decision = decision;
 
         _write.Set();
         _handOver.Set();
