@@ -5,8 +5,6 @@ namespace BareLb.Core.Election;
 /// <summary>Where an L2Advertisement lets an address be announced: which nodes, which interfaces, with which preferences.</summary>
 public sealed record AdvertisementScope
 {
-    private static readonly Dictionary<string, long> NoWeights = [];
-
     /// <summary>An advertisement that allows every node and interface.</summary>
     public static AdvertisementScope Everywhere { get; } = new();
 
@@ -16,6 +14,28 @@ public sealed record AdvertisementScope
     /// <summary>Interfaces to announce on; a node must have one. Empty allows any.</summary>
     public IReadOnlyList<string> Interfaces { get; init; } = [];
 
-    /// <summary>Preference weights by node name, summed over the advertisements that apply (MetalLB's preferred node selectors); a node not listed has weight 0.</summary>
-    public IReadOnlyDictionary<string, long> NodeWeights { get; init; } = NoWeights;
+    /// <summary>
+    /// Soft preferences (MetalLB's <c>preferredNodeSelectors</c>): a node's weight in the election is the sum of the
+    /// weights whose selector matches it, counted only for nodes that <see cref="NodeSelectors"/> allow.
+    /// </summary>
+    public IReadOnlyList<NodePreference> PreferredNodes { get; init; } = [];
+
+    /// <summary>
+    /// The weight of a node with these labels under <see cref="PreferredNodes"/>: the sum of the weights whose selector
+    /// matches, 0 when none does. The caller checks first that the advertisement allows the node.
+    /// </summary>
+    public long WeightOf(IReadOnlyDictionary<string, string> labels)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        long weight = 0;
+        foreach (var preference in PreferredNodes)
+        {
+            if (preference.Preference.Matches(labels))
+            {
+                weight += preference.Weight;
+            }
+        }
+
+        return weight;
+    }
 }

@@ -194,6 +194,7 @@ internal sealed class ResourceTranslator
         var pools = ResolvePools(L2Advertisement.KindName, name, spec.IPAddressPools, spec.IPAddressPoolSelectors, labels, errors);
         var nodes = LabelSelectors.ConvertAll(spec.NodeSelectors, "spec.nodeSelectors", errors);
         var services = LabelSelectors.ConvertAll(spec.ServiceSelectors, "spec.serviceSelectors", errors);
+        var preferences = Preferences(spec.PreferredNodeSelectors, errors);
         var interfaces = spec.Interfaces ?? [];
         for (var i = 0; i < interfaces.Count; i++)
         {
@@ -208,9 +209,40 @@ internal sealed class ResourceTranslator
         {
             Name = name,
             Pools = pools,
-            Scope = new AdvertisementScope { NodeSelectors = nodes, Interfaces = [.. interfaces.OfType<string>()] },
+            Scope = new AdvertisementScope { NodeSelectors = nodes, Interfaces = [.. interfaces.OfType<string>()], PreferredNodes = preferences },
             ServiceSelectors = services,
         };
+    }
+
+    /// <summary>
+    /// <c>spec.preferredNodeSelectors</c>: each entry's weight must be 1 to 100 (the CRD's bounds, checked here too for
+    /// API servers that do not validate) and its preference a valid selector; a missing preference selects every node.
+    /// </summary>
+    private static List<NodePreference> Preferences(IList<PreferredNodeSelector>? entries, List<(string Field, string Message)> errors)
+    {
+        var result = new List<NodePreference>();
+        for (var i = 0; i < (entries?.Count ?? 0); i++)
+        {
+            var field = $"spec.preferredNodeSelectors[{i}]";
+            if (entries![i] is not { } entry)
+            {
+                errors.Add((field, "is empty (null): write a weight and a preference, or remove the entry"));
+                continue;
+            }
+
+            if (entry.Weight is < NodePreference.MinimumWeight or > NodePreference.MaximumWeight)
+            {
+                errors.Add(($"{field}.weight", $"{entry.Weight} is outside {NodePreference.MinimumWeight} to {NodePreference.MaximumWeight}"));
+            }
+
+            if (LabelSelectors.Convert(entry.Preference, $"{field}.preference", errors) is { } preference
+                && entry.Weight is >= NodePreference.MinimumWeight and <= NodePreference.MaximumWeight)
+            {
+                result.Add(new NodePreference(entry.Weight, preference));
+            }
+        }
+
+        return result;
     }
 
     private BgpAdvertisementRule? TranslateBgp(BGPAdvertisement advertisement, Dictionary<string, IReadOnlyDictionary<string, string>> labels, Dictionary<string, string> aliases, HashSet<string> peers, Dictionary<string, BGPAdvertisementSpec> specs)

@@ -47,23 +47,47 @@ internal static class Layer2Inputs
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(nodes);
-        var advertisements = configuration.L2Advertisements.Select(rule => (rule, advertisement: new Layer2Advertisement
+        var advertisements = configuration.L2Advertisements.Select(rule =>
         {
-            Name = rule.Name,
-            Nodes = nodes.Values
-                .Where(n => rule.Scope.NodeSelectors.Count == 0 || rule.Scope.NodeSelectors.Any(s => s.Matches(n.Labels)))
-                .Select(n => n.Name)
-                .ToHashSet(StringComparer.Ordinal),
-            Interfaces = rule.Scope.Interfaces,
-            ServiceSelectors = rule.ServiceSelectors,
-            PreferredNodes = rule.Scope.NodeWeights,
-        })).ToList();
+            var selected = nodes.Values.Where(n => rule.Scope.NodeSelectors.Count == 0 || rule.Scope.NodeSelectors.Any(s => s.Matches(n.Labels))).ToList();
+            return (rule, advertisement: new Layer2Advertisement
+            {
+                Name = rule.Name,
+                Nodes = selected.Select(n => n.Name).ToHashSet(StringComparer.Ordinal),
+                Interfaces = rule.Scope.Interfaces,
+                ServiceSelectors = rule.ServiceSelectors,
+                PreferredNodes = PreferenceWeights(rule.Scope, selected),
+            });
+        }).ToList();
         return [.. (configuration.Pools?.Pools ?? []).Select(pool => new Layer2Pool
         {
             Name = pool.Name,
             Ranges = pool.Ranges,
             Advertisements = [.. advertisements.Where(a => a.rule.Pools.Contains(pool.Name, StringComparer.Ordinal)).Select(a => a.advertisement)],
         })];
+    }
+
+    /// <summary>
+    /// The weight of each selected node under the advertisement's preferred node selectors, as MetalLB's
+    /// <c>preferredNodeScores</c>: only nodes the node selectors select, only those with a weight above 0.
+    /// </summary>
+    private static Dictionary<string, long> PreferenceWeights(AdvertisementScope scope, List<NodeInfo> selected)
+    {
+        var weights = new Dictionary<string, long>(StringComparer.Ordinal);
+        if (scope.PreferredNodes.Count == 0)
+        {
+            return weights;
+        }
+
+        foreach (var node in selected)
+        {
+            if (scope.WeightOf(node.Labels) is var weight and > 0)
+            {
+                weights[node.Name] = weight;
+            }
+        }
+
+        return weights;
     }
 
     /// <summary>The Service key (<c>namespace/name</c>) an EndpointSlice belongs to, or null when it has no Service label.</summary>

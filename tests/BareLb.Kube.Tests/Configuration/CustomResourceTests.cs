@@ -120,6 +120,59 @@ public sealed class CustomResourceTests
     }
 
     [Fact]
+    public void PreferredNodeSelectors_AreRead_WithTheirWeightsAndSelectors()
+    {
+        var configuration = Assert.Single(Checking.Check(PreferringAdvertisement("10", "matchLabels: {rack: a}", "100")).Configurations);
+
+        Assert.True(configuration.IsValid);
+        var preferences = Assert.Single(configuration.L2Advertisements).Scope.PreferredNodes;
+        Assert.Equal([10, 100], preferences.Select(p => p.Weight));
+        Assert.Equal("a", preferences[0].Preference.MatchLabels["rack"]);
+        Assert.True(preferences[1].Preference.Matches(new Dictionary<string, string>()));
+        Assert.Equal(110, Assert.Single(configuration.L2Advertisements).Scope.WeightOf(new Dictionary<string, string> { ["rack"] = "a" }));
+    }
+
+    [Theory]
+    [InlineData("0", "matchLabels: {rack: a}", "spec.preferredNodeSelectors[0].weight", "0 is outside 1 to 100")]
+    [InlineData("101", "matchLabels: {rack: a}", "spec.preferredNodeSelectors[0].weight", "101 is outside 1 to 100")]
+    [InlineData("5", "matchExpressions: [{key: rack, operator: Within, values: [a]}]", "spec.preferredNodeSelectors[0].preference.matchExpressions[0].operator", "unknown operator")]
+    [InlineData("5", "matchExpressions: [{key: rack, operator: In}]", "spec.preferredNodeSelectors[0].preference.matchExpressions[0]", "")]
+    public void ABadPreferredNodeSelector_IsAnErrorThatNamesTheAdvertisementAndField(string weight, string selector, string field, string message)
+    {
+        var check = Checking.Check(PreferringAdvertisement(weight, selector, "1"));
+
+        var problem = Assert.Single(check.Problems);
+        Assert.Equal(("L2Advertisement", "l2"), (problem.Kind, problem.ObjectName));
+        Assert.StartsWith(field, problem.Field, StringComparison.Ordinal);
+        Assert.Contains(message, problem.Message, StringComparison.Ordinal);
+        Assert.False(Assert.Single(check.Configurations).IsValid);
+    }
+
+    private static string PreferringAdvertisement(string weight, string selector, string secondWeight) => $$"""
+        apiVersion: metallb.io/v1beta1
+        kind: IPAddressPool
+        metadata:
+          name: pool
+          namespace: metallb-system
+        spec:
+          addresses: [198.18.35.100-198.18.35.110]
+        ---
+        apiVersion: metallb.io/v1beta1
+        kind: L2Advertisement
+        metadata:
+          name: l2
+          namespace: metallb-system
+        spec:
+          preferredNodeSelectors:
+          - weight: {{weight}}
+            preference:
+              {{selector}}
+          - weight: {{secondWeight}}
+            preference: {}
+
+        """;
+
+    [Fact]
     public void AnObjectWithoutANamespace_GetsAWarning_AndOneInAnotherNamespace_AnError_AsMetalLbsWebhooksRefuseIt()
     {
         var check = Checking.Check("apiVersion: metallb.io/v1beta1\nkind: L2Advertisement\nmetadata:\n  name: a\n---\napiVersion: metallb.io/v1beta1\nkind: L2Advertisement\nmetadata:\n  name: b\n  namespace: metallb\n");

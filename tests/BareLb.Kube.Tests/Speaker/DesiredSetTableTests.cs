@@ -31,6 +31,11 @@ public sealed class DesiredSetTableTests
         ["exclude label on every node: nobody"] = (async r => { await r.ConfigureAsync(); await Exclude(r, "n1", "n2", "n3"); await r.CreateServiceAsync("web", [Ip]); await r.ReadyEndpointAsync("web"); }, "", null),
         ["exclude label on every node, --ignore-exclude-lb: one"] = (async r => { await r.ConfigureAsync(); await Exclude(r, "n1", "n2", "n3"); await r.CreateServiceAsync("web", [Ip]); await r.ReadyEndpointAsync("web"); }, "*", o => o.IgnoreExcludeLoadBalancers = true),
         ["NetworkUnavailable on n1 and n3"] = (async r => { await r.ConfigureAsync(); await r.PatchNodeStatusAsync("n1", true); await r.PatchNodeStatusAsync("n3", true); await r.CreateServiceAsync("web", [Ip]); await r.ReadyEndpointAsync("web"); }, "n2", null),
+        ["preferred node selector: the preferred node"] = (async r => { await r.ConfigureAsync(advertisementSpec: Prefer((10, "n2"))); await r.CreateServiceAsync("web", [Ip]); await r.ReadyEndpointAsync("web"); }, "n2", null),
+        ["preferred node selectors: weights that select a node add up"] = (async r => { await r.ConfigureAsync(advertisementSpec: Prefer((50, "n1"), (30, "n3"), (30, "n2\",\"n3"))); await r.CreateServiceAsync("web", [Ip]); await r.ReadyEndpointAsync("web"); }, "n3", null),
+        ["preferred node selectors: weights of two advertisements add up"] = (async r => { await r.ConfigureAsync(advertisementSpec: Prefer((60, "n1"), (40, "n2"))); await r.AdvertiseAsync("second", Prefer((30, "n2"))); await r.CreateServiceAsync("web", [Ip]); await r.ReadyEndpointAsync("web"); }, "n2", null),
+        ["preferred node selectors: no weight for a node its own node selectors leave out"] = (async r => { await r.ConfigureAsync(advertisementSpec: """ "nodeSelectors":[{"matchExpressions":[{"key":"kubernetes.io/hostname","operator":"In","values":["n1","n2"]}]}],""" + Prefer((100, "n3"), (10, "n1"))); await r.AdvertiseAsync("n3-only", """ "nodeSelectors":[{"matchLabels":{"kubernetes.io/hostname":"n3"}}]"""); await r.CreateServiceAsync("web", [Ip]); await r.ReadyEndpointAsync("web"); }, "n1", null),
+        ["preferred node that cannot serve (Local): the next by weight"] = (async r => { await r.ConfigureAsync(advertisementSpec: Prefer((90, "n1"), (20, "n3"))); await r.CreateServiceAsync("web", [Ip], local: true); await r.CreateSliceAsync("web", "s", ("n2", true, true, false), ("n3", true, true, false)); }, "n3", null),
         ["node selector of the L2Advertisement"] = (async r => { await r.ConfigureAsync(advertisementSpec: """ "nodeSelectors":[{"matchLabels":{"kubernetes.io/hostname":"n2"}}]"""); await r.CreateServiceAsync("web", [Ip]); await r.ReadyEndpointAsync("web"); }, "n2", null),
         ["service selector that does not match: nobody"] = (async r => { await r.ConfigureAsync(advertisementSpec: """ "serviceSelectors":[{"matchLabels":{"app":"web"}}]"""); await r.CreateServiceAsync("web", [Ip], labels: new Dictionary<string, string> { ["app"] = "other" }); await r.ReadyEndpointAsync("web"); }, "", null),
         ["service selector that matches: one"] = (async r => { await r.ConfigureAsync(advertisementSpec: """ "serviceSelectors":[{"matchLabels":{"app":"web"}}]"""); await r.CreateServiceAsync("web", [Ip], labels: new Dictionary<string, string> { ["app"] = "web" }); await r.ReadyEndpointAsync("web"); }, "*", null),
@@ -105,6 +110,11 @@ public sealed class DesiredSetTableTests
         Assert.True(entry.AllInterfaces);
         Assert.Empty(entry.Interfaces);
     }
+
+    /// <summary><c>"preferredNodeSelectors"</c> with one entry per (weight, hostnames), the hostnames already quoted inside.</summary>
+    private static string Prefer(params (int Weight, string Hostnames)[] entries) =>
+        "\"preferredNodeSelectors\":[" + string.Join(",", entries.Select(e =>
+            $$$"""{"weight":{{{e.Weight}}},"preference":{"matchExpressions":[{"key":"kubernetes.io/hostname","operator":"In","values":["{{{e.Hostnames}}}"]}]}}""")) + "]";
 
     private static async Task Exclude(SpeakerRig rig, params string[] nodes)
     {

@@ -35,4 +35,23 @@ public sealed class L2AdvertisementSpec
     /// <summary>Services whose addresses this advertisement announces; all when empty (MetalLB 0.16 and later).</summary>
     [JsonPropertyName("serviceSelectors")]
     public IList<V1LabelSelector>? ServiceSelectors { get; set; }
+
+    /// <summary>
+    /// Soft preferences for the node that announces (MetalLB's <c>preferredNodeSelectors</c>): among the nodes the
+    /// advertisement allows, those with the highest summed weight are elected first.
+    /// </summary>
+    [JsonPropertyName("preferredNodeSelectors")]
+    public IList<PreferredNodeSelector>? PreferredNodeSelectors { get; set; }
+}
+
+/// <summary>One entry of <see cref="L2AdvertisementSpec.PreferredNodeSelectors"/>, modelled on Kubernetes' PreferredSchedulingTerm.</summary>
+public sealed class PreferredNodeSelector
+{
+    /// <summary>The weight the selected nodes gain, 1 to 100; weights of entries that select the same node add up.</summary>
+    [JsonPropertyName("weight")]
+    public int Weight { get; set; }
+
+    /// <summary>The nodes that gain the weight; an empty selector selects every node the advertisement allows.</summary>
+    [JsonPropertyName("preference")]
+    public V1LabelSelector? Preference { get; set; }
 }
