@@ -32,4 +32,10 @@ public enum Layer2Reason
 
     /// <summary>No advertisement that applies to the Service selects this node.</summary>
     NoMatchingAdvertisement,
+
+    /// <summary>
+    /// This node is elected, but none of the interfaces its advertisements name exists on it. The election cannot
+    /// know this; the speaker, which knows the node's interfaces, sets it (MetalLB records <c>announceFailed</c>).
+    /// </summary>
+    InterfacesMissing,
 }

@@ -15,6 +15,7 @@ public static class Layer2ReasonNames
         Layer2Reason.NotOwner => "notOwner",
         Layer2Reason.SharedIPWithServiceSelector => "sharedIPWithServiceSelector",
         Layer2Reason.NoMatchingAdvertisement => "noMatchingAdvertisement",
+        Layer2Reason.InterfacesMissing => "announceFailed",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 }

@@ -25,4 +25,12 @@ public interface IAnnouncementSink
     void Reannounce()
     {
     }
+
+    /// <summary>
+    /// The names of every network interface this node has now, up or down (MetalLB's announcer's interface list), or
+    /// null when the sink cannot tell. An address whose advertisements name interfaces, none of which is here, is not
+    /// handed to <see cref="Apply"/>: the speaker records MetalLB's <c>announceFailed</c> event on the Service instead.
+    /// The default is null (no check).
+    /// </summary>
+    IReadOnlySet<string>? NodeInterfaces => null;
 }

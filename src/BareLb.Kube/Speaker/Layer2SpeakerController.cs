@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using BareLb.Core.Addresses;
 using BareLb.Core.Election;
 using BareLb.Kube.Configuration;
 using BareLb.Kube.Configuration.Api;
@@ -48,7 +49,7 @@ public sealed partial class Layer2SpeakerController : IHostedService, IAsyncDisp
     private readonly Wakeup _decide = new();
     private readonly Wakeup _write = new();
     private readonly Wakeup _handOver = new();
-    private readonly ConcurrentQueue<V1Service> _pendingEvents = new();
+    private readonly ConcurrentQueue<(V1Service Service, IPAddr? FailedAddress)> _pendingEvents = new();
     private readonly ConcurrentQueue<string> _forgotten = new();
     private readonly ConcurrentQueue<(string Service, string Node)> _competitors = new();
     private readonly ITimer _decideTimer;
@@ -412,7 +413,7 @@ public sealed partial class Layer2SpeakerController : IHostedService, IAsyncDisp
         var services = _services.Objects
             .Where(s => ServiceRequestReader.IsHandled(s, Options.LoadBalancerClass))
             .ToDictionary(ObjectKeys.Of, StringComparer.Ordinal);
-        var decision = SpeakerDecision.Make(view, services.Select(s => Layer2Inputs.Service(s.Key, s.Value, slices[s.Key])));
+        var decision = SpeakerDecision.Make(view, services.Select(s => Layer2Inputs.Service(s.Key, s.Value, slices[s.Key])), NodeInterfaces());
         var previous = _decision;
         Report(previous, decision, services);
         _announced = decision.Announced.ToHashSet(StringComparer.Ordinal);
@@ -509,18 +510,42 @@ public sealed partial class Layer2SpeakerController : IHostedService, IAsyncDisp
         }
     }
 
-    // Logs each Service that starts or stops being announced here, and queues MetalLB's nodeAssigned event for the first.
+    private IReadOnlySet<string>? NodeInterfaces()
+    {
+        try
+        {
+            return _sink.NodeInterfaces;
+        }
+        catch (Exception e)
+        {
+            SpeakerLog.InterfacesUnknown(_logger, e);
+            return null;
+        }
+    }
+
+    // Logs each Service that starts or stops being announced here, and queues MetalLB's events: nodeAssigned for the
+    // first, announceFailed (one per address) when this node is elected but has none of the advertisements' interfaces.
     private void Report(SpeakerDecision previous, SpeakerDecision decision, Dictionary<string, V1Service> services)
     {
         foreach (var (key, verdict) in decision.Verdicts)
         {
             var before = previous.Verdicts.GetValueOrDefault(key);
+            if (verdict.Reason == Layer2Reason.InterfacesMissing
+                && (before is not { Reason: Layer2Reason.InterfacesMissing } || !before.Addresses.SequenceEqual(verdict.Addresses) || !before.Interfaces.SetEquals(verdict.Interfaces)))
+            {
+                SpeakerLog.InterfacesMissing(_logger, key, verdict.Addresses, verdict.Detail);
+                foreach (var address in _frozen ? [] : verdict.Addresses)
+                {
+                    _pendingEvents.Enqueue((services[key], address));
+                }
+            }
+
             if (verdict.Announce && (before is not { Announce: true } || !before.Addresses.SequenceEqual(verdict.Addresses)))
             {
                 SpeakerLog.Announced(_logger, key, Options.NodeName, verdict.Addresses);
                 if (!_frozen && before is not { Announce: true })
                 {
-                    _pendingEvents.Enqueue(services[key]);
+                    _pendingEvents.Enqueue((services[key], null));
                 }
             }
             else if (!verdict.Announce && before is { Announce: true })
@@ -632,15 +657,18 @@ public sealed partial class Layer2SpeakerController : IHostedService, IAsyncDisp
 
     private async Task RecordEventsAsync(CancellationToken stop)
     {
-        while (_pendingEvents.TryDequeue(out var service))
+        while (_pendingEvents.TryDequeue(out var pending))
         {
+            var (service, failed) = pending;
             try
             {
-                await _events.NodeAssignedAsync(service, stop).ConfigureAwait(false);
+                await (failed is { } address
+                    ? _events.AnnounceFailedAsync(service, address, stop)
+                    : _events.NodeAssignedAsync(service, stop)).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
             {
-                SpeakerLog.EventFailed(_logger, SpeakerEvents.NodeAssigned, ObjectKeys.Of(service), e);
+                SpeakerLog.EventFailed(_logger, failed is null ? SpeakerEvents.NodeAssigned : SpeakerEvents.AnnounceFailed, ObjectKeys.Of(service), e);
             }
         }
     }

@@ -28,8 +28,12 @@ internal sealed class SpeakerDecision
     /// <summary>The keys of the Services this node announces.</summary>
     public IEnumerable<string> Announced => Verdicts.Where(v => v.Value.Announce).Select(v => v.Key);
 
-    /// <summary>Decides every Service from the view.</summary>
-    public static SpeakerDecision Make(Layer2View view, IEnumerable<Layer2Service> services)
+    /// <summary>
+    /// Decides every Service from the view. With <paramref name="nodeInterfaces"/>, a Service this node wins whose
+    /// advertisements name interfaces, none of which the node has, gets <see cref="Layer2Reason.InterfacesMissing"/>
+    /// and is left out of the desired set, as MetalLB's <c>SetBalancer</c> skips it.
+    /// </summary>
+    public static SpeakerDecision Make(Layer2View view, IEnumerable<Layer2Service> services, IReadOnlySet<string>? nodeInterfaces = null)
     {
         ArgumentNullException.ThrowIfNull(view);
         ArgumentNullException.ThrowIfNull(services);
@@ -38,6 +42,15 @@ internal sealed class SpeakerDecision
         foreach (var service in services)
         {
             var verdict = Layer2Decision.Decide(view, service);
+            if (verdict.Announce && !verdict.AllInterfaces && nodeInterfaces is not null && !verdict.Interfaces.Any(nodeInterfaces.Contains))
+            {
+                verdict = verdict with
+                {
+                    Reason = Layer2Reason.InterfacesMissing,
+                    Detail = $"node {view.MyNode} is elected but has none of the interfaces its advertisements name ({string.Join(", ", verdict.Interfaces.Order(StringComparer.Ordinal))})",
+                };
+            }
+
             verdicts[service.Key] = verdict;
             if (!verdict.Announce)
             {

@@ -1,3 +1,4 @@
+using BareLb.Core.Addresses;
 using BareLb.Kube.Events;
 using k8s;
 using k8s.Models;
@@ -27,6 +28,25 @@ internal sealed class SpeakerEvents(IKubernetes client, string node, TimeProvide
             "Normal",
             NodeAssigned,
             NodeAssignedMessage(node),
+            cancellationToken);
+    }
+
+    /// <summary>MetalLB's reason when the elected node has none of the interfaces the advertisements name.</summary>
+    public const string AnnounceFailed = "announceFailed";
+
+    /// <summary>MetalLB's message for <see cref="AnnounceFailed"/> (its words and Go's %q quoting).</summary>
+    public static string AnnounceFailedMessage(IPAddr address, string node) =>
+        $"the interfaces specified by LB IP \"{address}\" doesn't exist in assigned node \"{node}\" with protocol \"layer2\"";
+
+    /// <summary>Records <c>announceFailed</c> (Warning) on the Service for one of its addresses.</summary>
+    public Task<Corev1Event> AnnounceFailedAsync(V1Service service, IPAddr address, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        return _recorder.RecordAsync(
+            EventRecorder.ReferenceTo(service, "v1", "Service"),
+            "Warning",
+            AnnounceFailed,
+            AnnounceFailedMessage(address, node),
             cancellationToken);
     }
 

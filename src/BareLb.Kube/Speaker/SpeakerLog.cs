@@ -66,4 +66,10 @@ internal static partial class SpeakerLog
 
     [LoggerMessage(EventId = 413, Level = LogLevel.Warning, Message = "Renewing ServiceL2Status failed")]
     public static partial void RenewFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 417, Level = LogLevel.Warning, Message = "Not announcing {Service} ({Addresses}): {Detail}; an announceFailed event is on the Service")]
+    public static partial void InterfacesMissing(ILogger logger, string service, IEnumerable<IPAddr> addresses, string detail);
+
+    [LoggerMessage(EventId = 418, Level = LogLevel.Warning, Message = "Listing this node's interfaces failed; advertisements' interfaces are not checked this time")]
+    public static partial void InterfacesUnknown(ILogger logger, Exception exception);
 }

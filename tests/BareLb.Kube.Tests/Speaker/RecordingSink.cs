@@ -13,6 +13,9 @@ internal sealed class RecordingSink : IAnnouncementSink
 
     public IReadOnlyCollection<DesiredAnnouncement> Current { get; private set; } = [];
 
+    /// <summary>The node's interfaces the sink reports; null (the default) reports none, so nothing is checked.</summary>
+    public IReadOnlySet<string>? NodeInterfaces { get; init; }
+
     public int Calls
     {
         get

@@ -123,6 +123,42 @@ public sealed class SpeakerLifecycleTests
     }
 
     [Fact]
+    public async Task AnElectedNodeWithoutTheAdvertisementsInterfaces_AnnouncesNothing_AndRecordsAnnounceFailed_AsMetalLbDoes()
+    {
+        await using var rig = await SpeakerRig.CreateAsync("n1");
+        await rig.ConfigureAsync(advertisementSpec: """ "interfaces":["eth9","bond7"]""");
+        await rig.CreateServiceAsync("web", [Ip, "2001:db8::10"]);
+        await rig.ReadyEndpointAsync("web");
+        var speaker = await rig.StartSpeakerAsync("n1", interfaces: new HashSet<string>(StringComparer.Ordinal) { "lo", "eth0" });
+
+        await Eventually.TrueAsync(async () => (await rig.EventsAsync("apps", "announceFailed")).Count == 2, "announceFailed is recorded for each address");
+        var failed = await rig.EventsAsync("apps", "announceFailed");
+        Assert.All(failed, e => Assert.Equal(("Warning", "Service", "web"), (e.Type, e.InvolvedObject.Kind, e.InvolvedObject.Name)));
+        Assert.Equal(
+            [$"the interfaces specified by LB IP \"{Ip}\" doesn't exist in assigned node \"n1\" with protocol \"layer2\"", $"the interfaces specified by LB IP \"2001:db8::10\" doesn't exist in assigned node \"n1\" with protocol \"layer2\""],
+            failed.Select(e => e.Message).Order(StringComparer.Ordinal));
+        Assert.Empty(speaker.Sink.Current);
+        var verdict = speaker.Controller.Verdicts["apps/web"];
+        Assert.Equal((BareLb.Core.Election.Layer2Reason.InterfacesMissing, "n1"), (verdict.Reason, verdict.Elected));
+        Assert.Contains("bond7, eth9", verdict.Detail, StringComparison.Ordinal);
+        Assert.Empty(await rig.EventsAsync("apps", "nodeAssigned"));
+        Assert.Empty(await rig.StatusesAsync());
+    }
+
+    [Fact]
+    public async Task AnElectedNodeWithOneOfTheAdvertisementsInterfaces_Announces()
+    {
+        await using var rig = await SpeakerRig.CreateAsync("n1");
+        await rig.ConfigureAsync(advertisementSpec: """ "interfaces":["eth9","eth0"]""");
+        await rig.CreateServiceAsync("web", [Ip]);
+        await rig.ReadyEndpointAsync("web");
+        var speaker = await rig.StartSpeakerAsync("n1", interfaces: new HashSet<string>(StringComparer.Ordinal) { "lo", "eth0" });
+
+        await speaker.Sink.WaitAsync(s => s.Count == 1);
+        Assert.Empty(await rig.EventsAsync("apps", "announceFailed"));
+    }
+
+    [Fact]
     public async Task OnEveryInterface_TheStatusListsNoInterface()
     {
         await using var rig = await SpeakerRig.CreateAsync("n1");

@@ -167,10 +167,11 @@ internal sealed class SpeakerRig : IAsyncDisposable
         Action<Layer2SpeakerOptions>? configure = null,
         bool noMembership = false,
         IKubernetes? client = null,
-        ILoggerFactory? loggerFactory = null)
+        ILoggerFactory? loggerFactory = null,
+        IReadOnlySet<string>? interfaces = null)
     {
         var membership = new FakeMembership(noMembership ? null : live ?? Nodes);
-        var sink = new RecordingSink();
+        var sink = new RecordingSink { NodeInterfaces = interfaces };
         var options = new Layer2SpeakerOptions { NodeName = node, PodName = "speaker-" + node, StatusRenewInterval = TimeSpan.FromMilliseconds(200), AbsentResourceRecheck = TimeSpan.FromMilliseconds(200) };
         configure?.Invoke(options);
         var provider = new ServiceCollection().AddMetrics().BuildServiceProvider();

@@ -102,6 +102,7 @@ internal static class SpeakerHost
             sp.GetRequiredService<Layer2Engine>(),
             static name => AfPacketTransport.Open(name),
             static address => AnnounceInterfaces.For(address),
+            static () => AnnounceInterfaces.All(),
             sp.GetRequiredService<ILogger<EngineAnnouncementSink>>()));
         services.AddSingleton<IAnnouncementSink>(sp => sp.GetRequiredService<EngineAnnouncementSink>());
         services.AddSingleton(sp => new SpeakerMembership(options, key, sp.GetRequiredService<IKubernetes>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<IMeterFactory>()));

@@ -42,6 +42,12 @@ internal static class AnnounceInterfaces
         return fit;
     }
 
+    /// <summary>The names of every interface of the node, in any state (MetalLB's announcer lists them all); empty when there is no sysfs.</summary>
+    public static IReadOnlySet<string> All(string sysClassNet = "/sys/class/net") =>
+        Directory.Exists(sysClassNet)
+            ? Directory.EnumerateFileSystemEntries(sysClassNet).Select(Path.GetFileName).OfType<string>().ToHashSet(StringComparer.Ordinal)
+            : new HashSet<string>(StringComparer.Ordinal);
+
     /// <summary>Whether the interface at <paramref name="directory"/> qualifies; with <paramref name="ipv6Name"/> also that it runs IPv6.</summary>
     internal static bool Fits(string directory, string? ipv6Name)
     {

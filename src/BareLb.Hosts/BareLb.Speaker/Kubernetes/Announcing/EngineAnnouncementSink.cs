@@ -19,19 +19,24 @@ internal sealed partial class EngineAnnouncementSink : IAnnouncementSink
     private readonly Layer2Engine _engine;
     private readonly Func<string, IFrameTransport> _open;
     private readonly Func<IPAddr, IReadOnlyList<string>> _fitInterfaces;
+    private readonly Func<IReadOnlySet<string>> _allInterfaces;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, HashSet<IPAddr>> _current = new(StringComparer.Ordinal);
     private readonly HashSet<string> _unusable = new(StringComparer.Ordinal);
     private bool _frozen;
 
-    public EngineAnnouncementSink(Layer2Engine engine, Func<string, IFrameTransport> open, Func<IPAddr, IReadOnlyList<string>> fitInterfaces, ILogger<EngineAnnouncementSink> logger)
+    public EngineAnnouncementSink(Layer2Engine engine, Func<string, IFrameTransport> open, Func<IPAddr, IReadOnlyList<string>> fitInterfaces, Func<IReadOnlySet<string>> allInterfaces, ILogger<EngineAnnouncementSink> logger)
     {
         _engine = engine;
         _open = open;
         _fitInterfaces = fitInterfaces;
+        _allInterfaces = allInterfaces;
         _logger = logger;
     }
+
+    /// <inheritdoc/>
+    public IReadOnlySet<string>? NodeInterfaces => _allInterfaces();
 
     /// <summary>What is announced now: each address with the interfaces it is answered on.</summary>
     public IReadOnlyDictionary<IPAddr, IReadOnlyList<string>> Announced
