@@ -4,7 +4,7 @@ using BareLb.Lab.Topology;
 
 namespace BareLb.Benchmarks.Failover;
 
-/// <summary>Something that keeps one address answered from one of the lab's nodes: BareLb's standalone speakers, or keepalived.</summary>
+/// <summary>Something that keeps one address answered from one of the lab's nodes: BareLb's standalone or Kubernetes speakers, or keepalived.</summary>
 internal abstract class ApplianceSystem(NetworkLab lab, string name, IPAddress address) : IDisposable
 {
     private readonly LabProcess?[] _processes = new LabProcess?[lab.Nodes.Count];
@@ -17,11 +17,13 @@ internal abstract class ApplianceSystem(NetworkLab lab, string name, IPAddress a
 
     public LabProcess? Process(int node) => _processes[node];
 
-    /// <summary>Starts it on every node and waits until each has started.</summary>
+    /// <summary>Prepares what the nodes share, starts it on every node and waits until each has started and the whole is ready.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        await PrepareAsync(cancellationToken);
         var starting = Enumerable.Range(0, Lab.Nodes.Count).Select(i => StartOnAsync(i, cancellationToken)).ToArray();
         await Task.WhenAll(starting);
+        await StartedAsync(cancellationToken);
     }
 
     /// <summary>After a failure of <paramref name="node"/>: restarts what exited there and waits until the system is whole again.</summary>
@@ -39,13 +41,19 @@ internal abstract class ApplianceSystem(NetworkLab lab, string name, IPAddress a
         await WaitSettledAsync(node, since, restart, cancellationToken);
     }
 
-    public void Dispose()
+    public virtual void Dispose()
     {
         foreach (var process in _processes)
         {
             process?.Dispose();
         }
     }
+
+    /// <summary>Before the nodes start: what they share (an API server, say).</summary>
+    protected virtual Task PrepareAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>After every node started: waits until they form one system.</summary>
+    protected virtual Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Starts the program on a node; returns once it runs.</summary>
     protected abstract Task<LabProcess> LaunchAsync(int node, CancellationToken cancellationToken);

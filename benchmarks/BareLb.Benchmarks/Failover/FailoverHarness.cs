@@ -4,7 +4,9 @@ using System.Runtime.InteropServices;
 using BareLb.Lab;
 using BareLb.Lab.Capture;
 using BareLb.Lab.GoMemberlist;
+using BareLb.Lab.Kube;
 using BareLb.Lab.Probing;
+using BareLb.Lab.Processes;
 using BareLb.Lab.Topology;
 
 namespace BareLb.Benchmarks.Failover;
@@ -14,10 +16,11 @@ namespace BareLb.Benchmarks.Failover;
 /// (BareLb.Lab), the client probing the announced address every 10 ms; a failure injected into the node that
 /// answers for it; the client's outage (the longest gap between replies) per run, over <c>--runs</c> runs per kind,
 /// with median, 99th percentile and maximum. Anchors in the same lab and run: keepalived (VRRP) at advert_int 1
-/// and 0.1, and the detection time of hashicorp/memberlist as MetalLB configures it.
+/// and 0.1, and the detection time of hashicorp/memberlist as MetalLB configures it. BareLb runs twice: the standalone
+/// speakers (<c>barelb</c>), and the Kubernetes speakers against the API emulator in the lab's API namespace (<c>barelb-k8s</c>).
 ///
 ///   sudo dotnet run -c Release --project benchmarks/BareLb.Benchmarks -- failover [--runs 30]
-///       [--systems barelb,keepalived,keepalived-fast,memberlist] [--kinds crash,link,planned,kill]
+///       [--systems barelb,barelb-k8s,keepalived,keepalived-fast,memberlist] [--kinds crash,link,planned,kill]
 ///       [--anchor-kinds crash,link,planned,kill] [--speaker PATH]
 /// </summary>
 internal static class FailoverHarness
@@ -72,7 +75,9 @@ internal static class FailoverHarness
     {
         var subnet = new LabOptions().Ipv4Subnet;
         var barelbAddress = LabAddressing.Service(subnet, 0);
-        using var lab = NetworkLab.Create(new LabOptions { Prefix = "blfb", Nodes = 3, Api = false, KubeIpvsAddresses = [barelbAddress] });
+        var kubeAddress = LabAddressing.Service(subnet, 3);
+        var api = options.Systems.Contains("barelb-k8s");
+        using var lab = NetworkLab.Create(new LabOptions { Prefix = "blfb", Nodes = 3, Api = api, KubeIpvsAddresses = [barelbAddress, kubeAddress] });
         var macs = lab.Nodes.Select(n => n.Mac).ToList();
         Console.WriteLine($"Lab {lab.Id}: client {lab.RequireClient().Ipv4}, nodes {string.Join(", ", lab.Nodes.Select((n, i) => $"{n.Role} {n.Ipv4} {macs[i]}"))}");
 
@@ -81,7 +86,7 @@ internal static class FailoverHarness
             token.ThrowIfCancellationRequested();
             try
             {
-                await MeasureSystemAsync(system, lab, options, macs, barelbAddress, rows, token);
+                await MeasureSystemAsync(system, lab, options, macs, barelbAddress, kubeAddress, rows, token);
             }
             catch (Exception e) when (!token.IsCancellationRequested)
             {
@@ -91,7 +96,7 @@ internal static class FailoverHarness
         }
     }
 
-    private static async Task MeasureSystemAsync(string system, NetworkLab lab, FailoverOptions options, List<string> macs, IPAddress barelbAddress, List<ResultRow> rows, CancellationToken token)
+    private static async Task MeasureSystemAsync(string system, NetworkLab lab, FailoverOptions options, List<string> macs, IPAddress barelbAddress, IPAddress kubeAddress, List<ResultRow> rows, CancellationToken token)
     {
         var subnet = lab.Options.Ipv4Subnet;
         {
@@ -108,6 +113,28 @@ internal static class FailoverHarness
                     using (var barelb = new BareLbSystem(lab, speaker, barelbAddress))
                     {
                         await MeasureAsync(lab, barelb, "BareLb (defaults)", options.Kinds, options, macs, rows, token);
+                    }
+
+                    break;
+                case "barelb-k8s":
+                    const string kubeLabel = "BareLb Kubernetes speaker (defaults)";
+                    var kubeSpeaker = options.SpeakerPath ?? Tools.SpeakerPath;
+                    if (Tools.KubeSpeakerProblem(kubeSpeaker) is { } kubeProblem)
+                    {
+                        rows.Add(ResultRow.Skipped(kubeLabel, kubeProblem));
+                        return;
+                    }
+
+                    var cluster = new KubeSpeakerClusterOptions
+                    {
+                        ApiServer = ProgramCommand.Executable(Tools.ToolPath),
+                        Speaker = ProgramCommand.Executable(kubeSpeaker),
+                        CrdManifest = Tools.CrdManifestPath,
+                        PoolAddresses = [kubeAddress],
+                    };
+                    using (var kube = new KubeSpeakerSystem(lab, cluster))
+                    {
+                        await MeasureAsync(lab, kube, kubeLabel, options.Kinds, options, macs, rows, token);
                     }
 
                     break;

@@ -5,7 +5,7 @@ namespace BareLb.Benchmarks.Failover;
 /// <summary>The failover harness's command line.</summary>
 internal sealed record FailoverOptions(int Runs, IReadOnlyList<string> Systems, IReadOnlyList<FailureKind> Kinds, IReadOnlyList<FailureKind> AnchorKinds, string? SpeakerPath)
 {
-    private static readonly string[] AllSystems = ["barelb", "keepalived", "keepalived-fast", "memberlist"];
+    private static readonly string[] AllSystems = ["barelb", "barelb-k8s", "keepalived", "keepalived-fast", "memberlist"];
 
     public static FailoverOptions Parse(string[] args)
     {

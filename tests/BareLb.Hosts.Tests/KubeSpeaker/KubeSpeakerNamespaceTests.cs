@@ -20,24 +20,24 @@ public sealed class KubeSpeakerNamespaceTests
         var client = cluster.Lab.RequireClient();
         using var capture = await NeighbourCapture.StartAsync(client, cancellationToken: ct);
         var since = DateTimeOffset.UtcNow;
-        cluster.AddService("web", cluster.V4);
-        cluster.AddService("web6", cluster.V6);
+        cluster.AddService("web", KubeSpeakerLab.V4);
+        cluster.AddService("web6", KubeSpeakerLab.V6);
 
-        var first4 = await capture.WaitForAnswerAsync(cluster.V4, since, null, Settle, ct);
-        var first6 = await capture.WaitForAnswerAsync(cluster.V6, since, null, Settle, ct);
+        var first4 = await capture.WaitForAnswerAsync(KubeSpeakerLab.V4, since, null, Settle, ct);
+        var first6 = await capture.WaitForAnswerAsync(KubeSpeakerLab.V6, since, null, Settle, ct);
         Assert.True(first4 is not null && first6 is not null, cluster.Logs());
-        var (owner, mac) = await cluster.OwnerAsync(capture, cluster.V4, ct);
+        var (owner, mac) = await cluster.OwnerAsync(capture, KubeSpeakerLab.V4, ct);
         var steady = DateTimeOffset.UtcNow;
-        using (var probe = Prober.Start(client, cluster.V4))
+        using (var probe = Prober.Start(client, KubeSpeakerLab.V4))
         {
             await probe.WaitForRepliesAsync(20, TimeSpan.FromSeconds(5), ct);
         }
 
-        Assert.True(client.TryExec("ndisc6", "-r", "3", cluster.V6.ToString(), "eth0").ExitCode == 0, cluster.Logs());
+        Assert.True(client.TryExec("ndisc6", "-r", "3", KubeSpeakerLab.V6.ToString(), "eth0").ExitCode == 0, cluster.Logs());
         // The capture reads tcpdump's output behind the packets: wait until it has seen the answer ndisc6 got.
-        Assert.NotNull(await capture.WaitForAnswerAsync(cluster.V6, steady, null, TimeSpan.FromSeconds(5), ct));
-        Assert.Equal([mac], capture.AnswerersOf(cluster.V4, steady));
-        Assert.Single(capture.AnswerersOf(cluster.V6, steady));
+        Assert.NotNull(await capture.WaitForAnswerAsync(KubeSpeakerLab.V6, steady, null, TimeSpan.FromSeconds(5), ct));
+        Assert.Equal([mac], capture.AnswerersOf(KubeSpeakerLab.V4, steady));
+        Assert.Single(capture.AnswerersOf(KubeSpeakerLab.V6, steady));
         Assert.InRange(owner, 0, 2);
     }
 
@@ -49,15 +49,15 @@ public sealed class KubeSpeakerNamespaceTests
         var client = cluster.Lab.RequireClient();
         using var capture = await NeighbourCapture.StartAsync(client, cancellationToken: ct);
         var since = DateTimeOffset.UtcNow;
-        cluster.AddService("web", cluster.V4);
-        var first = await capture.WaitForAnswerAsync(cluster.V4, since, null, Settle, ct);
+        cluster.AddService("web", KubeSpeakerLab.V4);
+        var first = await capture.WaitForAnswerAsync(KubeSpeakerLab.V4, since, null, Settle, ct);
         Assert.True(first is not null, cluster.Logs());
-        (var owner, var ownerMac) = await cluster.OwnerAsync(capture, cluster.V4, ct);
+        (var owner, var ownerMac) = await cluster.OwnerAsync(capture, KubeSpeakerLab.V4, ct);
 
         var failure = DateTimeOffset.UtcNow;
         cluster.Speakers[owner]!.Kill();
         cluster.Lab.Nodes[owner].SetLink(up: false);
-        var next = await capture.WaitForAnswerAsync(cluster.V4, failure, null, TimeSpan.FromSeconds(5), ct);
+        var next = await capture.WaitForAnswerAsync(KubeSpeakerLab.V4, failure, null, TimeSpan.FromSeconds(5), ct);
 
         Assert.True(next is not null, cluster.Logs());
         Assert.NotEqual(ownerMac, next.Mac);
@@ -72,30 +72,30 @@ public sealed class KubeSpeakerNamespaceTests
         var client = cluster.Lab.RequireClient();
         using var capture = await NeighbourCapture.StartAsync(client, cancellationToken: ct);
         var since = DateTimeOffset.UtcNow;
-        cluster.AddService("web", cluster.V4);
-        Assert.True(await capture.WaitForAnswerAsync(cluster.V4, since, null, Settle, ct) is not null, cluster.Logs());
-        (var owner, var ownerMac) = await cluster.OwnerAsync(capture, cluster.V4, ct);
+        cluster.AddService("web", KubeSpeakerLab.V4);
+        Assert.True(await capture.WaitForAnswerAsync(KubeSpeakerLab.V4, since, null, Settle, ct) is not null, cluster.Logs());
+        (var owner, var ownerMac) = await cluster.OwnerAsync(capture, KubeSpeakerLab.V4, ct);
 
         // The speaker keeps running; only its node's link goes down (cut from the others and from the API server).
         var failure = DateTimeOffset.UtcNow;
         cluster.Lab.Nodes[owner].SetLink(up: false);
-        var next = await capture.WaitForAnswerAsync(cluster.V4, failure, null, TimeSpan.FromSeconds(5), ct);
+        var next = await capture.WaitForAnswerAsync(KubeSpeakerLab.V4, failure, null, TimeSpan.FromSeconds(5), ct);
         Assert.True(next is not null && next.Mac != ownerMac, cluster.Logs());
         Assert.True(next.Time - failure < TimeSpan.FromSeconds(1), $"taken over after {(next.Time - failure).TotalMilliseconds:0} ms\n{cluster.Logs()}");
 
         // The link returns: the cut-off speaker rejoins, and after the hand-back one node answers, whichever it is.
         cluster.Lab.Nodes[owner].SetLink(up: true);
         await cluster.WaitForSteadyMembershipAsync(ct);
-        var (_, mac) = await cluster.OwnerAsync(capture, cluster.V4, ct);
+        var (_, mac) = await cluster.OwnerAsync(capture, KubeSpeakerLab.V4, ct);
         var steady = DateTimeOffset.UtcNow;
-        using (var probe = Prober.Start(client, cluster.V4))
+        using (var probe = Prober.Start(client, KubeSpeakerLab.V4))
         {
             await probe.WaitForRepliesAsync(20, TimeSpan.FromSeconds(5), ct);
         }
 
-        client.TryExec("arping", "-c", "2", "-w", "2", "-I", "eth0", cluster.V4.ToString());
-        Assert.NotNull(await capture.WaitForAnswerAsync(cluster.V4, steady, null, TimeSpan.FromSeconds(5), ct));
-        Assert.Equal([mac], capture.AnswerersOf(cluster.V4, steady));
+        client.TryExec("arping", "-c", "2", "-w", "2", "-I", "eth0", KubeSpeakerLab.V4.ToString());
+        Assert.NotNull(await capture.WaitForAnswerAsync(KubeSpeakerLab.V4, steady, null, TimeSpan.FromSeconds(5), ct));
+        Assert.Equal([mac], capture.AnswerersOf(KubeSpeakerLab.V4, steady));
     }
 
     [Fact]
@@ -106,23 +106,23 @@ public sealed class KubeSpeakerNamespaceTests
         var client = cluster.Lab.RequireClient();
         using var capture = await NeighbourCapture.StartAsync(client, cancellationToken: ct);
         var since = DateTimeOffset.UtcNow;
-        cluster.AddService("web", cluster.V4);
-        var first = await capture.WaitForAnswerAsync(cluster.V4, since, null, Settle, ct);
+        cluster.AddService("web", KubeSpeakerLab.V4);
+        var first = await capture.WaitForAnswerAsync(KubeSpeakerLab.V4, since, null, Settle, ct);
         Assert.True(first is not null, cluster.Logs());
-        (var owner, var ownerMac) = await cluster.OwnerAsync(capture, cluster.V4, ct);
+        (var owner, var ownerMac) = await cluster.OwnerAsync(capture, KubeSpeakerLab.V4, ct);
 
         var failure = DateTimeOffset.UtcNow;
         cluster.Speakers[owner]!.Kill();
-        var next = await capture.WaitForAnswerAsync(cluster.V4, failure, null, TimeSpan.FromSeconds(5), ct);
+        var next = await capture.WaitForAnswerAsync(KubeSpeakerLab.V4, failure, null, TimeSpan.FromSeconds(5), ct);
         Assert.True(next is not null && next.Mac != ownerMac, cluster.Logs());
-        using (var probe = Prober.Start(client, cluster.V4))
+        using (var probe = Prober.Start(client, KubeSpeakerLab.V4))
         {
             await probe.WaitForRepliesAsync(20, TimeSpan.FromSeconds(5), ct);
         }
 
         // After the take-over, one answerer only: the dead speaker's node does not answer (its kernel ignores kube-ipvs0).
         var after = next.Time.AddMilliseconds(1);
-        Assert.All(capture.AnswerersOf(cluster.V4, after), mac => Assert.Equal(next.Mac, mac));
+        Assert.All(capture.AnswerersOf(KubeSpeakerLab.V4, after), mac => Assert.Equal(next.Mac, mac));
     }
 
     [Fact]
@@ -133,16 +133,16 @@ public sealed class KubeSpeakerNamespaceTests
         var client = cluster.Lab.RequireClient();
         using var capture = await NeighbourCapture.StartAsync(client, cancellationToken: ct);
         var since = DateTimeOffset.UtcNow;
-        cluster.AddService("web", cluster.V4);
-        var first = await capture.WaitForAnswerAsync(cluster.V4, since, null, Settle, ct);
+        cluster.AddService("web", KubeSpeakerLab.V4);
+        var first = await capture.WaitForAnswerAsync(KubeSpeakerLab.V4, since, null, Settle, ct);
         Assert.True(first is not null, cluster.Logs());
-        (var owner, var ownerMac) = await cluster.OwnerAsync(capture, cluster.V4, ct);
-        using var probe = Prober.Start(client, cluster.V4);
+        (var owner, var ownerMac) = await cluster.OwnerAsync(capture, KubeSpeakerLab.V4, ct);
+        using var probe = Prober.Start(client, KubeSpeakerLab.V4);
         await probe.WaitForRepliesAsync(30, TimeSpan.FromSeconds(5), ct);
 
         var stop = DateTimeOffset.UtcNow;
         var code = cluster.Speakers[owner]!.Stop(TimeSpan.FromSeconds(8));
-        var next = await capture.WaitForAnswerAsync(cluster.V4, stop, null, TimeSpan.FromSeconds(5), ct);
+        var next = await capture.WaitForAnswerAsync(KubeSpeakerLab.V4, stop, null, TimeSpan.FromSeconds(5), ct);
         Assert.True(next is not null && next.Mac != ownerMac, cluster.Logs());
         await Task.Delay(TimeSpan.FromMilliseconds(300), ct); // probes sent after the stop get their chance to be answered
         var report = probe.Report(stop, DateTimeOffset.UtcNow);
@@ -159,8 +159,8 @@ public sealed class KubeSpeakerNamespaceTests
         var client = cluster.Lab.RequireClient();
         using var capture = await NeighbourCapture.StartAsync(client, cancellationToken: ct);
         var since = DateTimeOffset.UtcNow;
-        cluster.AddService("web", cluster.V4);
-        Assert.True(await capture.WaitForAnswerAsync(cluster.V4, since, null, Settle, ct) is not null, cluster.Logs());
+        cluster.AddService("web", KubeSpeakerLab.V4);
+        Assert.True(await capture.WaitForAnswerAsync(KubeSpeakerLab.V4, since, null, Settle, ct) is not null, cluster.Logs());
 
         cluster.Kubectl("patch", "service", "web", "-n", "default", "--type=merge", "-p", """{"spec":{"type":"ClusterIP"}}""");
         // The speakers see the change within moments; then ARP requests go unanswered.
@@ -168,13 +168,13 @@ public sealed class KubeSpeakerNamespaceTests
         var answered = true;
         while (answered && DateTimeOffset.UtcNow < deadline)
         {
-            answered = client.TryExec("arping", "-c", "1", "-w", "1", "-I", "eth0", cluster.V4.ToString()).ExitCode == 0;
+            answered = client.TryExec("arping", "-c", "1", "-w", "1", "-I", "eth0", KubeSpeakerLab.V4.ToString()).ExitCode == 0;
         }
 
         Assert.False(answered, cluster.Logs());
         var quiet = DateTimeOffset.UtcNow;
-        client.TryExec("arping", "-c", "3", "-w", "1", "-I", "eth0", cluster.V4.ToString());
-        Assert.Empty(capture.AnswerersOf(cluster.V4, quiet));
+        client.TryExec("arping", "-c", "3", "-w", "1", "-I", "eth0", KubeSpeakerLab.V4.ToString());
+        Assert.Empty(capture.AnswerersOf(KubeSpeakerLab.V4, quiet));
     }
 
     private static CancellationToken SkipUnlessRoot()

@@ -41,8 +41,8 @@ public sealed class MixedMembershipTests
               namespace: metallb-system
             spec:
               addresses:
-              - {cluster.V4}/32
-              - {cluster.V6}/128
+              - {KubeSpeakerLab.V4}/32
+              - {KubeSpeakerLab.V6}/128
               - {address}/32
             """);
         var since = DateTimeOffset.UtcNow;

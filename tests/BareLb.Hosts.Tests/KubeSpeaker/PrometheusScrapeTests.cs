@@ -1,4 +1,5 @@
 using System.Text.Json;
+using BareLb.Lab.Kube;
 using BareLb.Lab.Processes;
 using BareLb.Lab.Topology;
 
@@ -23,7 +24,7 @@ public sealed class PrometheusScrapeTests
         var ct = TestContext.Current.CancellationToken;
         using var cluster = await KubeSpeakerLab.StartAsync(ct);
         var api = cluster.Lab.Api!;
-        cluster.AddService("web", cluster.V4);
+        cluster.AddService("web", KubeSpeakerLab.V4);
         using var controller = api.Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "barelb-controller.dll"), "--kubeconfig", cluster.Kubeconfig, "--listen", $"127.0.0.1:{ControllerPort}", "--identity", "controller-0"], null);
         using var prometheus = StartPrometheus(cluster);
 
@@ -44,7 +45,7 @@ public sealed class PrometheusScrapeTests
     private static IEnumerable<JsonElement> AllRules(JsonElement data) =>
         data.GetProperty("groups").EnumerateArray().SelectMany(static g => g.GetProperty("rules").EnumerateArray());
 
-    private static LabProcess StartPrometheus(KubeSpeakerLab cluster)
+    private static LabProcess StartPrometheus(KubeSpeakerCluster cluster)
     {
         var directory = Path.Combine(cluster.Lab.Directory, "prometheus");
         Directory.CreateDirectory(directory);
@@ -66,7 +67,7 @@ public sealed class PrometheusScrapeTests
     }
 
     // Reads Prometheus's API with curl inside the API namespace until the answer's "data" satisfies the condition.
-    private static async Task<JsonElement> EventuallyAsync(LabHost api, string path, Func<JsonElement, bool> condition, KubeSpeakerLab cluster, LabProcess prometheus, LabProcess controller)
+    private static async Task<JsonElement> EventuallyAsync(LabHost api, string path, Func<JsonElement, bool> condition, KubeSpeakerCluster cluster, LabProcess prometheus, LabProcess controller)
     {
         var last = "";
         var deadline = DateTimeOffset.UtcNow + Eventually.Scaled(TimeSpan.FromSeconds(45));
