@@ -298,9 +298,11 @@ public sealed partial class Layer2SpeakerController : IHostedService, IAsyncDisp
 
     private void OnStatusChange(InformerChange<ServiceL2Status> change)
     {
+        var renewed = change.Item.Metadata.Annotations is { } annotations && annotations.TryGetValue(ServiceL2StatusLabels.RenewedAnnotation, out var stamp) ? stamp : null;
         if (!_statusCache.HasSynced)
         {
-            return; // the first list is the past, not evidence
+            _evidence.ObserveExisting(change.Key, renewed); // the first list is the past, not evidence
+            return;
         }
 
         var node = ServiceL2StatusReconciler.NodeOf(change.Item);
@@ -315,8 +317,10 @@ public sealed partial class Layer2SpeakerController : IHostedService, IAsyncDisp
         }
         else
         {
-            _evidence.ObserveStatusChange(change.Key, node);
-            if (!mine && ServiceL2StatusReconciler.ServiceKeyOf(change.Item) is { } service && _announced.Contains(service))
+            // A claim is a new status or a renewal; another write (a status patch that follows its create, late) is not.
+            var renewal = _evidence.ObserveStatusChange(change.Key, node, renewed);
+            if (!mine && (renewal || change.Type == InformerChangeType.Added)
+                && ServiceL2StatusReconciler.ServiceKeyOf(change.Item) is { } service && _announced.Contains(service))
             {
                 _evidence.ObserveCompetitor();
                 _competitors.Enqueue((service, node ?? "an unknown node"));
@@ -361,6 +365,14 @@ public sealed partial class Layer2SpeakerController : IHostedService, IAsyncDisp
 
     private void Decide()
     {
+        // Claims taken before the evidence is read: a claim that arrives while this decision is made is a renewal this
+        // decision may not count yet; the next decision, which counts it, judges it.
+        var claims = new List<(string Service, string Node)>();
+        while (_competitors.TryDequeue(out var claim))
+        {
+            claims.Add(claim);
+        }
+
         var live = _membership.LiveSpeakers;
         var returned = Returned(_decidedLive, live);
         _decidedLive = live;
@@ -427,14 +439,7 @@ public sealed partial class Layer2SpeakerController : IHostedService, IAsyncDisp
 
             // Another node claimed a Service this node still announces (a split membership: it took the address over
             // before the API server showed it that this node lives). Neighbours that followed its claim come back now.
-            var competitors = new SortedSet<string>(StringComparer.Ordinal);
-            while (_competitors.TryDequeue(out var competitor))
-            {
-                if (_announced.Contains(competitor.Service))
-                {
-                    competitors.Add(competitor.Node);
-                }
-            }
+            var competitors = new SortedSet<string>(claims.Where(c => _announced.Contains(c.Service)).Select(c => c.Node), StringComparer.Ordinal);
 
             if (competitors.Count > 0)
             {
@@ -632,7 +637,9 @@ public sealed partial class Layer2SpeakerController : IHostedService, IAsyncDisp
     // node is up, or counts a node through the API, or another node's status competes with one of ours.
     private async Task RenewAsync(CancellationToken stop)
     {
-        if (!Options.SplitBrainTieBreak || _membership.LiveSpeakers is null)
+        // Frozen (handing over): a renewal would make the others count this leaving node alive and step back. The
+        // write loop checks before its pass too, but a pass that started before the freeze reaches this point after.
+        if (!Options.SplitBrainTieBreak || _membership.LiveSpeakers is null || _frozen)
         {
             return;
         }

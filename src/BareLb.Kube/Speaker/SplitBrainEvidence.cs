@@ -2,14 +2,15 @@ namespace BareLb.Kube.Speaker;
 
 /// <summary>
 /// The API server as tie-breaker when the membership is split (memberlist traffic blocked, API server reachable).
-/// Every change of another node's ServiceL2Status, as this node's watch delivers it, is evidence that that node's
-/// speaker is alive. A node that the membership does not show alive still counts as a live speaker while one of its
-/// ServiceL2Status objects has changed after this node lost it from the membership (or, for a node never seen alive
-/// here, after this speaker started) and within <see cref="Window"/>; announcers on both sides keep their statuses
-/// changing (renewing) while they miss a member, so each side counts the other and both elect the same node. A node
-/// that is really gone stops renewing, its evidence runs out after <see cref="Window"/>, and its addresses are taken
-/// over. Times are this node's own monotonic timestamps (arrival of watch events), never another node's clock.
-/// Thread-safe.
+/// A renewal of another node's ServiceL2Status (a new <c>barelb.io/renewed</c> stamp), as this node's watch delivers
+/// it, is evidence that that node's speaker is alive. A node that the membership does not show alive still counts as
+/// a live speaker while one of its ServiceL2Status objects has been renewed after this node lost it from the
+/// membership (or, for a node never seen alive here, after this speaker started) and within <see cref="Window"/>;
+/// announcers on both sides renew while they miss a member, so each side counts the other and both elect the same
+/// node. Other writes are no evidence: a node that left gracefully stops writing, but a status it wrote just before
+/// it left can arrive after, and must not bring it back. A node that is really gone stops renewing, its evidence runs
+/// out after <see cref="Window"/>, and its addresses are taken over. Times are this node's own monotonic timestamps
+/// (arrival of watch events), never another node's clock. Thread-safe.
 /// </summary>
 internal sealed class SplitBrainEvidence
 {
@@ -20,6 +21,7 @@ internal sealed class SplitBrainEvidence
     private readonly Dictionary<string, long> _lostAt = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _nodeChangedAt = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _objectChangedAt = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _stamps = new(StringComparer.Ordinal);
     private HashSet<string>? _live;
     private long _competitorAt;
     private bool _competitorSeen;
@@ -77,17 +79,36 @@ internal sealed class SplitBrainEvidence
         }
     }
 
-    /// <summary>A ServiceL2Status was created or changed (after the caches synced): evidence for its node.</summary>
-    public void ObserveStatusChange(string objectKey, string? node)
+    /// <summary>A ServiceL2Status listed before the caches synced: its renewal stamp is the past, not evidence.</summary>
+    public void ObserveExisting(string objectKey, string? renewed)
+    {
+        lock (_gate)
+        {
+            Remember(objectKey, renewed);
+        }
+    }
+
+    /// <summary>
+    /// A ServiceL2Status was created or changed (after the caches synced). Any change marks the object fresh; a new
+    /// renewal stamp (<paramref name="renewed"/>) is also evidence for its node. Returns whether it was a renewal.
+    /// </summary>
+    public bool ObserveStatusChange(string objectKey, string? node, string? renewed)
     {
         lock (_gate)
         {
             var now = _time.GetTimestamp();
             _objectChangedAt[objectKey] = now;
+            if (!Remember(objectKey, renewed))
+            {
+                return false;
+            }
+
             if (node is not null && !string.Equals(node, _myNode, StringComparison.Ordinal))
             {
                 _nodeChangedAt[node] = now;
             }
+
+            return true;
         }
     }
 
@@ -97,6 +118,7 @@ internal sealed class SplitBrainEvidence
         lock (_gate)
         {
             _objectChangedAt.Remove(objectKey);
+            _stamps.Remove(objectKey);
         }
     }
 
@@ -204,6 +226,18 @@ internal sealed class SplitBrainEvidence
 
             return false;
         }
+    }
+
+    // Keeps the object's renewal stamp; true when it is one not seen before (a renewal).
+    private bool Remember(string objectKey, string? renewed)
+    {
+        if (renewed is null || (_stamps.TryGetValue(objectKey, out var known) && string.Equals(known, renewed, StringComparison.Ordinal)))
+        {
+            return false;
+        }
+
+        _stamps[objectKey] = renewed;
+        return true;
     }
 
     private bool IsEvidenced(string node)

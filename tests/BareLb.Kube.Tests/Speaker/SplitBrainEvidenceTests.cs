@@ -3,7 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace BareLb.Kube.Tests.Speaker;
 
-/// <summary>The tie-break's rule on a fake clock: which status changes count as evidence of a live speaker, and for how long.</summary>
+/// <summary>The tie-break's rule on a fake clock: which status renewals count as evidence of a live speaker, and for how long.</summary>
 public sealed class SplitBrainEvidenceTests
 {
     private static readonly TimeSpan Window = TimeSpan.FromMilliseconds(600);
@@ -15,13 +15,13 @@ public sealed class SplitBrainEvidenceTests
     private IReadOnlySet<string> Alive(params string[] live) => _evidence.AliveByApi(["me", "a", "b"], live.ToHashSet());
 
     [Fact]
-    public void AChangeAfterTheLoss_CountsForTheWindow_ThenRunsOut()
+    public void ARenewalAfterTheLoss_CountsForTheWindow_ThenRunsOut()
     {
         _evidence.ObserveMembership(new HashSet<string> { "me", "a" });
         _time.Advance(TimeSpan.FromSeconds(1));
         _evidence.ObserveMembership(new HashSet<string> { "me" });
         _time.Advance(TimeSpan.FromMilliseconds(1));
-        _evidence.ObserveStatusChange("metallb-system/l2-x", "a");
+        _evidence.ObserveStatusChange("metallb-system/l2-x", "a", "stamp-1");
         Assert.Equal(["a"], Alive("me"));
         Assert.NotNull(_evidence.NextExpiry());
         _time.Advance(Window);
@@ -30,10 +30,10 @@ public sealed class SplitBrainEvidenceTests
     }
 
     [Fact]
-    public void AChangeBeforeTheLoss_IsNoEvidence_ADeadSpeakerIsTakenOver()
+    public void ARenewalBeforeTheLoss_IsNoEvidence_ADeadSpeakerIsTakenOver()
     {
         _evidence.ObserveMembership(new HashSet<string> { "me", "a" });
-        _evidence.ObserveStatusChange("metallb-system/l2-x", "a");
+        _evidence.ObserveStatusChange("metallb-system/l2-x", "a", "stamp-2");
         _time.Advance(TimeSpan.FromMilliseconds(100));
         _evidence.ObserveMembership(new HashSet<string> { "me" });
         Assert.Empty(Alive("me"));
@@ -44,17 +44,17 @@ public sealed class SplitBrainEvidenceTests
     {
         _evidence.ObserveMembership(new HashSet<string> { "me", "a" });
         _time.Advance(TimeSpan.FromMilliseconds(1));
-        _evidence.ObserveStatusChange("k1", "a");
-        _evidence.ObserveStatusChange("k2", "me");
+        _evidence.ObserveStatusChange("k1", "a", "stamp-3");
+        _evidence.ObserveStatusChange("k2", "me", "stamp-4");
         Assert.Empty(Alive("me", "a"));
     }
 
     [Fact]
-    public void ANodeNeverSeenAlive_CountsWhenItChangesAfterTheStart()
+    public void ANodeNeverSeenAlive_CountsWhenItRenewsAfterTheStart()
     {
         _evidence.ObserveMembership(new HashSet<string> { "me" });
         _time.Advance(TimeSpan.FromMilliseconds(1));
-        _evidence.ObserveStatusChange("k", "b");
+        _evidence.ObserveStatusChange("k", "b", "stamp-5");
         Assert.Equal(["b"], Alive("me"));
     }
 
@@ -79,13 +79,42 @@ public sealed class SplitBrainEvidenceTests
     {
         var before = _time.GetTimestamp();
         _time.Advance(TimeSpan.FromMilliseconds(1));
-        _evidence.ObserveStatusChange("k", "a");
+        _evidence.ObserveStatusChange("k", "a", "stamp-6");
         Assert.True(_evidence.IsFresh("k"));
         Assert.True(_evidence.ChangedSince("k", before));
         _evidence.ObserveStatusDeleted("k");
         Assert.False(_evidence.IsFresh("k"));
-        _evidence.ObserveStatusChange("k", "a");
+        _evidence.ObserveStatusChange("k", "a", "stamp-7");
         _time.Advance(Window);
         Assert.False(_evidence.IsFresh("k"));
+    }
+
+    [Fact]
+    public void AWriteThatIsNoRenewal_IsNoEvidence_ALateStatusOfANodeThatLeftDoesNotBringItBack()
+    {
+        _evidence.ObserveMembership(new HashSet<string> { "me", "a" });
+        _evidence.ObserveExisting("k", null);
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        _evidence.ObserveMembership(new HashSet<string> { "me" }); // a left gracefully
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        _evidence.ObserveStatusChange("k", "a", null); // its status write from before the leave arrives now
+        Assert.Empty(Alive("me"));
+        Assert.True(_evidence.IsFresh("k")); // but the object is fresh: not cleaned up as an orphan yet
+    }
+
+    [Fact]
+    public void TheSameStamp_IsNoRenewal_NorIsTheStampListedBeforeTheSync()
+    {
+        _evidence.ObserveExisting("k", "t1");
+        _evidence.ObserveMembership(new HashSet<string> { "me" });
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        _evidence.ObserveStatusChange("k", "a", "t1"); // another field changed; the stamp did not
+        Assert.Empty(Alive("me"));
+        _evidence.ObserveStatusChange("k", "a", "t2");
+        Assert.Equal(["a"], Alive("me"));
+        _evidence.ObserveStatusDeleted("k");
+        _time.Advance(Window);
+        _evidence.ObserveStatusChange("k", "a", "t2"); // recreated with the stamp it had: unknown again, so a renewal
+        Assert.Equal(["a"], Alive("me"));
     }
 }
