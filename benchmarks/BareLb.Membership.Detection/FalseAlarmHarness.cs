@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using BareLb.Membership.Options;
 using BareLb.Membership.Protocol;
 
@@ -21,7 +20,7 @@ internal static class FalseAlarmHarness
             lab.AddLoss(lossPercent);
         }
 
-        using var stress = stressCpus > 0 ? StartStress(stressCpus, duration + TimeSpan.FromSeconds(30)) : null;
+        using var stress = stressCpus > 0 ? Stress.Start(stressCpus, duration + TimeSpan.FromSeconds(30)) : null;
         output.WriteLine($"# {members} members, {duration.TotalMinutes:0.#} min, {lossPercent:0.##} % loss per link, stress-ng --cpu {stressCpus}");
         var mark = cluster.Changes.Count;
         var clock = Stopwatch.StartNew();
@@ -55,16 +54,5 @@ internal static class FalseAlarmHarness
     {
         var changes = cluster.Changes.Skip(mark).ToList();
         return (changes.Count(c => c.Change.Kind == MemberEventKind.Dead), changes.Count(c => c.Change.Kind == MemberEventKind.Suspect));
-    }
-
-    private static Process StartStress(int cpus, TimeSpan timeout)
-    {
-        var info = new ProcessStartInfo("stress-ng") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "--cpu", cpus.ToString(CultureInfo.InvariantCulture), "--timeout", ((int)timeout.TotalSeconds).ToString(CultureInfo.InvariantCulture) + "s", "--quiet" })
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        return Process.Start(info)!;
     }
 }

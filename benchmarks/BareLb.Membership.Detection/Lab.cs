@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using BareLb.Lab.Namespaces;
+using BareLb.Lab.Processes;
 using BareLb.Lab.Topology;
 
 namespace BareLb.Membership.Detection;
@@ -71,6 +72,9 @@ internal sealed class Lab : IDisposable
     /// <summary>Creates a socket inside a member's namespace.</summary>
     public Socket CreateSocket(int member, AddressFamily family, SocketType type, ProtocolType protocol)
         => NetworkNamespaces.Run(NodeOf(member).Namespace, () => new Socket(family, type, protocol));
+
+    /// <summary>Starts a program in a member's namespace.</summary>
+    public LabProcess Start(int member, string program, IEnumerable<string> arguments) => NodeOf(member).Start(program, arguments, null);
 
     public string Describe() => string.Create(CultureInfo.InvariantCulture, $"{_addresses.Length} members on {Nodes} namespaces of lab {_lab.Id}");
 

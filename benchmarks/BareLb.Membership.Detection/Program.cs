@@ -2,8 +2,9 @@ using System.Globalization;
 using BareLb.Membership.Detection;
 
 // barelb-membership-detection detect [--members 3,10,100] [--runs 30] [--failures kill,linkdown,both,leave]
-// barelb-membership-detection false-alarms [--members 10] [--minutes 10] [--loss 1] [--stress 2]
-// Needs root (network namespaces). Prints markdown tables.
+// barelb-membership-detection false-alarms [--members 10] [--minutes 10] [--loss 1] [--stress 2] [--processes yes]
+// Needs root (network namespaces). Prints markdown tables. (barelb-membership-detection member ... is one member
+// process of false-alarms --processes yes, started by it inside a namespace.)
 if (!Environment.IsPrivilegedProcess)
 {
     Console.Error.WriteLine("barelb-membership-detection: needs root (it creates network namespaces)");
@@ -38,16 +39,23 @@ switch (args.FirstOrDefault())
     case "false-alarms":
         {
             Console.WriteLine(FalseAlarmHarness.Header);
-            return await FalseAlarmHarness.RunAsync(
-                int.Parse(Get("--members", "10"), CultureInfo.InvariantCulture),
-                TimeSpan.FromMinutes(double.Parse(Get("--minutes", "10"), CultureInfo.InvariantCulture)),
-                double.Parse(Get("--loss", "1"), CultureInfo.InvariantCulture),
-                int.Parse(Get("--stress", "2"), CultureInfo.InvariantCulture),
-                Console.Out);
+            var members = int.Parse(Get("--members", "10"), CultureInfo.InvariantCulture);
+            var duration = TimeSpan.FromMinutes(double.Parse(Get("--minutes", "10"), CultureInfo.InvariantCulture));
+            var loss = double.Parse(Get("--loss", "1"), CultureInfo.InvariantCulture);
+            var stress = int.Parse(Get("--stress", "2"), CultureInfo.InvariantCulture);
+            return Get("--processes", "no") == "yes"
+                ? await ProcessFalseAlarmHarness.RunAsync(members, duration, loss, stress, Console.Out)
+                : await FalseAlarmHarness.RunAsync(members, duration, loss, stress, Console.Out);
         }
+
+    case "member":
+        return await MemberProcess.RunAsync(
+            Get("--name", "member"),
+            System.Net.IPAddress.Parse(Get("--bind", "")),
+            [.. Get("--seeds", "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(System.Net.IPAddress.Parse)]);
 
     default:
         Console.Error.WriteLine("usage: barelb-membership-detection detect [--members 3,10,100] [--runs 30] [--failures kill,linkdown,both,leave]");
-        Console.Error.WriteLine("       barelb-membership-detection false-alarms [--members 10] [--minutes 10] [--loss 1] [--stress 2]");
+        Console.Error.WriteLine("       barelb-membership-detection false-alarms [--members 10] [--minutes 10] [--loss 1] [--stress 2] [--processes yes]");
         return 2;
 }

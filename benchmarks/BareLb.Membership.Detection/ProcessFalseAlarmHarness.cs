@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Globalization;
+using BareLb.Lab.Processes;
+
+namespace BareLb.Membership.Detection;
+
+/// <summary>
+/// The false-alarm check with every member a process of its own, as in production (each speaker is one process on
+/// its node): N <see cref="MemberProcess"/>es in the lab's namespaces, both CPUs saturated by <c>stress-ng</c>, loss
+/// on every link; any member declared dead by another is a false alarm. Members in one process (the in-process
+/// harness) starve each other in ways separate processes on separate machines do not.
+/// </summary>
+internal static class ProcessFalseAlarmHarness
+{
+    public static async Task<int> RunAsync(int members, TimeSpan duration, double lossPercent, int stressCpus, TextWriter output)
+    {
+        using var lab = new Lab(members);
+        var processes = new LabProcess[members];
+        try
+        {
+            var seeds = string.Join(',', Enumerable.Range(0, Math.Min(3, members)).Select(i => lab.AddressOf(i).ToString()));
+            for (var i = 0; i < members; i++)
+            {
+                processes[i] = lab.Start(i, Self.Program, [.. Self.Arguments, "member", "--name", Name(i), "--bind", lab.AddressOf(i).ToString(), "--seeds", seeds]);
+            }
+
+            await WaitConvergedAsync(processes, members, TimeSpan.FromSeconds(120));
+            if (lossPercent > 0)
+            {
+                lab.AddLoss(lossPercent);
+            }
+
+            using var stress = stressCpus > 0 ? Stress.Start(stressCpus, duration + TimeSpan.FromSeconds(30)) : null;
+            output.WriteLine($"# {members} member processes, {duration.TotalMinutes:0.#} min, {lossPercent:0.##} % loss per link, stress-ng --cpu {stressCpus}");
+            var marks = processes.Select(p => p.Lines.Count).ToArray();
+            var clock = Stopwatch.StartNew();
+            while (clock.Elapsed < duration)
+            {
+                var left = duration - clock.Elapsed;
+                await Task.Delay(left < TimeSpan.FromMinutes(1) ? left : TimeSpan.FromMinutes(1));
+                var (deaths, suspicions) = Count(processes, marks);
+                output.WriteLine($"  {clock.Elapsed.TotalMinutes:0.0} min: {deaths} false deaths, {suspicions} suspicions (all refuted unless a death follows), {processes.Count(p => p.HasExited)} members exited");
+            }
+
+            var (falseDeaths, suspected) = Count(processes, marks);
+            if (stress is not null && !stress.HasExited)
+            {
+                stress.Kill(entireProcessTree: true);
+                await stress.WaitForExitAsync();
+            }
+
+            output.WriteLine($"| {members} (processes) | {duration.TotalMinutes:0.#} min | {lossPercent:0.##} % | {stressCpus} | {suspected} | {falseDeaths} |");
+            foreach (var (observer, line) in Events(processes, marks).Where(e => e.Line.Text.StartsWith(MemberProcess.EventPrefix + "Dead", StringComparison.Ordinal)).Take(20))
+            {
+                output.WriteLine($"  false death: {Name(observer)} at {line.Time:HH:mm:ss.fff}: {line.Text}");
+            }
+
+            return falseDeaths == 0 ? 0 : 1;
+        }
+        finally
+        {
+            foreach (var process in processes)
+            {
+                process?.Dispose();
+            }
+        }
+    }
+
+    private static string Name(int member) => string.Create(CultureInfo.InvariantCulture, $"p{member}");
+
+    private static IEnumerable<(int Observer, OutputLine Line)> Events(LabProcess[] processes, int[] marks) =>
+        processes.SelectMany((p, i) => p.Lines.Skip(marks[i]).Select(l => (i, l)));
+
+    private static (int Deaths, int Suspicions) Count(LabProcess[] processes, int[] marks)
+    {
+        var events = Events(processes, marks).Select(e => e.Line.Text).ToList();
+        return (events.Count(t => t.StartsWith(MemberProcess.EventPrefix + "Dead", StringComparison.Ordinal)),
+            events.Count(t => t.StartsWith(MemberProcess.EventPrefix + "Suspect", StringComparison.Ordinal)));
+    }
+
+    private static async Task WaitConvergedAsync(LabProcess[] processes, int members, TimeSpan limit)
+    {
+        var expected = MemberProcess.LivePrefix + members.ToString(CultureInfo.InvariantCulture);
+        var clock = Stopwatch.StartNew();
+        while (!processes.All(p => p.Lines.LastOrDefault(l => l.Text.StartsWith(MemberProcess.LivePrefix, StringComparison.Ordinal))?.Text == expected))
+        {
+            if (clock.Elapsed > limit || processes.Any(p => p.HasExited))
+            {
+                throw new TimeoutException($"The member processes did not converge on {members} live members within {limit.TotalSeconds:0} s:\n{processes.First(p => p.HasExited || p.Lines.LastOrDefault(l => l.Text.StartsWith(MemberProcess.LivePrefix, StringComparison.Ordinal))?.Text != expected).Tail()}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+}
