@@ -82,21 +82,37 @@ public sealed partial class NeighbourCapture : IDisposable
     /// <param name="cancellationToken">Stops the wait.</param>
     public async Task<NeighbourAnswer?> WaitForAnswerAsync(IPAddress address, DateTimeOffset since, string? mac, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        var deadline = DateTimeOffset.UtcNow + timeout;
-        while (true)
-        {
-            if (FirstAnswer(address, since, mac) is { } answer)
-            {
-                return answer;
-            }
+        await WaitUntilAsync(() => FirstAnswer(address, since, mac) is not null, timeout, cancellationToken).ConfigureAwait(false);
+        return FirstAnswer(address, since, mac);
+    }
 
+    /// <summary>
+    /// Waits until at least <paramref name="count"/> answers for <paramref name="address"/> at or after
+    /// <paramref name="since"/> are captured (tcpdump's lines trail the packets); false on timeout.
+    /// </summary>
+    /// <param name="address">The address.</param>
+    /// <param name="since">The start.</param>
+    /// <param name="count">How many answers, from any MAC.</param>
+    /// <param name="timeout">How long to wait.</param>
+    /// <param name="cancellationToken">Stops the wait.</param>
+    public Task<bool> WaitForAnswersAsync(IPAddress address, DateTimeOffset since, int count, TimeSpan timeout, CancellationToken cancellationToken = default)
+        => WaitUntilAsync(() => Answers.Count(a => a.Address.Equals(address) && a.Time >= since) >= count, timeout, cancellationToken);
+
+    // Polls the captured answers until the condition holds (true), the timeout passes or tcpdump exits (false).
+    private async Task<bool> WaitUntilAsync(Func<bool> condition, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        while (!condition())
+        {
             if (DateTimeOffset.UtcNow > deadline || _tcpdump.HasExited)
             {
-                return null;
+                return false;
             }
 
             await Task.Delay(5, cancellationToken).ConfigureAwait(false);
         }
+
+        return true;
     }
 
     /// <summary>Stops tcpdump.</summary>
