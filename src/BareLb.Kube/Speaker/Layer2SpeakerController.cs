@@ -425,7 +425,7 @@ public sealed partial class Layer2SpeakerController : IHostedService, IAsyncDisp
         var services = _services.Objects
             .Where(s => ServiceRequestReader.IsHandled(s, Options.LoadBalancerClass))
             .ToDictionary(ObjectKeys.Of, StringComparer.Ordinal);
-        var decision = SpeakerDecision.Make(view, services.Select(s => Layer2Inputs.Service(s.Key, s.Value, slices[s.Key])), NodeInterfaces());
+        var decision = SpeakerDecision.Make(view, services.Select(s => Layer2Inputs.Service(s.Key, s.Value, slices[s.Key])), NodeInterfaces);
         var previous = _decision;
         Report(previous, decision, services);
         _announced = decision.Announced.ToHashSet(StringComparer.Ordinal);

@@ -31,18 +31,20 @@ internal sealed class SpeakerDecision
     /// <summary>
     /// Decides every Service from the view. With <paramref name="nodeInterfaces"/>, a Service this node wins whose
     /// advertisements name interfaces, none of which the node has, gets <see cref="Layer2Reason.InterfacesMissing"/>
-    /// and is left out of the desired set, as MetalLB's <c>SetBalancer</c> skips it.
+    /// and is left out of the desired set, as MetalLB's <c>SetBalancer</c> skips it. The node's interfaces are read
+    /// once, and only when such a Service is won (most advertisements name none).
     /// </summary>
-    public static SpeakerDecision Make(Layer2View view, IEnumerable<Layer2Service> services, IReadOnlySet<string>? nodeInterfaces = null)
+    public static SpeakerDecision Make(Layer2View view, IEnumerable<Layer2Service> services, Func<IReadOnlySet<string>?>? nodeInterfaces = null)
     {
         ArgumentNullException.ThrowIfNull(view);
         ArgumentNullException.ThrowIfNull(services);
         var verdicts = new Dictionary<string, Layer2Verdict>(StringComparer.Ordinal);
         var byAddress = new SortedDictionary<IPAddr, (HashSet<string> Services, HashSet<string> Interfaces, bool All)>();
+        var interfaces = nodeInterfaces is null ? null : new Lazy<IReadOnlySet<string>?>(nodeInterfaces, LazyThreadSafetyMode.None);
         foreach (var service in services)
         {
             var verdict = Layer2Decision.Decide(view, service);
-            if (verdict.Announce && !verdict.AllInterfaces && nodeInterfaces is not null && !verdict.Interfaces.Any(nodeInterfaces.Contains))
+            if (verdict.Announce && !verdict.AllInterfaces && interfaces?.Value is { } present && !verdict.Interfaces.Any(present.Contains))
             {
                 verdict = verdict with
                 {
