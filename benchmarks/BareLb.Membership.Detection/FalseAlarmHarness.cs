@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using BareLb.Membership.Options;
 using BareLb.Membership.Protocol;
 
@@ -20,24 +19,9 @@ internal static class FalseAlarmHarness
             lab.AddLoss(lossPercent);
         }
 
-        using var stress = stressCpus > 0 ? Stress.Start(stressCpus, duration + TimeSpan.FromSeconds(30)) : null;
         output.WriteLine($"# {members} members, {duration.TotalMinutes:0.#} min, {lossPercent:0.##} % loss per link, stress-ng --cpu {stressCpus}");
         var mark = cluster.Changes.Count;
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < duration)
-        {
-            var left = duration - clock.Elapsed;
-            await Task.Delay(left < TimeSpan.FromMinutes(1) ? left : TimeSpan.FromMinutes(1));
-            var (deaths, suspicions) = Count(cluster, mark);
-            output.WriteLine($"  {clock.Elapsed.TotalMinutes:0.0} min: {deaths} false deaths, {suspicions} suspicions (all refuted unless a death follows)");
-        }
-
-        var (falseDeaths, suspected) = Count(cluster, mark);
-        if (stress is not null && !stress.HasExited)
-        {
-            stress.Kill(entireProcessTree: true);
-            await stress.WaitForExitAsync();
-        }
+        var (falseDeaths, suspected) = await FalseAlarmWatch.RunAsync(duration, stressCpus, () => Count(cluster, mark), static () => "", output);
 
         output.WriteLine($"| {members} | {duration.TotalMinutes:0.#} min | {lossPercent:0.##} % | {stressCpus} | {suspected} | {falseDeaths} |");
         foreach (var death in cluster.Changes.Skip(mark).Where(c => c.Change.Kind == MemberEventKind.Dead).Take(20))

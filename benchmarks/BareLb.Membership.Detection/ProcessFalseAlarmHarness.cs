@@ -30,24 +30,10 @@ internal static class ProcessFalseAlarmHarness
                 lab.AddLoss(lossPercent);
             }
 
-            using var stress = stressCpus > 0 ? Stress.Start(stressCpus, duration + TimeSpan.FromSeconds(30)) : null;
             output.WriteLine($"# {members} member processes, {duration.TotalMinutes:0.#} min, {lossPercent:0.##} % loss per link, stress-ng --cpu {stressCpus}");
             var marks = processes.Select(p => p.Lines.Count).ToArray();
-            var clock = Stopwatch.StartNew();
-            while (clock.Elapsed < duration)
-            {
-                var left = duration - clock.Elapsed;
-                await Task.Delay(left < TimeSpan.FromMinutes(1) ? left : TimeSpan.FromMinutes(1));
-                var (deaths, suspicions) = Count(processes, marks);
-                output.WriteLine($"  {clock.Elapsed.TotalMinutes:0.0} min: {deaths} false deaths, {suspicions} suspicions (all refuted unless a death follows), {processes.Count(p => p.HasExited)} members exited");
-            }
-
-            var (falseDeaths, suspected) = Count(processes, marks);
-            if (stress is not null && !stress.HasExited)
-            {
-                stress.Kill(entireProcessTree: true);
-                await stress.WaitForExitAsync();
-            }
+            var (falseDeaths, suspected) = await FalseAlarmWatch.RunAsync(
+                duration, stressCpus, () => Count(processes, marks), () => $", {processes.Count(p => p.HasExited)} members exited", output);
 
             output.WriteLine($"| {members} (processes) | {duration.TotalMinutes:0.#} min | {lossPercent:0.##} % | {stressCpus} | {suspected} | {falseDeaths} |");
             foreach (var (observer, line) in Events(processes, marks).Where(e => e.Line.Text.StartsWith(MemberProcess.EventPrefix + "Dead", StringComparison.Ordinal)).Take(20))
