@@ -5,15 +5,23 @@ namespace BareLb.Membership.Protocol;
 /// <summary>Dissemination: gossip rounds, periodic push-pull and rejoining the join addresses.</summary>
 internal sealed partial class MembershipProtocol
 {
-    /// <summary>memberlist's <c>gossip</c>: pending news to a few random members, recently dead ones included so that they can refute.</summary>
+    /// <summary>
+    /// memberlist's <c>gossip</c>: pending news to a few random members, recently dead ones included
+    /// so that they can refute. A round that finds nothing to send lets gossip rest instead of
+    /// waking every interval for nothing; <see cref="WakeGossip"/> resumes it on the same beat when
+    /// news is queued, so a message leaves exactly when the rounds would have sent it.
+    /// </summary>
     private void GossipTick()
     {
         var now = Now;
-        _timers.Schedule(now + _options.GossipInterval, GossipTick);
+        _lastGossipRound = now;
         if (_broadcasts.Count == 0)
         {
+            _gossipResting = true;
             return;
         }
+
+        _timers.Schedule(now + _options.GossipInterval, GossipTick);
 
         var targets = RandomMembers(_options.GossipNodes, m => m.IsLocal || m.Status switch
         {
@@ -32,6 +40,20 @@ internal sealed partial class MembershipProtocol
 
             SendRaw(target.EndPoint, target.Name, messages);
         }
+    }
+
+    /// <summary>Resumes resting gossip at the next round the interval would have given, counted from the last round.</summary>
+    private void WakeGossip()
+    {
+        if (!_gossipResting)
+        {
+            return;
+        }
+
+        _gossipResting = false;
+        var interval = _options.GossipInterval.Ticks;
+        var rounds = Math.Max(1, ((Now - _lastGossipRound).Ticks + interval - 1) / interval);
+        _timers.Schedule(_lastGossipRound + TimeSpan.FromTicks(rounds * interval), GossipTick);
     }
 
     /// <summary>memberlist's <c>pushPull</c>: a full state exchange with one random live member, less often in large clusters.</summary>

@@ -48,6 +48,8 @@ internal sealed partial class MembershipProtocol
     private bool _left;
     private bool _leaveFinished;
     private bool _rejoinScheduled;
+    private bool _gossipResting;
+    private DateTimeOffset _lastGossipRound;
 
     /// <summary>Creates the local member <paramref name="name"/>, reachable at <paramref name="advertise"/>, not yet started.</summary>
     public MembershipProtocol(
@@ -403,8 +405,11 @@ internal sealed partial class MembershipProtocol
 
     private int TransmitLimit => ProtocolMath.RetransmitLimit(_options.RetransmitMult, _nodes.Count);
 
-    private void Broadcast(string node, object message, Action? finished = null) =>
+    private void Broadcast(string node, object message, Action? finished = null)
+    {
         _broadcasts.Enqueue(node, message, _sizer.SizeOf(message), finished);
+        WakeGossip();
+    }
 
     private bool AnyAlive()
     {

@@ -24,6 +24,29 @@ public sealed class GossipTests
     }
 
     [Fact]
+    public void GossipRestsWhileThereIsNothingToSend_AndNewsWakesItWithinOneInterval()
+    {
+        var h = new ProtocolHarness(QuietOptions());
+        h.AddMembers(3);
+        h.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(0, h.Protocol.PendingBroadcasts);
+
+        // Nothing to send: no timer is due within the next second (probes are a minute apart).
+        Assert.True(h.Protocol.NextDue > h.Now + TimeSpan.FromSeconds(1), $"next due {h.Protocol.NextDue - h.Now} from now");
+
+        var queuedAt = h.Now;
+        h.Handle(1, new Suspect(1, NameOf(3), NameOf(1)));
+        var batch = h.AdvanceUntilBatch(outputs => MessagesOf<Suspect>(outputs).Any(), TimeSpan.FromSeconds(1));
+        Assert.NotEmpty(batch);
+        Assert.InRange(h.Now - queuedAt, TimeSpan.FromMilliseconds(1), h.Options.GossipInterval);
+
+        // Once the news has been sent its transmit limit, gossip rests again.
+        h.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(0, h.Protocol.PendingBroadcasts);
+        Assert.True(h.Protocol.NextDue > h.Now + TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
     public void EachGossipRoundGoesToAtMostGossipNodesMembersAndNotToLongDeadOnes()
     {
         var h = new ProtocolHarness(QuietOptions());
