@@ -34,7 +34,12 @@ internal sealed partial class MemberlistNode : IAsyncDisposable
     private readonly Channel<MemberEvent> _events = Channel.CreateUnbounded<MemberEvent>(new UnboundedChannelOptions { SingleReader = true });
     private readonly TaskCompletionSource _leaveFinished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<Task> _loops = [];
-    private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private static readonly TimeSpan MaxTimerWait = TimeSpan.FromSeconds(1);
+
+    private readonly WakeTimer _timer;
+
+    /// <summary>When <see cref="_timer"/> fires next (UTC ticks); <see cref="long.MaxValue"/> when it is not set. Guarded by <see cref="_gate"/>.</summary>
+    private long _timerDue = long.MaxValue;
 
     public MemberlistNode(MembershipOptions options, string name, WireSettings settings, MemberlistTransport transport, IPEndPoint advertise, TimeProvider? time = null, ILogger? logger = null, IMeterFactory? meterFactory = null)
     {
@@ -45,6 +50,7 @@ internal sealed partial class MemberlistNode : IAsyncDisposable
         _wire = new WireEndpoint(settings, _time, _logger, meterFactory);
         _metrics = new MembershipMetrics(meterFactory);
         _protocol = new MembershipProtocol(options, name, advertise, _time, logger: _logger, metrics: _metrics, sizer: new CodecMessageSizer(_wire.PacketOverhead));
+        _timer = WakeTimer.Create(_time, "BareLb membership timer", OnTimer);
     }
 
     /// <summary>Member changes, in order.</summary>
@@ -111,11 +117,10 @@ internal sealed partial class MemberlistNode : IAsyncDisposable
         lock (_gate)
         {
             outputs = _protocol.Start(join);
+            ArmTimer();
         }
 
-        _loops.Add(Task.Run(PacketLoopAsync));
         _loops.Add(Task.Run(StreamLoopAsync));
-        _loops.Add(Task.Run(TimerLoopAsync));
         Perform(outputs);
     }
 
@@ -133,6 +138,7 @@ internal sealed partial class MemberlistNode : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
+        await _timer.DisposeAsync().ConfigureAwait(false);
         await _transport.DisposeAsync().ConfigureAwait(false);
         try
         {
@@ -155,10 +161,51 @@ internal sealed partial class MemberlistNode : IAsyncDisposable
         lock (_gate)
         {
             outputs = action(_protocol);
+            ArmTimer();
         }
 
         Perform(outputs);
-        Volatile.Read(ref _wake).TrySetResult();
+    }
+
+    /// <summary>
+    /// Sets the timer to the protocol's next due time when that is earlier than the time it is set
+    /// to, so that only the protocol's own timers wake the node (each received packet does not).
+    /// The wait is capped at a second, as a guard against the clock being set back. Call it holding
+    /// <see cref="_gate"/>.
+    /// </summary>
+    private void ArmTimer()
+    {
+        var due = _protocol.NextDue;
+        if (due == DateTimeOffset.MaxValue || due.UtcTicks >= _timerDue || _stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        var now = _time.GetUtcNow();
+        var delay = due - now;
+        // Timers count whole milliseconds and would truncate a fraction to an immediate firing
+        // that finds nothing due yet, again and again until it is: round up instead.
+        delay = delay <= TimeSpan.Zero ? TimeSpan.Zero : delay > MaxTimerWait ? MaxTimerWait : TimeSpan.FromMilliseconds(Math.Ceiling(delay.TotalMilliseconds));
+        _timerDue = (now + delay).UtcTicks;
+        _timer.Change(delay);
+    }
+
+    private void OnTimer()
+    {
+        if (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        IReadOnlyList<ProtocolOutput> outputs;
+        lock (_gate)
+        {
+            _timerDue = long.MaxValue;
+            outputs = _protocol.Tick();
+            ArmTimer();
+        }
+
+        Perform(outputs);
     }
 
     private void Perform(IReadOnlyList<ProtocolOutput> outputs)
@@ -193,11 +240,7 @@ internal sealed partial class MemberlistNode : IAsyncDisposable
             var parts = send.Messages.Take(CompoundMessage.MaxParts).Select(static m => AnyMessage.Encode(m)).ToList();
             var message = parts.Count == 1 ? parts[0] : CompoundMessage.Encode([.. parts.Select(static p => (ReadOnlyMemory<byte>)p)]);
             var packet = _wire.Frame(message, checksum: send.ToNode is not null);
-            _ = _transport.SendPacketAsync(packet, send.To, _stopping.Token).AsTask().ContinueWith(
-                t => Log.SendFailed(_logger, send.To, t.Exception!.InnerException!.Message),
-                CancellationToken.None,
-                TaskContinuationOptions.OnlyOnFaulted,
-                TaskScheduler.Default);
+            _transport.SendPacket(packet, send.To);
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or InvalidOperationException)
         {
@@ -301,24 +344,21 @@ internal sealed partial class MemberlistNode : IAsyncDisposable
         return new PushPullState(join, nodes, []).Encode();
     }
 
-    private async Task PacketLoopAsync()
+    /// <summary>Handles a datagram on the transport's receive thread (see <see cref="MemberlistTransport.Start(Action{ReceivedPacket})"/>).</summary>
+    public void Receive(ReceivedPacket packet)
     {
-        try
+        if (_stopping.IsCancellationRequested)
         {
-            await foreach (var packet in _transport.Packets.ReadAllAsync(_stopping.Token).ConfigureAwait(false))
-            {
-                var receivedAt = _time.GetUtcNow() - _time.GetElapsedTime(packet.Timestamp);
-                foreach (var message in _wire.Receive(packet.Buffer, packet.From))
-                {
-                    if (message.Type != MessageType.User)
-                    {
-                        Call(p => p.HandlePacket(packet.From, message.Message, receivedAt));
-                    }
-                }
-            }
+            return;
         }
-        catch (OperationCanceledException)
+
+        var receivedAt = _time.GetUtcNow() - _time.GetElapsedTime(packet.Timestamp);
+        foreach (var message in _wire.Receive(packet.Buffer, packet.From))
         {
+            if (message.Type != MessageType.User)
+            {
+                Call(p => p.HandlePacket(packet.From, message.Message, receivedAt));
+            }
         }
     }
 
@@ -397,43 +437,6 @@ internal sealed partial class MemberlistNode : IAsyncDisposable
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
         {
             Log.StreamFailed(_logger, connection.From, e.Message);
-        }
-    }
-
-    private async Task TimerLoopAsync()
-    {
-        while (!_stopping.IsCancellationRequested)
-        {
-            // Take the wake-up signal before reading the due time, so that no call in between is missed.
-            var wake = Volatile.Read(ref _wake);
-            DateTimeOffset due;
-            lock (_gate)
-            {
-                due = _protocol.NextDue;
-            }
-
-            var delay = due - _time.GetUtcNow();
-            if (delay > TimeSpan.Zero)
-            {
-                using var wait = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
-                var sleeping = Task.Delay(delay > TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : delay, _time, wait.Token);
-                await Task.WhenAny(sleeping, wake.Task).ConfigureAwait(false);
-                await wait.CancelAsync().ConfigureAwait(false);
-                if (wake.Task.IsCompleted)
-                {
-                    Interlocked.CompareExchange(ref _wake, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), wake);
-                }
-
-                continue;
-            }
-
-            IReadOnlyList<ProtocolOutput> outputs;
-            lock (_gate)
-            {
-                outputs = _protocol.Tick();
-            }
-
-            Perform(outputs);
         }
     }
 

@@ -27,9 +27,10 @@ public sealed partial class MemberlistTransport : IAsyncDisposable
     private Socket? _udp;
     private Socket? _tcp;
     private Task _loops = Task.CompletedTask;
+    private Action<ReceivedPacket>? _onPacket;
     private long _queueDrops;
 
-    /// <summary>Creates a transport; <see cref="Start"/> binds it.</summary>
+    /// <summary>Creates a transport; <see cref="Start()"/> binds it.</summary>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
     public MemberlistTransport(MemberlistTransportOptions options, TimeProvider? timeProvider = null, ILogger<MemberlistTransport>? logger = null)
         : this(options, timeProvider, logger, static (family, type, protocol) => new Socket(family, type, protocol))
@@ -59,9 +60,18 @@ public sealed partial class MemberlistTransport : IAsyncDisposable
     /// <summary>Datagrams dropped because the reader of <see cref="Packets"/> fell behind.</summary>
     public long PacketsDroppedByQueue => Interlocked.Read(ref _queueDrops);
 
-    /// <summary>Binds TCP, then UDP on the same port, and starts receiving.</summary>
+    /// <summary>Binds TCP, then UDP on the same port, and starts receiving datagrams into <see cref="Packets"/>.</summary>
     /// <exception cref="SocketException">The address or port cannot be bound.</exception>
-    public void Start()
+    public void Start() => Start(null);
+
+    /// <summary>
+    /// Binds TCP, then UDP on the same port, and starts receiving; each datagram is handed to
+    /// <paramref name="onPacket"/> on the transport's receive thread, in order of arrival, instead
+    /// of being queued to <see cref="Packets"/> (which then stays empty). The handler should be
+    /// quick: the next datagram waits for it in the socket's buffer. It must not throw.
+    /// </summary>
+    /// <exception cref="SocketException">The address or port cannot be bound.</exception>
+    public void Start(Action<ReceivedPacket>? onPacket)
     {
         if (_tcp is not null)
         {
@@ -103,18 +113,36 @@ public sealed partial class MemberlistTransport : IAsyncDisposable
 
         _tcp = tcp;
         _udp = udp;
+        _onPacket = onPacket;
         Log.Started(_logger, LocalEndPoint);
         _loops = Task.WhenAll(
-            Task.Factory.StartNew(ReceiveLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap(),
+            Task.Factory.StartNew(ReceiveLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default),
             Task.Factory.StartNew(AcceptLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap());
     }
 
-    /// <summary>Sends a datagram from the membership port.</summary>
-    public async ValueTask SendPacketAsync(ReadOnlyMemory<byte> packet, IPEndPoint to, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Sends a datagram from the membership port. UDP sends do not wait for the peer, so this
+    /// completes synchronously: see <see cref="SendPacket"/>.
+    /// </summary>
+    /// <exception cref="SocketException">The kernel refused the datagram (no route, for example).</exception>
+    public ValueTask SendPacketAsync(ReadOnlyMemory<byte> packet, IPEndPoint to, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        SendPacket(packet.Span, to);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// Sends a datagram from the membership port with a blocking send, which for UDP returns as
+    /// soon as the kernel has queued it. The socket stays in blocking mode, so that receiving
+    /// needs no socket-engine thread.
+    /// </summary>
+    /// <exception cref="SocketException">The kernel refused the datagram (no route, for example).</exception>
+    public void SendPacket(ReadOnlySpan<byte> packet, IPEndPoint to)
     {
         ArgumentNullException.ThrowIfNull(to);
         var udp = _udp ?? throw new InvalidOperationException("The transport has not started.");
-        await udp.SendToAsync(packet, SocketFlags.None, Map(udp, to), cancellationToken).ConfigureAwait(false);
+        udp.SendTo(packet, SocketFlags.None, Map(udp, to));
     }
 
     /// <summary>Opens a stream to a peer, within <see cref="MemberlistTransportOptions.StreamTimeout"/>.</summary>
@@ -191,23 +219,30 @@ public sealed partial class MemberlistTransport : IAsyncDisposable
         return ip.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(ip.Address.MapToIPv4(), ip.Port) : ip;
     }
 
-    private async Task ReceiveLoopAsync()
+    /// <summary>
+    /// Reads datagrams on a thread of its own with blocking receives: a datagram costs one thread
+    /// wake-up, where an asynchronous receive costs the socket engine's and a thread-pool worker's
+    /// as well (which an idle member pays dozens of times a second). <see cref="DisposeAsync"/>
+    /// closes the socket, which interrupts the receive.
+    /// </summary>
+    private void ReceiveLoop()
     {
         var udp = _udp!;
         var buffer = GC.AllocateUninitializedArray<byte>(MaxDatagram);
         EndPoint any = new IPEndPoint(udp.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
         while (!_stopping.IsCancellationRequested)
         {
-            SocketReceiveFromResult result;
+            int received;
+            EndPoint from = any;
             try
             {
-                result = await udp.ReceiveFromAsync(buffer, SocketFlags.None, any, _stopping.Token).ConfigureAwait(false);
+                received = udp.ReceiveFrom(buffer, ref from);
             }
-            catch (OperationCanceledException)
+            catch (ObjectDisposedException)
             {
                 return;
             }
-            catch (ObjectDisposedException)
+            catch (SocketException) when (_stopping.IsCancellationRequested)
             {
                 return;
             }
@@ -218,22 +253,24 @@ public sealed partial class MemberlistTransport : IAsyncDisposable
             }
             catch (SocketException e)
             {
-                if (_stopping.IsCancellationRequested)
-                {
-                    return;
-                }
-
                 Log.ReceiveFailed(_logger, e.SocketErrorCode, e);
                 continue;
             }
 
-            if (result.ReceivedBytes == 0)
+            if (received == 0)
             {
                 continue;
             }
 
-            var timestamp = _time.GetTimestamp();
-            _packets.Writer.TryWrite(new ReceivedPacket(buffer.AsSpan(0, result.ReceivedBytes).ToArray(), Unmap(result.RemoteEndPoint), timestamp));
+            var packet = new ReceivedPacket(buffer.AsSpan(0, received).ToArray(), Unmap(from), _time.GetTimestamp());
+            if (_onPacket is { } onPacket)
+            {
+                onPacket(packet);
+            }
+            else
+            {
+                _packets.Writer.TryWrite(packet);
+            }
         }
     }
 

@@ -1,0 +1,122 @@
+using System.Diagnostics;
+
+namespace BareLb.Membership.Hosting;
+
+/// <summary>
+/// A one-shot timer that calls back when a delay set with <see cref="Change"/> has passed. On the
+/// system clock it is a thread of its own waiting on a monitor: a firing costs that one thread
+/// wake-up. A <see cref="TimeProvider"/> timer would cost the runtime's timer thread a wake-up,
+/// then a thread-pool worker's, which spins before it sleeps again; a member fires dozens of times
+/// a second, so that difference is most of an idle member's CPU. On any other clock (fake time in
+/// tests) the provider's timer is used, so the clock stays in charge.
+/// </summary>
+internal abstract class WakeTimer : IAsyncDisposable
+{
+    /// <summary>A timer for <paramref name="time"/> that runs <paramref name="callback"/>; <paramref name="name"/> names its thread.</summary>
+    public static WakeTimer Create(TimeProvider time, string name, Action callback) =>
+        ReferenceEquals(time, TimeProvider.System) ? new ThreadWakeTimer(name, callback) : new ProviderWakeTimer(time, callback);
+
+    /// <summary>Fires once after <paramref name="delay"/> (zero: at once), replacing any earlier setting.</summary>
+    public abstract void Change(TimeSpan delay);
+
+    /// <inheritdoc/>
+    public abstract ValueTask DisposeAsync();
+
+    private sealed class ThreadWakeTimer : WakeTimer
+    {
+        private readonly object _gate = new();
+        private readonly Action _callback;
+        private readonly Thread _thread;
+        private long _deadline = long.MaxValue;
+        private bool _disposed;
+
+        public ThreadWakeTimer(string name, Action callback)
+        {
+            _callback = callback;
+            _thread = new Thread(Run) { IsBackground = true, Name = name };
+            _thread.Start();
+        }
+
+        public override void Change(TimeSpan delay)
+        {
+            var deadline = Stopwatch.GetTimestamp() + (long)(delay.TotalSeconds * Stopwatch.Frequency);
+            lock (_gate)
+            {
+                _deadline = deadline;
+
+                // The timer's own thread re-reads the deadline before it waits again.
+                if (Environment.CurrentManagedThreadId != _thread.ManagedThreadId)
+                {
+                    Monitor.Pulse(_gate);
+                }
+            }
+        }
+
+        public override ValueTask DisposeAsync()
+        {
+            lock (_gate)
+            {
+                _disposed = true;
+                Monitor.Pulse(_gate);
+            }
+
+            if (Environment.CurrentManagedThreadId != _thread.ManagedThreadId)
+            {
+                _thread.Join();
+            }
+
+            return ValueTask.CompletedTask;
+        }
+
+        private void Run()
+        {
+            while (true)
+            {
+                lock (_gate)
+                {
+                    if (_disposed)
+                    {
+                        return;
+                    }
+
+                    if (_deadline == long.MaxValue)
+                    {
+                        Monitor.Wait(_gate);
+                        continue;
+                    }
+
+                    var remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), _deadline);
+                    if (remaining > TimeSpan.Zero)
+                    {
+                        // Whole milliseconds, rounded up: a wait cut short would only wake to wait again.
+                        Monitor.Wait(_gate, (int)Math.Ceiling(remaining.TotalMilliseconds));
+                        continue;
+                    }
+
+                    _deadline = long.MaxValue;
+                }
+
+                _callback();
+            }
+        }
+    }
+
+    private sealed class ProviderWakeTimer(TimeProvider time, Action callback) : WakeTimer
+    {
+        private readonly ITimer _timer = time.CreateTimer(static state => ((Action)state!)(), callback, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+
+        public override void Change(TimeSpan delay)
+        {
+            try
+            {
+                _timer.Change(delay, Timeout.InfiniteTimeSpan);
+            }
+            catch (ObjectDisposedException)
+            {
+                // Disposed while a last call was on its way.
+            }
+        }
+
+        public override ValueTask DisposeAsync() => _timer.DisposeAsync();
+    }
+}
