@@ -25,6 +25,12 @@ internal static class ProcessFalseAlarmHarness
             }
 
             await WaitConvergedAsync(processes, members, TimeSpan.FromSeconds(120));
+
+            // N runtimes starting at once on a few cores starve each other while they compile (a start storm no
+            // cluster of machines has): the watch starts once no member has seen a suspicion for QuietPeriod.
+            var settling = Stopwatch.StartNew();
+            await WaitQuietAsync(processes, QuietPeriod, TimeSpan.FromMinutes(10));
+            output.WriteLine($"# settled {settling.Elapsed.TotalSeconds:0} s after converging (no suspicion for {QuietPeriod.TotalSeconds:0} s)");
             if (lossPercent > 0)
             {
                 lab.AddLoss(lossPercent);
@@ -52,6 +58,8 @@ internal static class ProcessFalseAlarmHarness
         }
     }
 
+    private static readonly TimeSpan QuietPeriod = TimeSpan.FromSeconds(30);
+
     private static string Name(int member) => string.Create(CultureInfo.InvariantCulture, $"p{member}");
 
     private static IEnumerable<(int Observer, OutputLine Line)> Events(LabProcess[] processes, int[] marks) =>
@@ -62,6 +70,27 @@ internal static class ProcessFalseAlarmHarness
         var events = Events(processes, marks).Select(e => e.Line.Text).ToList();
         return (events.Count(t => t.StartsWith(MemberProcess.EventPrefix + "Dead", StringComparison.Ordinal)),
             events.Count(t => t.StartsWith(MemberProcess.EventPrefix + "Suspect", StringComparison.Ordinal)));
+    }
+
+    private static async Task WaitQuietAsync(LabProcess[] processes, TimeSpan quiet, TimeSpan limit)
+    {
+        var clock = Stopwatch.StartNew();
+        var marks = processes.Select(p => p.Lines.Count).ToArray();
+        var quietSince = clock.Elapsed;
+        while (clock.Elapsed - quietSince < quiet)
+        {
+            if (clock.Elapsed > limit)
+            {
+                throw new TimeoutException($"The member processes still suspected each other {limit.TotalMinutes:0} min after converging.");
+            }
+
+            await Task.Delay(500);
+            if (Count(processes, marks) != (0, 0))
+            {
+                quietSince = clock.Elapsed;
+                marks = processes.Select(p => p.Lines.Count).ToArray();
+            }
+        }
     }
 
     private static async Task WaitConvergedAsync(LabProcess[] processes, int members, TimeSpan limit)
