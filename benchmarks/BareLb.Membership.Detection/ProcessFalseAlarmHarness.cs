@@ -18,19 +18,7 @@ internal static class ProcessFalseAlarmHarness
         var processes = new LabProcess[members];
         try
         {
-            var seeds = string.Join(',', Enumerable.Range(0, Math.Min(3, members)).Select(i => lab.AddressOf(i).ToString()));
-            for (var i = 0; i < members; i++)
-            {
-                processes[i] = lab.Start(i, Self.Program, [.. Self.Arguments, "member", "--name", Name(i), "--bind", lab.AddressOf(i).ToString(), "--seeds", seeds]);
-            }
-
-            await WaitConvergedAsync(processes, members, TimeSpan.FromSeconds(120));
-
-            // N runtimes starting at once on a few cores starve each other while they compile (a start storm no
-            // cluster of machines has): the watch starts once no member has seen a suspicion for QuietPeriod.
-            var settling = Stopwatch.StartNew();
-            await WaitQuietAsync(processes, QuietPeriod, TimeSpan.FromMinutes(10));
-            output.WriteLine($"# settled {settling.Elapsed.TotalSeconds:0} s after converging (no suspicion for {QuietPeriod.TotalSeconds:0} s)");
+            await StartSettledAsync(lab, processes, output);
             if (lossPercent > 0)
             {
                 lab.AddLoss(lossPercent);
@@ -59,6 +47,26 @@ internal static class ProcessFalseAlarmHarness
     }
 
     private static readonly TimeSpan QuietPeriod = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Starts one <see cref="MemberProcess"/> per slot of <paramref name="processes"/> in <paramref name="lab"/>, waits
+    /// until each sees them all, then until no member has seen a suspicion for 30 s: N runtimes starting at once on a
+    /// few cores starve each other while they compile, a start storm no cluster of machines has.
+    /// </summary>
+    public static async Task StartSettledAsync(Lab lab, LabProcess[] processes, TextWriter output)
+    {
+        var members = processes.Length;
+        var seeds = string.Join(',', Enumerable.Range(0, Math.Min(3, members)).Select(i => lab.AddressOf(i).ToString()));
+        for (var i = 0; i < members; i++)
+        {
+            processes[i] = lab.Start(i, Self.Program, [.. Self.Arguments, "member", "--name", Name(i), "--bind", lab.AddressOf(i).ToString(), "--seeds", seeds]);
+        }
+
+        await WaitConvergedAsync(processes, members, TimeSpan.FromSeconds(120));
+        var settling = Stopwatch.StartNew();
+        await WaitQuietAsync(processes, QuietPeriod, TimeSpan.FromMinutes(10));
+        output.WriteLine($"# settled {settling.Elapsed.TotalSeconds:0} s after converging (no suspicion for {QuietPeriod.TotalSeconds:0} s)");
+    }
 
     private static string Name(int member) => string.Create(CultureInfo.InvariantCulture, $"p{member}");
 

@@ -3,6 +3,7 @@ using BareLb.Membership.Detection;
 
 // barelb-membership-detection detect [--members 3,10,100] [--runs 30] [--failures kill,linkdown,both,leave]
 // barelb-membership-detection false-alarms [--members 10] [--minutes 10] [--loss 1] [--stress 2] [--processes yes]
+// barelb-membership-detection idle-cost [--members 3] [--seconds 60]
 // Needs root (network namespaces). Prints markdown tables. (barelb-membership-detection member ... is one member
 // process of false-alarms --processes yes, started by it inside a namespace.)
 if (!Environment.IsPrivilegedProcess)
@@ -48,6 +49,12 @@ switch (args.FirstOrDefault())
                 : await FalseAlarmHarness.RunAsync(members, duration, loss, stress, Console.Out);
         }
 
+    case "idle-cost":
+        return await IdleCostHarness.RunAsync(
+            int.Parse(Get("--members", "3"), CultureInfo.InvariantCulture),
+            TimeSpan.FromSeconds(double.Parse(Get("--seconds", "60"), CultureInfo.InvariantCulture)),
+            Console.Out);
+
     case "member":
         return await MemberProcess.RunAsync(
             Get("--name", "member"),
@@ -57,5 +64,6 @@ switch (args.FirstOrDefault())
     default:
         Console.Error.WriteLine("usage: barelb-membership-detection detect [--members 3,10,100] [--runs 30] [--failures kill,linkdown,both,leave]");
         Console.Error.WriteLine("       barelb-membership-detection false-alarms [--members 10] [--minutes 10] [--loss 1] [--stress 2] [--processes yes]");
+        Console.Error.WriteLine("       barelb-membership-detection idle-cost [--members 3] [--seconds 60]");
         return 2;
 }
