@@ -83,9 +83,10 @@ internal static class SpeakerFootprint
                 rows.Add(Row($"barelb-speaker ({label}), no Service", empty, ""));
                 rows.Add(Row($"barelb-speaker ({label}), {services} Services", full, note));
             }
-            catch (SpeakerExitedException e)
+            catch (Exception e) when (e is SpeakerExitedException or TimeoutException)
             {
-                // A variant whose speaker does not survive (a heap limit too small, say) is a result, not a crash.
+                // A variant whose speaker does not survive (a heap limit too small, say) or never gets ready is a
+                // result, not a crash.
                 rows.Add(($"barelb-speaker ({label})", "failed", "-", e.Message));
             }
         }
@@ -145,6 +146,24 @@ internal static class SpeakerFootprint
         var stderr = new StderrTail();
         using var process = Start(path, environment, stderr, "--node-name", Node, "--namespace", "metallb-system", "--kubeconfig", server.KubeconfigPath,
             "--host", "127.0.0.1", $"--port={port}", "--health-probe-port=0", "--log-level=warn");
+        try
+        {
+            return await MeasureStartedAsync(server, process, stderr, port, services, idle);
+        }
+        finally
+        {
+            // Also when the speaker never gets ready: a speaker left behind would keep the namespace alive.
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
+        }
+    }
+
+    private static async Task<((ProcessSample, double) Empty, (ProcessSample, double) Full, string Note)> MeasureStartedAsync(
+        KubeApiServer server, Process process, StderrTail stderr, int port, int services, TimeSpan idle)
+    {
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         await FootprintHarness.WaitAsync(async () => process.HasExited || (await FootprintHarness.TryGet(http, "/readyz")) == HttpStatusCode.OK, TimeSpan.FromSeconds(60), "the speaker to be ready");
         var empty = await IdleOrExitedAsync(process, stderr, idle);
@@ -187,7 +206,6 @@ internal static class SpeakerFootprint
         var full = await IdleOrExitedAsync(process, stderr, idle);
         var metrics = await http.GetStringAsync("/metrics");
         var announced = metrics.Split('\n').Count(l => l.StartsWith("metallb_speaker_announced{", StringComparison.Ordinal) && l.EndsWith(" 1", StringComparison.Ordinal));
-        process.Kill(entireProcessTree: true);
         return (empty, full, $"{announced} addresses announced, {statuses} ServiceL2Status after {settle.Elapsed.TotalSeconds:0} s");
     }
 
