@@ -18,7 +18,7 @@ namespace BareLb.Benchmarks.Footprint;
 /// speaker's announcements never reach the host's interfaces. Each <c>--variant LABEL=ENV=VALUE[,ENV=VALUE]</c> (or
 /// <c>LABEL=@PATH</c> for another build of the speaker, such as the trimmed publish) runs the speaker once more.
 ///
-///   sudo dotnet run -c Release --project benchmarks/BareLb.Benchmarks -- footprint-speaker [--services N] [--idle-seconds S] [--speaker PATH] [--variant ...]
+///   sudo dotnet run -c Release --project benchmarks/BareLb.Benchmarks -- footprint-speaker [--services N] [--idle-seconds S] [--warmup-seconds W] [--speaker PATH] [--variant ...]
 /// </summary>
 internal static class SpeakerFootprint
 {
@@ -61,6 +61,7 @@ internal static class SpeakerFootprint
     {
         var services = FootprintHarness.IntArgument(args, "--services", 1_000);
         var idle = TimeSpan.FromSeconds(FootprintHarness.IntArgument(args, "--idle-seconds", 30));
+        var warmup = TimeSpan.FromSeconds(FootprintHarness.IntArgument(args, "--warmup-seconds", 0));
         var speaker = FootprintHarness.Argument(args, "--speaker") ?? FindSpeaker();
         var variants = new List<(string Label, string Path, Dictionary<string, string> Environment)> { ("default", speaker, []) };
         for (var i = Array.IndexOf(args, "--variant"); i >= 0 && i + 1 < args.Length; i = Array.IndexOf(args, "--variant", i + 1))
@@ -71,7 +72,7 @@ internal static class SpeakerFootprint
                 : (label, speaker, spec.Split(',').Select(p => Split(p, '=')).ToDictionary(p => p.Item1, p => p.Item2, StringComparer.Ordinal)));
         }
 
-        Console.WriteLine($"footprint-speaker: {services} Services, {idle.TotalSeconds:0} s idle windows, speaker {speaker}");
+        Console.WriteLine($"footprint-speaker: {services} Services, {idle.TotalSeconds:0} s idle windows after {warmup.TotalSeconds:0} s of warm-up, speaker {speaker}");
         var rows = new List<(string Name, string Memory, string Cpu, string Note)>();
         var anchor = await FootprintHarness.MeasureAnchorAsync(idle);
         rows.Add(Row("anchor: empty .NET generic host", anchor, ""));
@@ -79,7 +80,7 @@ internal static class SpeakerFootprint
         {
             try
             {
-                var (empty, full, note) = await MeasureAsync(path, environment, services, idle);
+                var (empty, full, note) = await MeasureAsync(path, environment, services, warmup, idle);
                 rows.Add(Row($"barelb-speaker ({label}), no Service", empty, ""));
                 rows.Add(Row($"barelb-speaker ({label}), {services} Services", full, note));
             }
@@ -106,10 +107,12 @@ internal static class SpeakerFootprint
         (name, string.Create(CultureInfo.InvariantCulture, $"{m.End.ResidentBytes / 1048576.0:0.0} MB"), string.Create(CultureInfo.InvariantCulture, $"{m.Cpu * 100:0.00} %"), note);
 
     // Samples an idle window of the speaker; when it exits meanwhile, says so with its exit code and last error lines.
-    private static async Task<(ProcessSample End, double Cpu)> IdleOrExitedAsync(Process process, StderrTail stderr, TimeSpan idle)
+    private static async Task<(ProcessSample End, double Cpu)> IdleOrExitedAsync(Process process, StderrTail stderr, TimeSpan warmup, TimeSpan idle)
     {
         try
         {
+            // Tiered compilation keeps recompiling hot methods for a while after start; a warm-up keeps that out of the window.
+            await Task.Delay(warmup);
             if (!process.HasExited)
             {
                 return await FootprintHarness.IdleAsync(process.Id, idle);
@@ -125,7 +128,7 @@ internal static class SpeakerFootprint
     }
 
     private static async Task<((ProcessSample, double) Empty, (ProcessSample, double) Full, string Note)> MeasureAsync(
-        string path, Dictionary<string, string> environment, int services, TimeSpan idle)
+        string path, Dictionary<string, string> environment, int services, TimeSpan warmup, TimeSpan idle)
     {
         await using var server = await KubeApiServer.StartAsync();
         server.Seed("""{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"metallb-system"}}""");
@@ -148,7 +151,7 @@ internal static class SpeakerFootprint
             "--host", "127.0.0.1", $"--port={port}", "--health-probe-port=0", "--log-level=warn");
         try
         {
-            return await MeasureStartedAsync(server, process, stderr, port, services, idle);
+            return await MeasureStartedAsync(server, process, stderr, port, services, warmup, idle);
         }
         finally
         {
@@ -162,11 +165,11 @@ internal static class SpeakerFootprint
     }
 
     private static async Task<((ProcessSample, double) Empty, (ProcessSample, double) Full, string Note)> MeasureStartedAsync(
-        KubeApiServer server, Process process, StderrTail stderr, int port, int services, TimeSpan idle)
+        KubeApiServer server, Process process, StderrTail stderr, int port, int services, TimeSpan warmup, TimeSpan idle)
     {
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         await FootprintHarness.WaitAsync(async () => process.HasExited || (await FootprintHarness.TryGet(http, "/readyz")) == HttpStatusCode.OK, TimeSpan.FromSeconds(60), "the speaker to be ready");
-        var empty = await IdleOrExitedAsync(process, stderr, idle);
+        var empty = await IdleOrExitedAsync(process, stderr, warmup, idle);
 
         for (var i = 0; i < services; i++)
         {
@@ -203,7 +206,7 @@ internal static class SpeakerFootprint
         }
 
         var statuses = server.List("metallb.io/v1beta1", "ServiceL2Status", "metallb-system").Count;
-        var full = await IdleOrExitedAsync(process, stderr, idle);
+        var full = await IdleOrExitedAsync(process, stderr, warmup, idle);
         var metrics = await http.GetStringAsync("/metrics");
         var announced = metrics.Split('\n').Count(l => l.StartsWith("metallb_speaker_announced{", StringComparison.Ordinal) && l.EndsWith(" 1", StringComparison.Ordinal));
         return (empty, full, $"{announced} addresses announced, {statuses} ServiceL2Status after {settle.Elapsed.TotalSeconds:0} s");
