@@ -30,10 +30,26 @@ internal static class ProcessFalseAlarmHarness
                 duration, stressCpus, () => Count(processes, marks), () => $", {processes.Count(p => p.HasExited)} members exited", output);
 
             output.WriteLine($"| {members} (processes) | {duration.TotalMinutes:0.#} min | {lossPercent:0.##} % | {stressCpus} | {suspected} | {falseDeaths} |");
-            foreach (var (observer, line) in Events(processes, marks).Where(e => e.Line.Text.StartsWith(MemberProcess.EventPrefix + "Dead", StringComparison.Ordinal)).Take(20))
+            var deaths = Events(processes, marks).Where(e => e.Line.Text.StartsWith(MemberProcess.EventPrefix + "Dead", StringComparison.Ordinal)).ToList();
+            foreach (var (observer, line) in deaths.Take(20))
             {
                 output.WriteLine($"  false death: {Name(observer)} at {line.Time:HH:mm:ss.fff}: {line.Text}");
             }
+
+            // Whether each member declared dead had itself stalled just before: the stall line comes when it runs again.
+            foreach (var victim in deaths.Select(d => d.Line.Text[(MemberProcess.EventPrefix.Length + "Dead ".Length)..]).Distinct(StringComparer.Ordinal))
+            {
+                var index = int.TryParse(victim.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i < processes.Length ? i : -1;
+                var at = deaths.Where(d => d.Line.Text.EndsWith(" " + victim, StringComparison.Ordinal)).Min(d => d.Line.Time);
+                var stalls = index < 0 ? [] : processes[index].Lines.Skip(marks[index])
+                    .Where(l => l.Text.StartsWith(MemberProcess.StallPrefix, StringComparison.Ordinal) && (l.Time - at).Duration() < TimeSpan.FromSeconds(5))
+                    .Select(l => $"{l.Text} reported at {l.Time:HH:mm:ss.fff}").ToList();
+                output.WriteLine($"  {victim}, first declared dead at {at:HH:mm:ss.fff}: {(stalls.Count == 0 ? "no stall of its own within 5 s" : string.Join("; ", stalls))}");
+            }
+
+            var allStalls = processes.SelectMany((p, i) => p.Lines.Skip(marks[i]).Where(l => l.Text.StartsWith(MemberProcess.StallPrefix, StringComparison.Ordinal))).ToList();
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"# stalls of 100 ms or more during the watch: {allStalls.Count}, longest {(allStalls.Count == 0 ? 0 : allStalls.Max(l => double.Parse(l.Text[MemberProcess.StallPrefix.Length..].Split(' ')[0], CultureInfo.InvariantCulture))):0} ms"));
 
             return falseDeaths == 0 ? 0 : 1;
         }
