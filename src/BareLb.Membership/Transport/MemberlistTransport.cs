@@ -68,7 +68,8 @@ public sealed partial class MemberlistTransport : IAsyncDisposable
     /// Binds TCP, then UDP on the same port, and starts receiving; each datagram is handed to
     /// <paramref name="onPacket"/> on the transport's receive thread, in order of arrival, instead
     /// of being queued to <see cref="Packets"/> (which then stays empty). The handler should be
-    /// quick: the next datagram waits for it in the socket's buffer. It must not throw.
+    /// quick: the next datagram waits for it in the socket's buffer. An exception it throws is logged
+    /// and receiving goes on.
     /// </summary>
     /// <exception cref="SocketException">The address or port cannot be bound.</exception>
     public void Start(Action<ReceivedPacket>? onPacket)
@@ -265,7 +266,16 @@ public sealed partial class MemberlistTransport : IAsyncDisposable
             var packet = new ReceivedPacket(buffer.AsSpan(0, received).ToArray(), Unmap(from), _time.GetTimestamp());
             if (_onPacket is { } onPacket)
             {
-                onPacket(packet);
+                try
+                {
+                    onPacket(packet);
+                }
+#pragma warning disable CA1031 // A handler's bug must not stop the receiving of every later datagram.
+                catch (Exception e)
+#pragma warning restore CA1031
+                {
+                    Log.HandlerFailed(_logger, packet.From, e);
+                }
             }
             else
             {
@@ -340,5 +350,8 @@ public sealed partial class MemberlistTransport : IAsyncDisposable
 
         [LoggerMessage(1203, LogLevel.Warning, "Membership TCP accept failed: {Error}")]
         public static partial void AcceptFailed(ILogger logger, SocketError error, Exception exception);
+
+        [LoggerMessage(1204, LogLevel.Error, "Membership packet handler failed on a datagram from {Peer}; receiving goes on")]
+        public static partial void HandlerFailed(ILogger logger, IPEndPoint peer, Exception exception);
     }
 }

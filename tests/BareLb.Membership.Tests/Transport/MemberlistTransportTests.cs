@@ -49,6 +49,31 @@ public sealed class MemberlistTransportTests
         Assert.Contains("198.18.7.200:7946", timeout.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AHandlerGetsEachDatagramInOrderAndOneThatThrowsDoesNotStopTheReceiving()
+    {
+        Namespaces.RequireRoot();
+        using var pair = new PeerPair();
+        var ns = pair.Ours;
+        var received = System.Threading.Channels.Channel.CreateUnbounded<byte>();
+        await using var a = Start(ns, 0);
+        await using var b = Start(ns, 0, onPacket: packet =>
+        {
+            received.Writer.TryWrite(packet.Buffer[0]);
+            if (packet.Buffer[0] == 1)
+            {
+                throw new InvalidOperationException("a handler's bug");
+            }
+        });
+        var cancellation = TestContext.Current.CancellationToken;
+
+        await a.SendPacketAsync(new byte[] { 1 }, b.LocalEndPoint, cancellation);
+        await a.SendPacketAsync(new byte[] { 2 }, b.LocalEndPoint, cancellation);
+        Assert.Equal(1, await received.Reader.ReadAsync(cancellation));
+        Assert.Equal(2, await received.Reader.ReadAsync(cancellation));
+        Assert.False(b.Packets.TryRead(out _)); // handed to the handler, not queued
+    }
+
     [Theory]
     [InlineData(-1, 10)]
     [InlineData(65536, 10)]
@@ -59,7 +84,7 @@ public sealed class MemberlistTransportTests
         Assert.Contains("MemberlistTransportOptions.", error.Message, StringComparison.Ordinal);
     }
 
-    private static MemberlistTransport Start(string ns, int port, TimeSpan? streamTimeout = null)
+    private static MemberlistTransport Start(string ns, int port, TimeSpan? streamTimeout = null, Action<ReceivedPacket>? onPacket = null)
     {
         var transport = new MemberlistTransport(
             new MemberlistTransportOptions { BindAddress = IPAddress.Parse(Address), BindPort = port, StreamTimeout = streamTimeout ?? TimeSpan.FromSeconds(10) },
@@ -68,7 +93,7 @@ public sealed class MemberlistTransportTests
             (family, type, protocol) => Namespaces.Run(ns, () => new Socket(family, type, protocol)));
         Namespaces.Run(ns, () =>
         {
-            transport.Start();
+            transport.Start(onPacket);
             return true;
         });
         return transport;
