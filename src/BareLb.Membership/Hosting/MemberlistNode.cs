@@ -23,6 +23,8 @@ namespace BareLb.Membership.Hosting;
 /// </summary>
 internal sealed partial class MemberlistNode : IAsyncDisposable
 {
+    private static readonly TimeSpan MaxTimerWait = TimeSpan.FromSeconds(1);
+
     private readonly MembershipProtocol _protocol;
     private readonly MemberlistTransport _transport;
     private readonly WireEndpoint _wire;
@@ -34,8 +36,6 @@ internal sealed partial class MemberlistNode : IAsyncDisposable
     private readonly Channel<MemberEvent> _events = Channel.CreateUnbounded<MemberEvent>(new UnboundedChannelOptions { SingleReader = true });
     private readonly TaskCompletionSource _leaveFinished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<Task> _loops = [];
-    private static readonly TimeSpan MaxTimerWait = TimeSpan.FromSeconds(1);
-
     private readonly WakeTimer _timer;
 
     /// <summary>When <see cref="_timer"/> fires next (UTC ticks); <see cref="long.MaxValue"/> when it is not set. Guarded by <see cref="_gate"/>.</summary>
@@ -183,9 +183,7 @@ internal sealed partial class MemberlistNode : IAsyncDisposable
 
         var now = _time.GetUtcNow();
         var delay = due - now;
-        // Timers count whole milliseconds and would truncate a fraction to an immediate firing
-        // that finds nothing due yet, again and again until it is: round up instead.
-        delay = delay <= TimeSpan.Zero ? TimeSpan.Zero : delay > MaxTimerWait ? MaxTimerWait : TimeSpan.FromMilliseconds(Math.Ceiling(delay.TotalMilliseconds));
+        delay = delay < TimeSpan.Zero ? TimeSpan.Zero : delay > MaxTimerWait ? MaxTimerWait : delay;
         _timerDue = (now + delay).UtcTicks;
         _timer.Change(delay);
     }

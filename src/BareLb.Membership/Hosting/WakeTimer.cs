@@ -16,7 +16,7 @@ internal abstract class WakeTimer : IAsyncDisposable
     public static WakeTimer Create(TimeProvider time, string name, Action callback) =>
         ReferenceEquals(time, TimeProvider.System) ? new ThreadWakeTimer(name, callback) : new ProviderWakeTimer(time, callback);
 
-    /// <summary>Fires once after <paramref name="delay"/> (zero: at once), replacing any earlier setting.</summary>
+    /// <summary>Fires once after <paramref name="delay"/> (zero: at once), never before it, replacing any earlier setting.</summary>
     public abstract void Change(TimeSpan delay);
 
     /// <inheritdoc/>
@@ -107,9 +107,12 @@ internal abstract class WakeTimer : IAsyncDisposable
 
         public override void Change(TimeSpan delay)
         {
+            // Timers count whole milliseconds and would truncate a fraction to an immediate firing that
+            // finds nothing due yet, again and again until it is: round up instead.
+            var whole = TimeSpan.FromMilliseconds(Math.Ceiling(delay.TotalMilliseconds));
             try
             {
-                _timer.Change(delay, Timeout.InfiniteTimeSpan);
+                _timer.Change(whole, Timeout.InfiniteTimeSpan);
             }
             catch (ObjectDisposedException)
             {
