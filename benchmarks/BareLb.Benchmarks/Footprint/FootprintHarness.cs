@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
 using BareLb.Kube.Testing;
+using BareLb.Lab.Processes;
 using Microsoft.Extensions.Hosting;
 
 namespace BareLb.Benchmarks.Footprint;

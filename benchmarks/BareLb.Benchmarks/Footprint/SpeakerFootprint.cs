@@ -4,6 +4,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using BareLb.Kube.Configuration;
 using BareLb.Kube.Testing;
+using BareLb.Lab.Processes;
 using k8s;
 using k8s.Models;
 
