@@ -110,7 +110,10 @@ internal sealed partial class MemberlistNode : IAsyncDisposable
     /// <summary>Joins more addresses after <see cref="Start"/>.</summary>
     public void Join(IEnumerable<IPEndPoint> addresses) => Call(p => p.Join(addresses));
 
-    /// <summary>Starts the loops and joins <paramref name="join"/> (the transport must have started).</summary>
+    /// <summary>
+    /// Starts the protocol, takes the transport's datagrams (those queued before included) on its
+    /// receive thread, and joins <paramref name="join"/> (the transport must have started).
+    /// </summary>
     public void Start(IEnumerable<IPEndPoint>? join = null)
     {
         IReadOnlyList<ProtocolOutput> outputs;
@@ -118,6 +121,11 @@ internal sealed partial class MemberlistNode : IAsyncDisposable
         {
             outputs = _protocol.Start(join);
             ArmTimer();
+        }
+
+        foreach (var queued in _transport.HandPacketsTo(Receive))
+        {
+            Receive(queued);
         }
 
         _loops.Add(Task.Run(StreamLoopAsync));
@@ -342,8 +350,8 @@ internal sealed partial class MemberlistNode : IAsyncDisposable
         return new PushPullState(join, nodes, []).Encode();
     }
 
-    /// <summary>Handles a datagram on the transport's receive thread (see <see cref="MemberlistTransport.Start(Action{ReceivedPacket})"/>).</summary>
-    public void Receive(ReceivedPacket packet)
+    /// <summary>Handles a datagram on the transport's receive thread (see <see cref="MemberlistTransport.HandPacketsTo"/>).</summary>
+    private void Receive(ReceivedPacket packet)
     {
         if (_stopping.IsCancellationRequested)
         {

@@ -89,11 +89,9 @@ public sealed partial class MembershipNode : IAsyncDisposable
             options.TimeProvider,
             loggerFactory.CreateLogger<MemberlistTransport>(),
             options.SocketFactory ?? (static (family, type, protocol) => new Socket(family, type, protocol)));
-        // Datagrams are handled on the transport's receive thread; none is expected before the node starts.
-        MemberlistNode? receiver = null;
         try
         {
-            transport.Start(packet => Volatile.Read(ref receiver)?.Receive(packet));
+            transport.Start();
         }
         catch
         {
@@ -113,7 +111,6 @@ public sealed partial class MembershipNode : IAsyncDisposable
             loggerFactory.CreateLogger("BareLb.Membership"),
             options.MeterFactory);
         var member = new MembershipNode(node, options.NodeName, local, advertise, loggerFactory.CreateLogger<MembershipNode>());
-        Volatile.Write(ref receiver, node);
         node.Start(join);
         Log.Started(member._logger, options.NodeName, local, advertise);
         return Task.FromResult(member);

@@ -122,6 +122,23 @@ public sealed partial class MemberlistTransport : IAsyncDisposable
     }
 
     /// <summary>
+    /// Hands each datagram received from now on to <paramref name="onPacket"/> on the receive thread, as
+    /// <see cref="Start(Action{ReceivedPacket})"/> does, for a transport already started without one;
+    /// returns the datagrams queued to <see cref="Packets"/> until then, in order.
+    /// </summary>
+    internal IReadOnlyList<ReceivedPacket> HandPacketsTo(Action<ReceivedPacket> onPacket)
+    {
+        Volatile.Write(ref _onPacket, onPacket);
+        var queued = new List<ReceivedPacket>();
+        while (_packets.Reader.TryRead(out var packet))
+        {
+            queued.Add(packet);
+        }
+
+        return queued;
+    }
+
+    /// <summary>
     /// Sends a datagram from the membership port. UDP sends do not wait for the peer, so this
     /// completes synchronously: see <see cref="SendPacket"/>.
     /// </summary>
@@ -264,7 +281,7 @@ public sealed partial class MemberlistTransport : IAsyncDisposable
             }
 
             var packet = new ReceivedPacket(buffer.AsSpan(0, received).ToArray(), Unmap(from), _time.GetTimestamp());
-            if (_onPacket is { } onPacket)
+            if (Volatile.Read(ref _onPacket) is { } onPacket)
             {
                 try
                 {
