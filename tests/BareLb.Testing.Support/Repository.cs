@@ -8,6 +8,20 @@ public static class Repository
     /// <summary>The checkout's root folder.</summary>
     public static string Root => Found.Value;
 
+    /// <summary>
+    /// <c>barelb.dll</c> in the tool's own build output, of the configuration and framework these tests were built
+    /// for: run from there, it finds its own dependencies whichever client library the tests reference.
+    /// </summary>
+    public static string ToolAssembly
+    {
+        get
+        {
+            var framework = new DirectoryInfo(AppContext.BaseDirectory);
+            var configuration = framework.Parent!.Name;
+            return Path.Combine(Root, "src", "BareLb.Hosts", "BareLb.Tool", "bin", configuration, framework.Name, "barelb.dll");
+        }
+    }
+
     private static string Find()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

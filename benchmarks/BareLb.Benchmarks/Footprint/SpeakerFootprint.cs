@@ -7,6 +7,7 @@ using BareLb.Kube.Testing;
 using BareLb.Lab.Processes;
 using k8s;
 using k8s.Models;
+using BareLb.Kube.Serialization;
 
 namespace BareLb.Benchmarks.Footprint;
 
@@ -138,7 +139,7 @@ internal static class SpeakerFootprint
         {
             foreach (var name in CrdManifests.Names)
             {
-                await admin.ApiextensionsV1.CreateCustomResourceDefinitionAsync(KubernetesYaml.Deserialize<V1CustomResourceDefinition>(CrdManifests.Read(name)!));
+                await admin.ApiextensionsV1.CreateCustomResourceDefinitionAsync(KubeYaml.Deserialize<V1CustomResourceDefinition>(CrdManifests.Read(name)!));
             }
         }
 

@@ -147,7 +147,7 @@ internal static class BgpRules
             return true;
         }
 
-        return k8s.KubernetesJson.Serialize(a) == k8s.KubernetesJson.Serialize(b);
+        return a.Select(Serialization.KubeJson.Serialize).SequenceEqual(b.Select(Serialization.KubeJson.Serialize), StringComparer.Ordinal);
     }
 
     private static (bool V4, bool V6) FamiliesOf(AddressPoolSpec pool)

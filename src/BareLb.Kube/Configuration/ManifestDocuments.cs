@@ -87,7 +87,7 @@ internal sealed class ManifestDocuments
         {
             // Kept for the BGPPeers' passwordSecret checks; a Secret is not MetalLB configuration.
             Skipped++;
-            if (k8s.KubernetesJson.Deserialize<V1Secret>(root.ToJsonString()) is { } secret && (root["metadata"]?["namespace"]?.ToString() ?? Namespace) == Namespace)
+            if (Serialization.KubeJson.Deserialize<V1Secret>(root) is { } secret && (root["metadata"]?["namespace"]?.ToString() ?? Namespace) == Namespace)
             {
                 Resources.Secrets[name] = secret;
             }

@@ -17,7 +17,7 @@ internal static class ManifestWriter
         ];
         foreach (var item in objects)
         {
-            var node = JsonNode.Parse(k8s.KubernetesJson.Serialize(item))!;
+            var node = Serialization.KubeJson.ToNode(item);
             YamlWriter.WriteDocument(node, output);
         }
 

@@ -4,6 +4,7 @@ using BareLb.Kube.Events;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
+using BareLb.Kube.Serialization;
 
 namespace BareLb.Kube.Controller;
 
@@ -48,7 +49,7 @@ internal sealed class KubernetesServiceWriter(IKubernetes client, string compone
     // makes the write fail rather than overwrite a newer Service).
     private static V1Service WithStatus(V1Service service, IReadOnlyList<string> addresses, string? pool)
     {
-        var copy = KubernetesJson.Deserialize<V1Service>(KubernetesJson.Serialize(service));
+        var copy = KubeJson.Copy(service);
         copy.Status ??= new V1ServiceStatus();
         copy.Status.LoadBalancer ??= new V1LoadBalancerStatus();
         copy.Status.LoadBalancer.Ingress = [.. addresses.Select(a => new V1LoadBalancerIngress { Ip = a, IpMode = "VIP" })];

@@ -64,13 +64,13 @@ internal sealed class ServiceControllerHost : IAsyncDisposable
         var services = new Informer<V1Service>(
             ListWatch.For<V1Service, V1ServiceList>(
                 (limit, next, ct) => client.CoreV1.ListServiceForAllNamespacesAsync(continueParameter: next, limit: limit, cancellationToken: ct),
-                (rv, timeout, onError, ct) => client.CoreV1.WatchListServiceForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct)),
+                ResourceWatch.Of<V1Service>(client, "api/v1/services")),
             timeProvider: timeProvider,
             logger: loggerFactory?.CreateLogger<Informer<V1Service>>());
         var namespaces = new Informer<V1Namespace>(
             ListWatch.For<V1Namespace, V1NamespaceList>(
                 (limit, next, ct) => client.CoreV1.ListNamespaceAsync(continueParameter: next, limit: limit, cancellationToken: ct),
-                (rv, timeout, onError, ct) => client.CoreV1.WatchListNamespaceAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct)),
+                ResourceWatch.Of<V1Namespace>(client, "api/v1/namespaces")),
             timeProvider: timeProvider,
             logger: loggerFactory?.CreateLogger<Informer<V1Namespace>>());
         var configuration = pools is not null ? null : ConfigurationInformers.Create(client, options.Configuration, loggerFactory, timeProvider);

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using System.Text;
+using BareLb.Kube.Client;
+using BareLb.Kube.Serialization;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -9,7 +11,7 @@ using k8s.Models;
 namespace BareLb.Kube.Informers;
 
 /// <summary>
-/// Lists and watches one namespaced custom resource through KubernetesClient's CustomObjects API.
+/// Lists and watches one namespaced custom resource, reading its JSON with <see cref="KubeJson"/>.
 /// A resource type the server does not serve (its CRD is not installed: 404) lists as empty, so an
 /// informer over it syncs at once; its watch then waits <paramref name="absentRecheck"/> and ends as if
 /// the history were gone, so the informer lists again and notices when the CRD appears.
@@ -36,10 +38,31 @@ internal sealed class CustomResourceListWatch<T>(
     {
         try
         {
-            var list = await client.CustomObjects.ListNamespacedCustomObjectAsync<ResourceList>(
-                group, version, @namespace, plural, continueParameter: continueToken, limit: limit, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var query = new StringBuilder();
+            if (limit is { } pageSize)
+            {
+                query.Append(query.Length == 0 ? '?' : '&').Append("limit=").Append(pageSize);
+            }
+
+            if (!string.IsNullOrEmpty(continueToken))
+            {
+                query.Append(query.Length == 0 ? '?' : '&').Append("continue=").Append(Uri.EscapeDataString(continueToken));
+            }
+
+            var text = await RawApiRequest.SendJsonAsync(client, HttpMethod.Get, Path + query, null, null, cancellationToken).ConfigureAwait(false);
+            using var list = JsonDocument.Parse(text);
             _absent = false;
-            return new ListResult<T>([.. list.Items ?? []], list.Metadata?.ResourceVersion ?? "") { Continue = list.Metadata?.ContinueProperty };
+            var items = new List<T>();
+            if (list.RootElement.TryGetProperty("items", out var elements) && elements.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var element in elements.EnumerateArray())
+                {
+                    items.Add(KubeJson.Deserialize<T>(element));
+                }
+            }
+
+            var metadata = list.RootElement.TryGetProperty("metadata", out var meta) ? KubeJson.Deserialize<V1ListMeta>(meta) : null;
+            return new ListResult<T>(items, metadata?.ResourceVersion ?? "") { Continue = metadata?.ContinueProperty };
         }
         catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.NotFound)
         {
@@ -53,23 +76,13 @@ internal sealed class CustomResourceListWatch<T>(
         ArgumentNullException.ThrowIfNull(onError);
         if (!_absent)
         {
-            var events = client.CustomObjects.WatchListNamespacedCustomObjectAsync(
-                group,
-                version,
-                @namespace,
-                plural,
-                allowWatchBookmarks: true,
-                resourceVersion: resourceVersion,
-                timeoutSeconds: watchTimeoutSeconds,
-                onError: onError,
-                cancellationToken: cancellationToken);
+            var events = ResourceWatch.WatchAsync<T>(client, Path, null, resourceVersion, watchTimeoutSeconds, onError, cancellationToken);
             var enumerator = events.GetAsyncEnumerator(cancellationToken);
             await using (enumerator.ConfigureAwait(false))
             {
                 while (await NextAsync(enumerator).ConfigureAwait(false))
                 {
-                    var (type, item) = enumerator.Current;
-                    yield return (type, KubernetesJson.Deserialize<T>(item is JsonElement json ? json.GetRawText() : KubernetesJson.Serialize(item)));
+                    yield return enumerator.Current;
                 }
             }
         }
@@ -81,8 +94,10 @@ internal sealed class CustomResourceListWatch<T>(
         }
     }
 
+    private string Path => $"apis/{group}/{version}/namespaces/{Uri.EscapeDataString(@namespace)}/{plural}";
+
     // Moves on; false at the end, or when the resource type turns out not to be served.
-    private async Task<bool> NextAsync(IAsyncEnumerator<(WatchEventType, object)> enumerator)
+    private async Task<bool> NextAsync(IAsyncEnumerator<(WatchEventType, T)> enumerator)
     {
         try
         {
@@ -101,20 +116,4 @@ internal sealed class CustomResourceListWatch<T>(
         Reason = "Expired",
         Message = $"{plural}.{group}/{version} is not served (its CustomResourceDefinition is not installed); listing again",
     });
-
-    /// <summary>The list envelope of the custom resource.</summary>
-    internal sealed class ResourceList : IItems<T>, IMetadata<V1ListMeta>
-    {
-        [JsonPropertyName("apiVersion")]
-        public string? ApiVersion { get; set; }
-
-        [JsonPropertyName("kind")]
-        public string? Kind { get; set; }
-
-        [JsonPropertyName("metadata")]
-        public V1ListMeta Metadata { get; set; } = new();
-
-        [JsonPropertyName("items")]
-        public IList<T> Items { get; set; } = [];
-    }
 }

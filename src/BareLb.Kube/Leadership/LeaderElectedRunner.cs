@@ -2,15 +2,13 @@ using System.Net;
 using System.Runtime.ExceptionServices;
 using k8s;
 using k8s.Autorest;
-using k8s.LeaderElection;
-using k8s.LeaderElection.ResourceLock;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace BareLb.Kube.Leadership;
 
 /// <summary>
-/// Runs work only while this replica holds the Lease (KubernetesClient's LeaderElector): the work
+/// Runs work only while this replica holds the Lease (<see cref="LeaseElector"/>): the work
 /// starts when leadership is won and is cancelled the moment it is lost, and the replica then
 /// campaigns again. Each term starts the work afresh, so a new leader rebuilds its state from the
 /// cluster (for the controller: restores every address before allocating anything).
@@ -90,14 +88,7 @@ internal sealed partial class LeaderElectedRunner
 
         while (!cancellationToken.IsCancellationRequested)
         {
-            var leaseLock = new LeaseLock(_client, _options.Namespace, _options.LeaseName, _options.Identity);
-            leaseLock.OnHttpError += ElectionError;
-            using var elector = new LeaderElector(new LeaderElectionConfig(leaseLock)
-            {
-                LeaseDuration = _options.LeaseDuration,
-                RenewDeadline = _options.RenewDeadline,
-                RetryPeriod = _options.RetryPeriod,
-            });
+            var elector = new LeaseElector(_client, _options, _time);
             using var term = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             using var election = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var started = new TaskCompletionSource<Task>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -169,7 +160,7 @@ internal sealed partial class LeaderElectedRunner
     }
 
     // Runs one election until leadership is lost or it is stopped; a failed election is logged and retried after RetryPeriod.
-    private async Task ElectAsync(LeaderElector elector, CancellationToken election, CancellationToken cancellationToken)
+    private async Task ElectAsync(LeaseElector elector, CancellationToken election, CancellationToken cancellationToken)
     {
         try
         {
@@ -193,8 +184,7 @@ internal sealed partial class LeaderElectedRunner
         }
     }
 
-    // KubernetesClient retries a failed Lease read or write every RetryPeriod and reports each failure here (the
-    // elector's errors and the lock's HTTP errors). Say it once per distinct cause (not every RetryPeriod), and name
+    // The elector retries a failed Lease read or write every RetryPeriod and reports each failure here. Say it once per distinct cause (not every RetryPeriod), and name
     // the likely fix for a missing namespace. A Lease not found is no error: it is created next.
     private void ElectionError(Exception e)
     {
@@ -234,7 +224,7 @@ internal sealed partial class LeaderElectedRunner
             }
 
             var now = _time.GetUtcNow().UtcDateTime;
-            lease.Spec.HolderIdentity = ""; // empty, not absent: KubernetesClient's elector creates a Lease without a holder, but takes over one with an empty holder
+            lease.Spec.HolderIdentity = ""; // empty: any candidate takes it over at once (client-go's electors do too)
             lease.Spec.LeaseDurationSeconds = 1;
             lease.Spec.AcquireTime = now;
             lease.Spec.RenewTime = now;

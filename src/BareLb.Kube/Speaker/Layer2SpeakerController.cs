@@ -117,19 +117,19 @@ public sealed partial class Layer2SpeakerController : IHostedService, IAsyncDisp
         _services = new Informer<V1Service>(
             ListWatch.For<V1Service, V1ServiceList>(
                 ct => client.CoreV1.ListServiceForAllNamespacesAsync(cancellationToken: ct),
-                (rv, timeout, onError, ct) => client.CoreV1.WatchListServiceForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct)),
+                ResourceWatch.Of<V1Service>(client, "api/v1/services")),
             timeProvider: _time,
             logger: InformerLogger<V1Service>());
         _slices = new Informer<V1EndpointSlice>(
             ListWatch.For<V1EndpointSlice, V1EndpointSliceList>(
                 ct => client.DiscoveryV1.ListEndpointSliceForAllNamespacesAsync(cancellationToken: ct),
-                (rv, timeout, onError, ct) => client.DiscoveryV1.WatchListEndpointSliceForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct)),
+                ResourceWatch.Of<V1EndpointSlice>(client, "apis/discovery.k8s.io/v1/endpointslices")),
             timeProvider: _time,
             logger: InformerLogger<V1EndpointSlice>());
         _nodes = new Informer<V1Node>(
             ListWatch.For<V1Node, V1NodeList>(
                 ct => client.CoreV1.ListNodeAsync(cancellationToken: ct),
-                (rv, timeout, onError, ct) => client.CoreV1.WatchListNodeAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct)),
+                ResourceWatch.Of<V1Node>(client, "api/v1/nodes")),
             timeProvider: _time,
             logger: InformerLogger<V1Node>());
         _configuration = ConfigurationInformers.Create(
@@ -156,7 +156,7 @@ public sealed partial class Layer2SpeakerController : IHostedService, IAsyncDisp
                 Tolerant(
                     ListWatch.For<V1ConfigMap, V1ConfigMapList>(
                         ct => client.CoreV1.ListNamespacedConfigMapAsync(KubeProxyStrictArp.Namespace, fieldSelector: "metadata.name=" + KubeProxyStrictArp.Name, cancellationToken: ct),
-                        (rv, timeout, onError, ct) => client.CoreV1.WatchListNamespacedConfigMapAsync(KubeProxyStrictArp.Namespace, fieldSelector: "metadata.name=" + KubeProxyStrictArp.Name, allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct)),
+                        ResourceWatch.Of<V1ConfigMap>(client, $"api/v1/namespaces/{KubeProxyStrictArp.Namespace}/configmaps", "metadata.name=" + KubeProxyStrictArp.Name)),
                     $"configmap {KubeProxyStrictArp.Namespace}/{KubeProxyStrictArp.Name}",
                     ForbiddenRecheck),
                 timeProvider: _time,

@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Net;
 using BareLb.Kube.Configuration.Api;
+using System.Text.Json.Nodes;
+using BareLb.Kube.Client;
+using BareLb.Kube.Serialization;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -23,6 +26,7 @@ internal sealed partial class ServiceL2StatusReconciler
     private static readonly TimeSpan OwnerRetry = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan ForbiddenRetry = TimeSpan.FromMinutes(5);
     private readonly IKubernetes _client;
+    private readonly CustomObjects _objects;
     private readonly string _node;
     private readonly string _namespace;
     private readonly string? _podName;
@@ -40,6 +44,7 @@ internal sealed partial class ServiceL2StatusReconciler
     public ServiceL2StatusReconciler(IKubernetes client, string node, string @namespace, string? podName, ILogger logger, TimeProvider time)
     {
         _client = client;
+        _objects = new CustomObjects(client, Version, @namespace, ServiceL2Status.Plural);
         _node = node;
         _namespace = @namespace;
         _podName = podName;
@@ -136,14 +141,13 @@ internal sealed partial class ServiceL2StatusReconciler
         var entries = _mine.OrderBy(m => m.Key, StringComparer.Ordinal).ToList();
         var (key, name) = entries[_renewCursor++ % entries.Count];
         var stamp = _time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
-        var patch = KubernetesJson.Serialize(new Dictionary<string, object>
+        var patch = new JsonObject
         {
-            ["metadata"] = new Dictionary<string, object> { ["annotations"] = new Dictionary<string, string> { [ServiceL2StatusLabels.RenewedAnnotation] = stamp } },
-        });
+            ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [ServiceL2StatusLabels.RenewedAnnotation] = stamp } },
+        }.ToJsonString();
         try
         {
-            await _client.CustomObjects.PatchNamespacedCustomObjectAsync(
-                new V1Patch(patch, V1Patch.PatchType.MergePatch), MetalLbApi.Group, Version, _namespace, ServiceL2Status.Plural, name, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await _objects.PatchAsync(name, patch, status: false, cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.NotFound)
@@ -179,7 +183,7 @@ internal sealed partial class ServiceL2StatusReconciler
         var slash = key.IndexOf('/', StringComparison.Ordinal);
         var (serviceNamespace, serviceName) = (key[..slash], key[(slash + 1)..]);
         var want = DesiredStatus(serviceName, serviceNamespace, interfaces);
-        var wantText = KubernetesJson.Serialize(want);
+        var wantText = KubeJson.Serialize(want);
         var keep = own.FirstOrDefault(o => _mine.TryGetValue(key, out var n) && string.Equals(o.Metadata.Name, n, StringComparison.Ordinal)) ?? own.FirstOrDefault();
         if (keep is null && !_mine.ContainsKey(key))
         {
@@ -192,7 +196,7 @@ internal sealed partial class ServiceL2StatusReconciler
         {
             _mine[key] = keep.Metadata.Name;
             await AdoptAsync(keep, cancellationToken).ConfigureAwait(false);
-            var current = keep.Status is null ? "" : KubernetesJson.Serialize(keep.Status);
+            var current = keep.Status is null ? "" : KubeJson.Serialize(keep.Status);
             if (!string.Equals(current, wantText, StringComparison.Ordinal) && !string.Equals(_written.GetValueOrDefault(key), wantText, StringComparison.Ordinal))
             {
                 await PatchStatusAsync(key, keep.Metadata.Name, want, wantText, cancellationToken).ConfigureAwait(false);
@@ -224,9 +228,8 @@ internal sealed partial class ServiceL2StatusReconciler
             return;
         }
 
-        var patch = KubernetesJson.Serialize(new Dictionary<string, object> { ["metadata"] = new Dictionary<string, object> { ["ownerReferences"] = new[] { owner } } });
-        await _client.CustomObjects.PatchNamespacedCustomObjectAsync(
-            new V1Patch(patch, V1Patch.PatchType.MergePatch), MetalLbApi.Group, Version, _namespace, ServiceL2Status.Plural, status.Metadata.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var patch = new JsonObject { ["metadata"] = new JsonObject { ["ownerReferences"] = new JsonArray(KubeJson.ToNode(owner)) } }.ToJsonString();
+        await _objects.PatchAsync(status.Metadata.Name, patch, status: false, cancellationToken).ConfigureAwait(false);
     }
 
     private ServiceL2StatusStatus DesiredStatus(string serviceName, string serviceNamespace, IReadOnlyList<string> interfaces) => new()
@@ -255,19 +258,16 @@ internal sealed partial class ServiceL2StatusReconciler
                 OwnerReferences = owner is null ? null : [owner],
             },
         };
-        var created = await _client.CustomObjects.CreateNamespacedCustomObjectAsync(
-            body, MetalLbApi.Group, Version, _namespace, ServiceL2Status.Plural, cancellationToken: cancellationToken).ConfigureAwait(false);
-        var text = created is System.Text.Json.JsonElement json ? json.GetRawText() : KubernetesJson.Serialize(created);
-        return KubernetesJson.Deserialize<ServiceL2Status>(text).Metadata.Name;
+        var created = await _objects.CreateAsync(body, cancellationToken).ConfigureAwait(false);
+        return created.Metadata.Name;
     }
 
     private async Task PatchStatusAsync(string key, string name, ServiceL2StatusStatus status, string statusText, CancellationToken cancellationToken)
     {
-        var body = KubernetesJson.Serialize(new Dictionary<string, object> { ["status"] = status });
+        var body = new JsonObject { ["status"] = KubeJson.ToNode(status) }.ToJsonString();
         try
         {
-            await _client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(
-                new V1Patch(body, V1Patch.PatchType.MergePatch), MetalLbApi.Group, Version, _namespace, ServiceL2Status.Plural, name, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await _objects.PatchAsync(name, body, status: true, cancellationToken).ConfigureAwait(false);
             _written[key] = statusText;
         }
         catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.NotFound)
@@ -281,8 +281,7 @@ internal sealed partial class ServiceL2StatusReconciler
     {
         try
         {
-            await _client.CustomObjects.DeleteNamespacedCustomObjectAsync(
-                MetalLbApi.Group, Version, _namespace, ServiceL2Status.Plural, name, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await _objects.DeleteAsync(name, cancellationToken).ConfigureAwait(false);
             Log.Deleted(_logger, name);
         }
         catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.NotFound)

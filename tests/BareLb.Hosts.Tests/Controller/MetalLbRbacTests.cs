@@ -8,6 +8,7 @@ using k8s.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using BareLb.Kube.Serialization;
 
 namespace BareLb.Hosts.Tests.Controller;
 
@@ -54,7 +55,7 @@ public sealed class MetalLbRbacTests
         server.Seed("""{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"apps"}}""");
         foreach (var name in CrdManifests.Names)
         {
-            server.Seed(KubernetesJson.Serialize(KubernetesYaml.Deserialize<V1CustomResourceDefinition>(CrdManifests.Read(name)!)));
+            server.Seed(KubeJson.Serialize(KubeYaml.Deserialize<V1CustomResourceDefinition>(CrdManifests.Read(name)!)));
         }
 
         server.Seed("""{"apiVersion":"metallb.io/v1beta1","kind":"IPAddressPool","metadata":{"name":"default","namespace":"metallb-system"},"spec":{"addresses":["198.18.10.1-198.18.10.9"]}}""");

@@ -2,6 +2,7 @@ using System.Net;
 using BareLb.Tool.Lab.Cluster;
 using k8s;
 using k8s.Models;
+using BareLb.Kube.Serialization;
 
 namespace BareLb.Hosts.Tests.Lab;
 
@@ -145,14 +146,11 @@ public sealed class NodeAgentBookkeepingTests
 
     private static List<Workload> Manifest()
     {
-        var objects = KubernetesYaml.LoadAllFromString(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "barelb.yaml")));
-        return
-        [
-            .. Workload.From(
-                new V1DaemonSetList { Items = [.. objects.OfType<V1DaemonSet>()] },
-                new V1DeploymentList { Items = [.. objects.OfType<V1Deployment>()] }),
-        ];
+        var objects = KubeYaml.ReadAll(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "barelb.yaml")));
+        List<V1DaemonSet> daemonSets = [.. objects.Where(o => (string?)o["kind"] == "DaemonSet").Select(KubeJson.Deserialize<V1DaemonSet>)];
+        List<V1Deployment> deployments = [.. objects.Where(o => (string?)o["kind"] == "Deployment").Select(KubeJson.Deserialize<V1Deployment>)];
+        return [.. Workload.From(new V1DaemonSetList { Items = daemonSets }, new V1DeploymentList { Items = deployments })];
     }
 
-    private static V1PodTemplateSpec Clone(V1PodTemplateSpec template) => KubernetesJson.Deserialize<V1PodTemplateSpec>(KubernetesJson.Serialize(template));
+    private static V1PodTemplateSpec Clone(V1PodTemplateSpec template) => KubeJson.Copy(template);
 }

@@ -1,6 +1,7 @@
 using BareLb.Kube.Testing;
 using k8s;
 using k8s.Models;
+using BareLb.Kube.Serialization;
 
 namespace BareLb.Hosts.Tests.Support;
 
@@ -34,7 +35,7 @@ internal sealed class HostCluster : IAsyncDisposable
         var cluster = new HostCluster(server, new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(server.KubeconfigPath)));
         if (guidePool)
         {
-            var guide = KubernetesYaml.Deserialize<V1ConfigMap>(Guide.MetalLbConfigYaml); // the guide's metallb_config.yaml
+            var guide = KubeYaml.Deserialize<V1ConfigMap>(Guide.MetalLbConfigYaml); // the guide's metallb_config.yaml
             await cluster.Client.CoreV1.CreateNamespacedConfigMapAsync(guide, guide.Metadata.NamespaceProperty, cancellationToken: Ct);
         }
 

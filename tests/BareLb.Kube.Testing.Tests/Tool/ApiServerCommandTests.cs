@@ -16,7 +16,7 @@ public sealed class ApiServerCommandTests
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "barelb.dll"));
+        start.ArgumentList.Add(Repository.ToolAssembly);
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);

@@ -2,6 +2,7 @@ using BareLb.Kube.Configuration;
 using BareLb.Kube.Configuration.Api;
 using k8s;
 using k8s.Models;
+using BareLb.Kube.Serialization;
 
 namespace BareLb.Kube.Tests.Configuration;
 
@@ -18,7 +19,7 @@ public sealed class BothFormsTests
     [Fact]
     public void WithAnyMetallbObject_TheCustomResourcesWin_AndTheConfigMapIsIgnoredWithAWarning()
     {
-        var configMap = KubernetesYaml.Deserialize<V1ConfigMap>(Samples.GuideConfigMap);
+        var configMap = KubeYaml.Deserialize<V1ConfigMap>(Samples.GuideConfigMap);
 
         var configuration = MetalLbConfigurationReader.Resolve(configMap, OnePool());
 
@@ -33,7 +34,7 @@ public sealed class BothFormsTests
     [Fact]
     public void WithoutMetallbObjects_TheConfigMapIsTheConfiguration()
     {
-        var configMap = KubernetesYaml.Deserialize<V1ConfigMap>(Samples.GuideConfigMap);
+        var configMap = KubeYaml.Deserialize<V1ConfigMap>(Samples.GuideConfigMap);
 
         var configuration = MetalLbConfigurationReader.Resolve(configMap, new MetalLbResources());
 
@@ -57,7 +58,7 @@ public sealed class BothFormsTests
     {
         var resources = OnePool();
         resources.Pools[0].Spec.Addresses = ["not-an-address"];
-        var configMap = KubernetesYaml.Deserialize<V1ConfigMap>(Samples.GuideConfigMap);
+        var configMap = KubeYaml.Deserialize<V1ConfigMap>(Samples.GuideConfigMap);
 
         var configuration = MetalLbConfigurationReader.Resolve(configMap, resources);
 

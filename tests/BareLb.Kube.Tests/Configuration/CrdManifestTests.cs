@@ -5,6 +5,7 @@ using BareLb.Kube.Configuration;
 using BareLb.Kube.Configuration.Api;
 using k8s;
 using k8s.Models;
+using BareLb.Kube.Serialization;
 
 namespace BareLb.Kube.Tests.Configuration;
 
@@ -34,11 +35,11 @@ public sealed class CrdManifestTests
     private static V1CustomResourceDefinition Parse(string yaml)
     {
         Assert.True(BareLb.Kube.Configuration.Yaml.YamlDocumentReader.TryRead(yaml, 0, out var documents, out _));
-        return KubernetesJson.Deserialize<V1CustomResourceDefinition>(Assert.Single(documents).Root!.ToJsonString());
+        return KubeJson.Deserialize<V1CustomResourceDefinition>(Assert.Single(documents).Root!.ToJsonString());
     }
 
     private static V1JSONSchemaProps Items(V1JSONSchemaProps array) =>
-        array.Items as V1JSONSchemaProps ?? KubernetesJson.Deserialize<V1JSONSchemaProps>(KubernetesJson.Serialize(array.Items));
+        array.Items as V1JSONSchemaProps ?? KubeJson.Deserialize<V1JSONSchemaProps>(KubeJson.ToNode(array.Items));
 
     private static V1JSONSchemaProps Spec(string plural, string version = "v1beta1") =>
         Load(plural).Spec.Versions.Single(v => v.Name == version).Schema.OpenAPIV3Schema.Properties["spec"];

@@ -2,6 +2,7 @@ using BareLb.Kube.Configuration;
 using BareLb.Kube.Configuration.Api;
 using k8s;
 using k8s.Models;
+using BareLb.Kube.Serialization;
 
 namespace BareLb.Kube.Tests.Configuration;
 
@@ -59,22 +60,22 @@ public sealed class CustomResourceTests
     }
 
     [Fact]
-    public void TheModels_RoundTripThroughKubernetesJson_WithTheApisFieldNames()
+    public void TheModels_RoundTripThroughKubeJson_WithTheApisFieldNames()
     {
-        var pool = KubernetesYaml.Deserialize<IPAddressPool>("""
+        var pool = KubeYaml.Deserialize<IPAddressPool>("""
             apiVersion: metallb.io/v1beta1
             kind: IPAddressPool
             metadata: {name: p}
             spec: {addresses: [198.18.0.0/24], avoidBuggyIPs: true}
             status: {assignedIPv4: 3, availableIPv4: 253, assignedIPv6: 0, availableIPv6: 0}
             """);
-        var json = KubernetesJson.Serialize(pool);
+        var json = KubeJson.Serialize(pool);
 
         Assert.Equal(253, pool.Status!.AvailableIPv4);
         Assert.Contains("\"avoidBuggyIPs\":true", json, StringComparison.Ordinal);
         Assert.Contains("\"assignedIPv4\":3", json, StringComparison.Ordinal);
-        Assert.Contains("\"apiVersion\":\"metallb.io/v1beta1\"", KubernetesJson.Serialize(new BGPAdvertisement()), StringComparison.Ordinal);
-        Assert.Contains("\"apiVersion\":\"metallb.io/v1beta2\"", KubernetesJson.Serialize(new BGPPeer()), StringComparison.Ordinal);
+        Assert.Contains("\"apiVersion\":\"metallb.io/v1beta1\"", KubeJson.Serialize(new BGPAdvertisement()), StringComparison.Ordinal);
+        Assert.Contains("\"apiVersion\":\"metallb.io/v1beta2\"", KubeJson.Serialize(new BGPPeer()), StringComparison.Ordinal);
     }
 
     [Theory]

@@ -2,6 +2,7 @@ using BareLb.Core.Addresses;
 using BareLb.Kube.Configuration;
 using k8s;
 using k8s.Models;
+using BareLb.Kube.Serialization;
 
 namespace BareLb.Kube.Tests.Configuration;
 
@@ -34,7 +35,7 @@ public sealed class LegacyConfigMapTests
     [Fact]
     public void TheGuidesConfigMap_ReadFromTheApi_GivesTheSamePool()
     {
-        var configMap = KubernetesYaml.Deserialize<V1ConfigMap>(Samples.GuideConfigMap);
+        var configMap = KubeYaml.Deserialize<V1ConfigMap>(Samples.GuideConfigMap);
 
         var configuration = MetalLbConfigurationReader.FromConfigMap(configMap);
 

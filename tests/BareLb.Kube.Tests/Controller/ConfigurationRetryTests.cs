@@ -5,6 +5,7 @@ using BareLb.Kube.Controller;
 using BareLb.Kube.Testing;
 using k8s;
 using k8s.Models;
+using BareLb.Kube.Serialization;
 
 namespace BareLb.Kube.Tests.Controller;
 
@@ -24,7 +25,7 @@ public sealed class ConfigurationRetryTests
         using var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(server.KubeconfigPath));
         foreach (var name in CrdManifests.Names)
         {
-            await client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(KubernetesYaml.Deserialize<V1CustomResourceDefinition>(CrdManifests.Read(name)!), cancellationToken: Ct);
+            await client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(KubeYaml.Deserialize<V1CustomResourceDefinition>(CrdManifests.Read(name)!), cancellationToken: Ct);
         }
 
         await CreatePoolAsync(client, "lab", "198.18.0.0/28", advertised: true);

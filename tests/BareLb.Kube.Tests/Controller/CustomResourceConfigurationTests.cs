@@ -5,6 +5,7 @@ using BareLb.Kube.Controller;
 using BareLb.Kube.Testing;
 using k8s;
 using k8s.Models;
+using BareLb.Kube.Serialization;
 
 namespace BareLb.Kube.Tests.Controller;
 
@@ -183,7 +184,7 @@ public sealed class CustomResourceConfigurationTests
         {
             foreach (var name in CrdManifests.Names)
             {
-                var crd = KubernetesYaml.Deserialize<V1CustomResourceDefinition>(CrdManifests.Read(name)!);
+                var crd = KubeYaml.Deserialize<V1CustomResourceDefinition>(CrdManifests.Read(name)!);
                 await Client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(crd, cancellationToken: Ct);
             }
         }

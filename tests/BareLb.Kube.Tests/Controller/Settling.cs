@@ -3,6 +3,7 @@ using BareLb.Kube.Controller;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
+using BareLb.Kube.Serialization;
 
 namespace BareLb.Kube.Tests.Controller;
 
@@ -59,7 +60,7 @@ internal static class Settling
         catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Conflict)
         {
             return await client.CoreV1.PatchNamespacedServiceAsync(
-                new V1Patch(new V1Service { Metadata = new V1ObjectMeta { Annotations = new Dictionary<string, string> { ["barelb.test/settle"] = value } } }, V1Patch.PatchType.MergePatch), MarkerName, MarkerNamespace, cancellationToken: ct);
+                new V1Patch(KubeJson.Serialize(new V1Service { Metadata = new V1ObjectMeta { Annotations = new Dictionary<string, string> { ["barelb.test/settle"] = value } } }), V1Patch.PatchType.MergePatch), MarkerName, MarkerNamespace, cancellationToken: ct);
         }
     }
 }

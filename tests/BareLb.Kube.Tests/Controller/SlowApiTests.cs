@@ -5,6 +5,7 @@ using BareLb.Kube.Controller;
 using BareLb.Kube.Testing;
 using k8s;
 using k8s.Models;
+using BareLb.Kube.Serialization;
 
 namespace BareLb.Kube.Tests.Controller;
 
@@ -120,7 +121,7 @@ public sealed class SlowApiTests
             var rig = new Rig(server);
             foreach (var name in CrdManifests.Names)
             {
-                var crd = KubernetesYaml.Deserialize<V1CustomResourceDefinition>(CrdManifests.Read(name)!);
+                var crd = KubeYaml.Deserialize<V1CustomResourceDefinition>(CrdManifests.Read(name)!);
                 await rig.Client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(crd, cancellationToken: Ct);
             }
 

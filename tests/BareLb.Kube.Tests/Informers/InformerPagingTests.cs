@@ -51,7 +51,7 @@ public sealed class InformerPagingTests
     private static IListWatch<V1Service> Services(Kubernetes client) =>
         ListWatch.For<V1Service, V1ServiceList>(
             (limit, next, ct) => client.CoreV1.ListNamespacedServiceAsync("apps", continueParameter: next, limit: limit, cancellationToken: ct),
-            (rv, timeout, onError, ct) => client.CoreV1.WatchListNamespacedServiceAsync("apps", allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct));
+            ResourceWatch.Of<V1Service>(client, "api/v1/namespaces/apps/services"));
 
     private static async Task<KubeApiServer> StartAsync(int services)
     {

@@ -38,7 +38,7 @@ public sealed class InformerTests : IAsyncLifetime
     {
         var source = ListWatch.For<V1Service, V1ServiceList>(
             ct => _client.CoreV1.ListNamespacedServiceAsync("apps", cancellationToken: ct),
-            (rv, timeout, onError, ct) => _client.CoreV1.WatchListNamespacedServiceAsync("apps", allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct));
+            ResourceWatch.Of<V1Service>(_client, "api/v1/namespaces/apps/services"));
         _informer = new Informer<V1Service>(source, options ?? new InformerOptions { InitialBackoff = TimeSpan.FromMilliseconds(20) });
         _informer.Subscribe(_changes.Enqueue);
         _informer.Start();

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Diagnostics.Metrics;
 using BareLb.Kube.Configuration;
 using BareLb.Kube.Configuration.Api;
@@ -7,6 +8,8 @@ using k8s;
 using k8s.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using BareLb.Kube.Informers;
+using BareLb.Kube.Serialization;
 
 namespace BareLb.Kube.Tests.Speaker;
 
@@ -49,7 +52,7 @@ internal sealed class SpeakerRig : IAsyncDisposable
 
         foreach (var name in CrdManifests.Names)
         {
-            var crd = KubernetesYaml.Deserialize<V1CustomResourceDefinition>(CrdManifests.Read(name)!);
+            var crd = KubeYaml.Deserialize<V1CustomResourceDefinition>(CrdManifests.Read(name)!);
             await client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(crd, cancellationToken: Ct);
         }
 
@@ -79,12 +82,12 @@ internal sealed class SpeakerRig : IAsyncDisposable
             cancellationToken: Ct);
 
     public async Task PatchNodeAsync(string name, object patch) =>
-        await Client.CoreV1.PatchNodeAsync(new V1Patch(KubernetesJson.Serialize(patch), V1Patch.PatchType.MergePatch), name, cancellationToken: Ct);
+        await Client.CoreV1.PatchNodeAsync(new V1Patch(JsonSerializer.Serialize(patch), V1Patch.PatchType.MergePatch), name, cancellationToken: Ct);
 
     public async Task PatchNodeStatusAsync(string name, bool networkUnavailable) =>
         await Client.CoreV1.PatchNodeStatusAsync(
             new V1Patch(
-                KubernetesJson.Serialize(new { status = new { conditions = new object[] { new { type = "Ready", status = "True" }, new { type = "NetworkUnavailable", status = networkUnavailable ? "True" : "False" } } } }),
+                JsonSerializer.Serialize(new { status = new { conditions = new object[] { new { type = "Ready", status = "True" }, new { type = "NetworkUnavailable", status = networkUnavailable ? "True" : "False" } } } }),
                 V1Patch.PatchType.MergePatch),
             name,
             cancellationToken: Ct);
@@ -134,13 +137,13 @@ internal sealed class SpeakerRig : IAsyncDisposable
 
     public async Task SetIngressAsync(string name, string[] addresses) =>
         await Client.CoreV1.PatchNamespacedServiceStatusAsync(
-            new V1Patch(KubernetesJson.Serialize(new { status = new { loadBalancer = new { ingress = addresses.Select(a => new { ip = a }).ToArray() } } }), V1Patch.PatchType.MergePatch),
+            new V1Patch(JsonSerializer.Serialize(new { status = new { loadBalancer = new { ingress = addresses.Select(a => new { ip = a }).ToArray() } } }), V1Patch.PatchType.MergePatch),
             name,
             Apps,
             cancellationToken: Ct);
 
     public async Task PatchServiceAsync(string name, object patch) =>
-        await Client.CoreV1.PatchNamespacedServiceAsync(new V1Patch(KubernetesJson.Serialize(patch), V1Patch.PatchType.MergePatch), name, Apps, cancellationToken: Ct);
+        await Client.CoreV1.PatchNamespacedServiceAsync(new V1Patch(JsonSerializer.Serialize(patch), V1Patch.PatchType.MergePatch), name, Apps, cancellationToken: Ct);
 
     /// <summary>An EndpointSlice for the Service with endpoints (node, ready, serving, terminating).</summary>
     public async Task CreateSliceAsync(string service, string sliceName, params (string? Node, bool? Ready, bool? Serving, bool? Terminating)[] endpoints) =>
@@ -204,8 +207,8 @@ internal sealed class SpeakerRig : IAsyncDisposable
 
     public async Task<IReadOnlyList<ServiceL2Status>> StatusesAsync()
     {
-        var list = await Client.CustomObjects.ListNamespacedCustomObjectAsync<StatusList>(MetalLbApi.Group, "v1beta1", System, ServiceL2Status.Plural, cancellationToken: Ct);
-        return [.. list.Items];
+        var list = await ListWatch.ForCustomResource<ServiceL2Status>(Client, MetalLbApi.Group, "v1beta1", ServiceL2Status.Plural, System).ListAsync(Ct);
+        return list.Items;
     }
 
     public async Task<IReadOnlyList<Corev1Event>> EventsAsync(string ns, string reason) =>
@@ -220,12 +223,6 @@ internal sealed class SpeakerRig : IAsyncDisposable
 
         Client.Dispose();
         await Server.DisposeAsync();
-    }
-
-    internal sealed class StatusList
-    {
-        [global::System.Text.Json.Serialization.JsonPropertyName("items")]
-        public IList<ServiceL2Status> Items { get; set; } = [];
     }
 
     internal sealed class Speaker(string node, FakeMembership membership, RecordingSink sink, Layer2SpeakerController controller, ServiceProvider provider, IMeterFactory meters) : IAsyncDisposable

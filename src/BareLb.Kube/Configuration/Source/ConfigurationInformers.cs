@@ -55,7 +55,7 @@ internal sealed class ConfigurationInformers : IAsyncDisposable
             Tolerant(
                 ListWatch.For<V1ConfigMap, V1ConfigMapList>(
                     (limit, next, ct) => client.CoreV1.ListNamespacedConfigMapAsync(ns, continueParameter: next, limit: limit, cancellationToken: ct),
-                    (rv, timeout, onError, ct) => client.CoreV1.WatchListNamespacedConfigMapAsync(ns, allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: timeout, onError: onError, cancellationToken: ct)),
+                    ResourceWatch.Of<V1ConfigMap>(client, $"api/v1/namespaces/{ns}/configmaps")),
                 "configmaps"),
             timeProvider: timeProvider,
             logger: loggerFactory?.CreateLogger<Informer<V1ConfigMap>>());

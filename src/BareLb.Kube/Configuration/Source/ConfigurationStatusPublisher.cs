@@ -4,6 +4,7 @@ using BareLb.Kube.Configuration.Api;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
+using BareLb.Kube.Serialization;
 
 namespace BareLb.Kube.Configuration.Source;
 
@@ -121,7 +122,7 @@ internal sealed partial class ConfigurationStatusPublisher : IDisposable
             foreach (var (key, desired) in _desired)
             {
                 var status = StatusOf(desired, counts);
-                var json = KubernetesJson.Serialize(status);
+                var json = KubeJson.Serialize(status);
                 if (!string.Equals(_written.GetValueOrDefault(key), json, StringComparison.Ordinal))
                 {
                     pending.Add((key, desired, status, json));

@@ -6,6 +6,9 @@ using k8s.Autorest;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using System.Text.Json.Nodes;
+using BareLb.Kube.Client;
+using BareLb.Kube.Serialization;
 
 namespace BareLb.Kube.Configuration.Source;
 
@@ -31,11 +34,10 @@ internal sealed partial class KubernetesConfigurationStatusWriter(IKubernetes cl
             return false;
         }
 
-        var body = KubernetesJson.Serialize(new Dictionary<string, object> { ["status"] = status });
+        var body = new JsonObject { ["status"] = KubeJson.ToNode(status) }.ToJsonString();
         try
         {
-            await client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(
-                new V1Patch(body, V1Patch.PatchType.MergePatch), MetalLbApi.Group, MetalLbApi.VersionOf(plural), objectNamespace, plural, name, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await new CustomObjects(client, MetalLbApi.VersionOf(plural), objectNamespace, plural).PatchAsync(name, body, status: true, cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.NotFound)

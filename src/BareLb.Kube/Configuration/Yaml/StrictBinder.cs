@@ -32,7 +32,7 @@ internal static class StrictBinder
 
         try
         {
-            return k8s.KubernetesJson.Deserialize<T>(node.ToJsonString());
+            return Serialization.KubeJson.Deserialize<T>(node);
         }
         catch (JsonException e)
         {

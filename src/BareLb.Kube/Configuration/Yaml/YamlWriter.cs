@@ -83,9 +83,11 @@ internal static partial class YamlWriter
     };
 
     private static string Scalar(string text) =>
-        SafePlain().IsMatch(text) && !Ambiguous().IsMatch(text) ? text : JsonSerializer.Serialize(text, QuotingOptions);
+        SafePlain().IsMatch(text) && !Ambiguous().IsMatch(text) ? text : Quoted(text);
 
-    private static readonly JsonSerializerOptions QuotingOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    // A JSON string is a YAML double-quoted scalar; only what must be escaped is.
+    private static string Quoted(string text) =>
+        $"\"{JsonEncodedText.Encode(text, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping)}\"";
 
     [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_./-]*$")]
     private static partial Regex SafePlain();

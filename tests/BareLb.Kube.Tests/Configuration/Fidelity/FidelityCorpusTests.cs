@@ -3,6 +3,7 @@ using BareLb.Kube.Configuration;
 using BareLb.Kube.Configuration.Api;
 using k8s;
 using k8s.Models;
+using BareLb.Kube.Serialization;
 
 namespace BareLb.Kube.Tests.Configuration.Fidelity;
 
@@ -91,16 +92,16 @@ public sealed class FidelityCorpusTests
             var apiVersion = node["apiVersion"]?.ToString();
             switch (node["kind"]?.ToString())
             {
-                case IPAddressPool.KindName: resources.Pools.Add(KubernetesJson.Deserialize<IPAddressPool>(json)); break;
-                case L2Advertisement.KindName: resources.L2Advertisements.Add(KubernetesJson.Deserialize<L2Advertisement>(json)); break;
-                case BGPAdvertisement.KindName: resources.BgpAdvertisements.Add(KubernetesJson.Deserialize<BGPAdvertisement>(json)); break;
-                case BFDProfile.KindName: resources.BfdProfiles.Add(KubernetesJson.Deserialize<BFDProfile>(json)); break;
-                case Community.KindName: resources.Communities.Add(KubernetesJson.Deserialize<Community>(json)); break;
+                case IPAddressPool.KindName: resources.Pools.Add(KubeJson.Deserialize<IPAddressPool>(json)); break;
+                case L2Advertisement.KindName: resources.L2Advertisements.Add(KubeJson.Deserialize<L2Advertisement>(json)); break;
+                case BGPAdvertisement.KindName: resources.BgpAdvertisements.Add(KubeJson.Deserialize<BGPAdvertisement>(json)); break;
+                case BFDProfile.KindName: resources.BfdProfiles.Add(KubeJson.Deserialize<BFDProfile>(json)); break;
+                case Community.KindName: resources.Communities.Add(KubeJson.Deserialize<Community>(json)); break;
                 case BGPPeer.KindName when apiVersion == MetalLbApi.V1Beta1:
-                    resources.BgpPeers.Add(BgpPeerVersions.ToV1Beta2(KubernetesJson.Deserialize<BGPPeerV1Beta1>(json)));
+                    resources.BgpPeers.Add(BgpPeerVersions.ToV1Beta2(KubeJson.Deserialize<BGPPeerV1Beta1>(json)));
                     break;
-                case BGPPeer.KindName: resources.BgpPeers.Add(KubernetesJson.Deserialize<BGPPeer>(json)); break;
-                case "Secret": resources.Secrets[node["metadata"]!["name"]!.ToString()] = KubernetesJson.Deserialize<V1Secret>(json); break;
+                case BGPPeer.KindName: resources.BgpPeers.Add(KubeJson.Deserialize<BGPPeer>(json)); break;
+                case "Secret": resources.Secrets[node["metadata"]!["name"]!.ToString()] = KubeJson.Deserialize<V1Secret>(json); break;
             }
         }
 

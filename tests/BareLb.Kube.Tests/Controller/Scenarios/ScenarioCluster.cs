@@ -3,6 +3,7 @@ using BareLb.Kube.Controller;
 using BareLb.Kube.Testing;
 using k8s;
 using k8s.Models;
+using BareLb.Kube.Serialization;
 
 namespace BareLb.Kube.Tests.Controller.Scenarios;
 
@@ -82,7 +83,7 @@ internal sealed class ScenarioCluster : IAsyncDisposable
     /// <summary>Replaces the pools in the ConfigMap, as <c>kubectl apply</c> of an edited file would.</summary>
     public Task ConfigureAsync(params LegacyPool[] pools) =>
         Client.CoreV1.PatchNamespacedConfigMapAsync(
-            new V1Patch(new V1ConfigMap { Data = new Dictionary<string, string> { ["config"] = LegacyConfig(pools) } }, V1Patch.PatchType.MergePatch),
+            new V1Patch(KubeJson.Serialize(new V1ConfigMap { Data = new Dictionary<string, string> { ["config"] = LegacyConfig(pools) } }), V1Patch.PatchType.MergePatch),
             "config",
             "metallb-system",
             cancellationToken: Ct);

@@ -6,6 +6,7 @@ using BareLb.Lab.Topology;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
+using BareLb.Kube.Serialization;
 
 namespace BareLb.Tool.Lab.Cluster;
 
@@ -505,7 +506,7 @@ internal sealed class NodeAgent : IAsyncDisposable
     private static V1Pod PodObject(PlannedPod planned, Workload owner)
     {
         var template = owner.Template;
-        var spec = KubernetesJson.Deserialize<V1PodSpec>(KubernetesJson.Serialize(template.Spec));
+        var spec = KubeJson.Copy(template.Spec);
         spec.NodeName = planned.Node;
         return new V1Pod
         {

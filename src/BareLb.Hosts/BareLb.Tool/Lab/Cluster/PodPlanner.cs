@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using BareLb.Kube.Serialization;
 
 namespace BareLb.Tool.Lab.Cluster;
 
@@ -85,7 +86,7 @@ internal static class PodPlanner
     // A stable 10-character hash of the template, as the Deployment controller's pod-template-hash.
     private static string TemplateHash(Workload workload)
     {
-        var digest = SHA256.HashData(Encoding.UTF8.GetBytes(k8s.KubernetesJson.Serialize(workload.Template)));
+        var digest = SHA256.HashData(Encoding.UTF8.GetBytes(KubeJson.Serialize(workload.Template)));
         return string.Create(10, digest, static (span, bytes) =>
         {
             for (var i = 0; i < span.Length; i++)

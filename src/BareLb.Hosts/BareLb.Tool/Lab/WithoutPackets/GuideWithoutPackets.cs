@@ -3,6 +3,7 @@ using BareLb.Kube.Testing;
 using BareLb.Tool.Lab.Cluster;
 using k8s;
 using k8s.Models;
+using BareLb.Kube.Serialization;
 
 namespace BareLb.Tool.Lab.WithoutPackets;
 
@@ -71,7 +72,7 @@ internal static class GuideWithoutPackets
         try
         {
             await kubectl.ShowAsync(["apply", "-f", configFile], "kubectl apply -f metallb_config.yaml", () => Task.FromResult("configmap/config created (applied through the API)"), async () =>
-                await client.CoreV1.CreateNamespacedConfigMapAsync(KubernetesYaml.Deserialize<V1ConfigMap>(GuideConfig), "metallb-system", cancellationToken: cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+                await client.CoreV1.CreateNamespacedConfigMapAsync(KubeYaml.Deserialize<V1ConfigMap>(GuideConfig), "metallb-system", cancellationToken: cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
         }
         finally
         {
