@@ -1,6 +1,5 @@
 using System.Collections;
 using System.Globalization;
-using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
@@ -181,7 +180,7 @@ internal static class StrictBinder
                     continue;
                 }
 
-                Check(child, property.PropertyType, childPath, scalarsAsStrings, errors, replacement => obj[key] = replacement);
+                Check(child, property, childPath, scalarsAsStrings, errors, replacement => obj[key] = replacement);
             }
         }
     }
@@ -202,18 +201,14 @@ internal static class StrictBinder
         _ => null,
     };
 
-    private static Dictionary<string, PropertyInfo> PropertiesOf(Type type)
+    // The fields as JSON binds them: the source-generated metadata's names (JsonPropertyName, else camelCase) and types,
+    // ignored properties left out; no reflection, so the hosts compile ahead of time.
+    private static Dictionary<string, Type> PropertiesOf(Type type)
     {
-        var result = new Dictionary<string, PropertyInfo>(StringComparer.Ordinal);
-        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        var result = new Dictionary<string, Type>(StringComparer.Ordinal);
+        foreach (var property in Serialization.KubeJson.Options.GetTypeInfo(type).Properties)
         {
-            if (property.GetCustomAttribute<JsonIgnoreAttribute>() is not null)
-            {
-                continue;
-            }
-
-            var name = property.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? property.Name;
-            result.TryAdd(name, property);
+            result.TryAdd(property.Name, property.PropertyType);
         }
 
         return result;
