@@ -12,7 +12,7 @@ public static class HostingServiceCollectionExtensions
     /// <summary>
     /// Adds <see cref="TimeProvider.System"/> (unless a <see cref="TimeProvider"/> is registered
     /// already, e.g. a fake one in tests), <c>System.Diagnostics.Metrics</c> with a
-    /// <see cref="PrometheusTextExporter"/> for the meters named in the options, health checks
+    /// <see cref="PrometheusTextExporter"/> for the meters named in the options and <see cref="ProcessMetrics"/>, health checks
     /// (register sources with <c>AddHealthChecks().AddCheck(..., tags: [HealthTags.Live])</c>), and
     /// the <see cref="ProbeServer"/> that serves them, its options checked when the host starts.
     /// </summary>
@@ -25,7 +25,12 @@ public static class HostingServiceCollectionExtensions
         services.AddHealthChecks();
         services.AddOptions<ProbeServerOptions>().Configure(configure).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProbeServerOptions>, ProbeServerOptionsValidator>());
-        services.TryAddSingleton(sp => new PrometheusTextExporter(sp.GetRequiredService<IOptions<ProbeServerOptions>>().Value.MeterNames));
+        services.TryAddSingleton<ProcessMetrics>();
+        services.TryAddSingleton(sp =>
+        {
+            _ = sp.GetRequiredService<ProcessMetrics>(); // its instruments exist before the exporter listens
+            return new PrometheusTextExporter([.. sp.GetRequiredService<IOptions<ProbeServerOptions>>().Value.MeterNames, ProcessMetrics.MeterName]);
+        });
         services.TryAddSingleton<ProbeServer>();
         services.AddHostedService(sp => sp.GetRequiredService<ProbeServer>());
         return services;

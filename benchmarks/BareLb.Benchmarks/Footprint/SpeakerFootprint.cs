@@ -95,7 +95,7 @@ internal static class SpeakerFootprint
         }
 
         Console.WriteLine();
-        Console.WriteLine("| process | resident memory | idle CPU (share of one core) | announced |");
+        Console.WriteLine("| process | resident memory (anonymous + file) | idle CPU (share of one core) | announced |");
         Console.WriteLine("|---|---:|---:|---|");
         foreach (var (name, memory, cpu, note) in rows)
         {
@@ -106,7 +106,7 @@ internal static class SpeakerFootprint
     }
 
     private static (string, string, string, string) Row(string name, (ProcessSample End, double Cpu) m, string note) =>
-        (name, string.Create(CultureInfo.InvariantCulture, $"{m.End.ResidentBytes / 1048576.0:0.0} MB"), string.Create(CultureInfo.InvariantCulture, $"{m.Cpu * 100:0.00} %"), note);
+        (name, string.Create(CultureInfo.InvariantCulture, $"{m.End.ResidentBytes / 1048576.0:0.0} MB ({m.End.AnonymousBytes / 1048576.0:0.0} + {m.End.FileBytes / 1048576.0:0.0})"), string.Create(CultureInfo.InvariantCulture, $"{m.Cpu * 100:0.00} %"), note);
 
     // Samples an idle window of the speaker; when it exits meanwhile, says so with its exit code and last error lines.
     private static async Task<(ProcessSample End, double Cpu)> IdleOrExitedAsync(Process process, StderrTail stderr, TimeSpan warmup, TimeSpan idle)
@@ -211,7 +211,9 @@ internal static class SpeakerFootprint
         var full = await IdleOrExitedAsync(process, stderr, warmup, idle);
         var metrics = await http.GetStringAsync("/metrics");
         var announced = metrics.Split('\n').Count(l => l.StartsWith("metallb_speaker_announced{", StringComparison.Ordinal) && l.EndsWith(" 1", StringComparison.Ordinal));
-        return (empty, full, $"{announced} addresses announced, {statuses} ServiceL2Status after {settle.Elapsed.TotalSeconds:0} s");
+        var heap = metrics.Split('\n').FirstOrDefault(l => l.StartsWith("dotnet_gc_heap_size_bytes ", StringComparison.Ordinal))?.Split(' ')[1];
+        var heapText = double.TryParse(heap, NumberStyles.Float, CultureInfo.InvariantCulture, out var bytes) ? $", GC heap {bytes / 1048576:0.0} MB" : "";
+        return (empty, full, $"{announced} addresses announced, {statuses} ServiceL2Status after {settle.Elapsed.TotalSeconds:0} s{heapText}");
     }
 
     private static Process Start(string path, Dictionary<string, string> environment, StderrTail stderr, params string[] arguments)

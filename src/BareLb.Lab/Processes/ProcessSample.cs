@@ -8,6 +8,12 @@ namespace BareLb.Lab.Processes;
 /// <param name="At">When it was read.</param>
 public readonly record struct ProcessSample(long ResidentBytes, TimeSpan CpuTime, DateTime At)
 {
+    /// <summary>The anonymous part of the resident memory (<c>RssAnon</c>: heaps, stacks), not backed by a file.</summary>
+    public long AnonymousBytes { get; init; }
+
+    /// <summary>The file-backed part of the resident memory (<c>RssFile</c>: the pages of the program and its libraries).</summary>
+    public long FileBytes { get; init; }
+
     private const double TicksPerSecond = 100; // USER_HZ on Linux
 
     /// <summary>Reads process <paramref name="pid"/>'s sample now.</summary>
@@ -15,14 +21,19 @@ public readonly record struct ProcessSample(long ResidentBytes, TimeSpan CpuTime
     public static ProcessSample Of(int pid)
     {
         var status = File.ReadAllLines($"/proc/{pid}/status");
-        var rss = status.First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))
-            .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
+        long Kilobytes(string field) => long.Parse(
+            status.FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal))?.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1] ?? "0",
+            CultureInfo.InvariantCulture) * 1024;
 
         // The fields after the command name (which may hold spaces): utime is the 14th of the line, stime the 15th.
         var stat = File.ReadAllText($"/proc/{pid}/stat");
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-        return new ProcessSample(long.Parse(rss, CultureInfo.InvariantCulture) * 1024, TimeSpan.FromSeconds(ticks / TicksPerSecond), DateTime.UtcNow);
+        return new ProcessSample(Kilobytes("VmRSS:"), TimeSpan.FromSeconds(ticks / TicksPerSecond), DateTime.UtcNow)
+        {
+            AnonymousBytes = Kilobytes("RssAnon:"),
+            FileBytes = Kilobytes("RssFile:"),
+        };
     }
 
     /// <summary>CPU used between two samples, as a share of one core.</summary>

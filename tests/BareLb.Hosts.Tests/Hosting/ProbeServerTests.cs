@@ -59,6 +59,26 @@ public sealed class ProbeServerTests
     }
 
     [Fact]
+    public async Task Metrics_AlwaysCarryTheProcessSeries_UnderPrometheusClientNames()
+    {
+        using var host = Build("unused");
+        await host.StartAsync(Ct);
+        using var http = new HttpClient { BaseAddress = host.Services.GetRequiredService<ProbeServer>().Addresses[0] };
+
+        var lines = (await http.GetStringAsync("/metrics", Ct)).Split('\n');
+        double Value(string series) => double.Parse(Assert.Single(lines, l => l.StartsWith(series + " ", StringComparison.Ordinal)).Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(Environment.WorkingSet, Value("process_resident_memory_bytes"), tolerance: 64 * 1024 * 1024);
+        Assert.InRange(Value("process_cpu_seconds_total"), 0.001, Environment.CpuUsage.TotalTime.TotalSeconds);
+        Assert.InRange(Value("process_start_time_seconds"), DateTimeOffset.UtcNow.AddDays(-1).ToUnixTimeSeconds(), DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        Assert.True(Value("process_open_fds") > 0);
+        Assert.True(Value("dotnet_gc_allocated_bytes_total") > 0);
+        Assert.True(Value("dotnet_gc_committed_bytes") >= Value("dotnet_gc_heap_size_bytes"));
+        Assert.Contains("dotnet_gc_collections_total{generation=\"0\"}", lines.Select(l => l.Split(' ')[0]));
+        Assert.Contains("# TYPE process_cpu_seconds_total counter", lines);
+        await host.StopAsync(Ct);
+    }
+
+    [Fact]
     public async Task WithoutHealth_OnlyMetricsIsServed()
     {
         using var host = Build("unused", serveHealth: false);
