@@ -1,7 +1,11 @@
 using BareLb.Benchmarks.Controller;
 using BareLb.Benchmarks.Failover;
 using BareLb.Benchmarks.Footprint;
+using BareLb.Kube.Serialization;
 using BenchmarkDotNet.Running;
+
+// The harnesses create CustomResourceDefinitions and other kinds the hosts never read.
+KubeJson.IncludeAllBuiltInKinds();
 
 // Harnesses that take seconds per run, outside BenchmarkDotNet.
 switch (args)

@@ -5,6 +5,7 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using BareLb.Kube.Serialization;
+using BareLb.Kube.Client;
 
 namespace BareLb.Kube.Controller;
 
@@ -35,12 +36,12 @@ internal sealed class KubernetesServiceWriter(IKubernetes client, string compone
         {
             try
             {
-                return await client.CoreV1.ReplaceNamespacedServiceStatusAsync(
-                    WithStatus(current, addresses, pool), current.Metadata.Name, current.Metadata.NamespaceProperty, cancellationToken: cancellationToken).ConfigureAwait(false);
+                return await KubeApi.ReplaceAsync(
+                    client, ApiPath.Core("services", current.Metadata.NamespaceProperty, current.Metadata.Name, "status"), WithStatus(current, addresses, pool), cancellationToken).ConfigureAwait(false);
             }
             catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.Conflict && attempt < ConflictRetries)
             {
-                current = await client.CoreV1.ReadNamespacedServiceAsync(service.Metadata.Name, service.Metadata.NamespaceProperty, cancellationToken: cancellationToken).ConfigureAwait(false);
+                current = await KubeApi.GetAsync<V1Service>(client, ApiPath.Core("services", service.Metadata.NamespaceProperty, service.Metadata.Name), cancellationToken).ConfigureAwait(false);
             }
         }
     }

@@ -62,15 +62,11 @@ internal sealed class ServiceControllerHost : IAsyncDisposable
         var kubernetesWriter = new KubernetesServiceWriter(client, "barelb-controller", timeProvider);
         writer ??= kubernetesWriter;
         var services = new Informer<V1Service>(
-            ListWatch.For<V1Service, V1ServiceList>(
-                (limit, next, ct) => client.CoreV1.ListServiceForAllNamespacesAsync(continueParameter: next, limit: limit, cancellationToken: ct),
-                ResourceWatch.Of<V1Service>(client, "api/v1/services")),
+            ListWatch.Of<V1Service, V1ServiceList>(client, "api/v1/services"),
             timeProvider: timeProvider,
             logger: loggerFactory?.CreateLogger<Informer<V1Service>>());
         var namespaces = new Informer<V1Namespace>(
-            ListWatch.For<V1Namespace, V1NamespaceList>(
-                (limit, next, ct) => client.CoreV1.ListNamespaceAsync(continueParameter: next, limit: limit, cancellationToken: ct),
-                ResourceWatch.Of<V1Namespace>(client, "api/v1/namespaces")),
+            ListWatch.Of<V1Namespace, V1NamespaceList>(client, "api/v1/namespaces"),
             timeProvider: timeProvider,
             logger: loggerFactory?.CreateLogger<Informer<V1Namespace>>());
         var configuration = pools is not null ? null : ConfigurationInformers.Create(client, options.Configuration, loggerFactory, timeProvider);

@@ -1,5 +1,6 @@
 using k8s;
 using k8s.Models;
+using BareLb.Kube.Client;
 
 namespace BareLb.Kube.Events;
 
@@ -47,6 +48,6 @@ internal sealed class EventRecorder(IKubernetes client, string component, TimePr
             LastTimestamp = now,
             Count = 1,
         };
-        return client.CoreV1.CreateNamespacedEventAsync(ev, involved.NamespaceProperty, cancellationToken: cancellationToken);
+        return KubeApi.CreateAsync(client, ApiPath.Core("events", involved.NamespaceProperty), ev, cancellationToken);
     }
 }

@@ -1,9 +1,11 @@
+using System.Globalization;
+using BareLb.Kube.Client;
 using k8s;
 using k8s.Models;
 
 namespace BareLb.Kube.Informers;
 
-/// <summary>Builds an <see cref="IListWatch{T}"/> from a KubernetesClient list call and its watch call.</summary>
+/// <summary>Builds an <see cref="IListWatch{T}"/> from a list call and its watch call, or from a collection's path.</summary>
 internal static class ListWatch
 {
     /// <summary>
@@ -39,6 +41,25 @@ internal static class ListWatch
         ArgumentNullException.ThrowIfNull(listPage);
         ArgumentNullException.ThrowIfNull(watch);
         return new PagedCallListWatch<T, TList>(listPage, watch, (int)(watchTimeout ?? TimeSpan.FromMinutes(5)).TotalSeconds);
+    }
+
+    /// <summary>
+    /// An <see cref="IListWatch{T}"/> over one collection of the API server at <paramref name="collectionPath"/> (e.g.
+    /// <c>api/v1/services</c>, <c>api/v1/namespaces/NS/configmaps</c>): lists in pages through <see cref="KubeApi"/>,
+    /// watches through <see cref="ResourceWatch"/>, both with <paramref name="fieldSelector"/> when given.
+    /// </summary>
+    public static IListWatch<T> Of<T, TList>(IKubernetes client, string collectionPath, string? fieldSelector = null, TimeSpan? watchTimeout = null)
+        where TList : IItems<T>, IMetadata<V1ListMeta>
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentException.ThrowIfNullOrEmpty(collectionPath);
+        return For<T, TList>(
+            (limit, next, ct) => KubeApi.GetAsync<TList>(
+                client,
+                collectionPath + ApiPath.Query(("fieldSelector", fieldSelector), ("limit", limit?.ToString(CultureInfo.InvariantCulture)), ("continue", next)),
+                ct),
+            ResourceWatch.Of<T>(client, collectionPath, fieldSelector),
+            watchTimeout);
     }
 
     /// <summary>

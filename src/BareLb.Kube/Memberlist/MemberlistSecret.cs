@@ -6,6 +6,7 @@ using k8s.Autorest;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using BareLb.Kube.Client;
 
 namespace BareLb.Kube.Memberlist;
 
@@ -54,8 +55,8 @@ public sealed partial class MemberlistSecret
     /// <exception cref="HttpOperationException">The API refused a request (e.g. 403 without the permission).</exception>
     public async Task<bool> EnsureAsync(CancellationToken cancellationToken = default)
     {
-        var existing = await _client.CoreV1.ListNamespacedSecretAsync(
-            _options.Namespace, fieldSelector: $"metadata.name={_options.SecretName}", cancellationToken: cancellationToken).ConfigureAwait(false);
+        var existing = await KubeApi.GetAsync<V1SecretList>(
+            _client, ApiPath.Core("secrets", _options.Namespace) + ApiPath.Query(("fieldSelector", $"metadata.name={_options.SecretName}")), cancellationToken).ConfigureAwait(false);
         if (existing.Items.Count > 0)
         {
             LogExists(_logger, _options.Namespace, _options.SecretName);
@@ -75,7 +76,7 @@ public sealed partial class MemberlistSecret
         };
         try
         {
-            await _client.CoreV1.CreateNamespacedSecretAsync(secret, _options.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await KubeApi.CreateAsync(_client, ApiPath.Core("secrets", _options.Namespace), secret, cancellationToken).ConfigureAwait(false);
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
         {
@@ -121,7 +122,7 @@ public sealed partial class MemberlistSecret
 
         try
         {
-            var deployment = await _client.AppsV1.ReadNamespacedDeploymentAsync(_options.DeploymentName, _options.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var deployment = await KubeApi.GetAsync<V1Deployment>(_client, ApiPath.Group("apps/v1", "deployments", _options.Namespace, _options.DeploymentName), cancellationToken).ConfigureAwait(false);
             return [new V1OwnerReference { ApiVersion = "apps/v1", Kind = "Deployment", Name = deployment.Metadata.Name, Uid = deployment.Metadata.Uid }];
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)

@@ -7,9 +7,9 @@ using k8s.Models;
 namespace BareLb.Kube.Serialization;
 
 /// <summary>
-/// JSON for Kubernetes objects and BareLb's own kinds without reflection: KubernetesClient's source-generated
-/// metadata for the built-in kinds, <see cref="BareLbJsonContext"/> for the <c>metallb.io</c> kinds, and the same
-/// settings as KubernetesClient's own (so that what BareLb writes reads back there, and the other way round).
+/// JSON for Kubernetes objects and BareLb's own kinds without reflection: <see cref="BareLbJsonContext"/>'s metadata,
+/// and the same settings as KubernetesClient's own (so that what BareLb writes reads back there, and the other way
+/// round).
 /// </summary>
 internal static class KubeJson
 {
@@ -44,13 +44,44 @@ internal static class KubeJson
         where T : notnull =>
         JsonSerializer.SerializeToElement(value, TypeInfo<T>()).Deserialize(TypeInfo<T>())!;
 
+    /// <summary>
+    /// For tools and tests, not the hosts: also reads and writes every other built-in kind (through KubernetesClient's
+    /// metadata for all of them, which a natively compiled host should not carry), and lets the client's own generated
+    /// calls write BareLb's kinds and <see cref="JsonElement"/> values. Call it before the first call of the client.
+    /// </summary>
+    public static void IncludeAllBuiltInKinds()
+    {
+        if (Interlocked.Exchange(ref s_allKinds, SourceGenerationContext.Default) is not null)
+        {
+            return;
+        }
+
+        KubernetesJson.AddJsonOptions(options =>
+        {
+            // Frozen once the client has used them; BareLb's own writes go through KubeJson regardless.
+            if (!options.IsReadOnly)
+            {
+                options.TypeInfoResolver = JsonTypeInfoResolver.Combine(options.TypeInfoResolver, BareLbJsonContext.Default);
+            }
+        });
+    }
+
     private static JsonTypeInfo<T> TypeInfo<T>() => (JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T));
+
+    private static IJsonTypeInfoResolver? s_allKinds;
+
+    // BareLb's kinds first, then every built-in kind once a tool or test has asked for them.
+    private sealed class Resolver : IJsonTypeInfoResolver
+    {
+        public JsonTypeInfo? GetTypeInfo(Type type, JsonSerializerOptions options) =>
+            ((IJsonTypeInfoResolver)BareLbJsonContext.Default).GetTypeInfo(type, options) ?? Volatile.Read(ref s_allKinds)?.GetTypeInfo(type, options);
+    }
 
     private static JsonSerializerOptions Create()
     {
         var options = new JsonSerializerOptions
         {
-            TypeInfoResolver = JsonTypeInfoResolver.Combine(BareLbJsonContext.Default, SourceGenerationContext.Default),
+            TypeInfoResolver = new Resolver(),
             DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
             PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         };

@@ -115,21 +115,15 @@ public sealed partial class Layer2SpeakerController : IHostedService, IAsyncDisp
         ILogger<Informer<T>>? InformerLogger<T>()
             where T : class, IKubernetesObject<V1ObjectMeta> => loggerFactory?.CreateLogger<Informer<T>>();
         _services = new Informer<V1Service>(
-            ListWatch.For<V1Service, V1ServiceList>(
-                ct => client.CoreV1.ListServiceForAllNamespacesAsync(cancellationToken: ct),
-                ResourceWatch.Of<V1Service>(client, "api/v1/services")),
+            ListWatch.Of<V1Service, V1ServiceList>(client, "api/v1/services"),
             timeProvider: _time,
             logger: InformerLogger<V1Service>());
         _slices = new Informer<V1EndpointSlice>(
-            ListWatch.For<V1EndpointSlice, V1EndpointSliceList>(
-                ct => client.DiscoveryV1.ListEndpointSliceForAllNamespacesAsync(cancellationToken: ct),
-                ResourceWatch.Of<V1EndpointSlice>(client, "apis/discovery.k8s.io/v1/endpointslices")),
+            ListWatch.Of<V1EndpointSlice, V1EndpointSliceList>(client, "apis/discovery.k8s.io/v1/endpointslices"),
             timeProvider: _time,
             logger: InformerLogger<V1EndpointSlice>());
         _nodes = new Informer<V1Node>(
-            ListWatch.For<V1Node, V1NodeList>(
-                ct => client.CoreV1.ListNodeAsync(cancellationToken: ct),
-                ResourceWatch.Of<V1Node>(client, "api/v1/nodes")),
+            ListWatch.Of<V1Node, V1NodeList>(client, "api/v1/nodes"),
             timeProvider: _time,
             logger: InformerLogger<V1Node>());
         _configuration = ConfigurationInformers.Create(
@@ -154,9 +148,7 @@ public sealed partial class Layer2SpeakerController : IHostedService, IAsyncDisp
             // (logged once) and tried again every few minutes.
             _kubeProxy = new Informer<V1ConfigMap>(
                 Tolerant(
-                    ListWatch.For<V1ConfigMap, V1ConfigMapList>(
-                        ct => client.CoreV1.ListNamespacedConfigMapAsync(KubeProxyStrictArp.Namespace, fieldSelector: "metadata.name=" + KubeProxyStrictArp.Name, cancellationToken: ct),
-                        ResourceWatch.Of<V1ConfigMap>(client, $"api/v1/namespaces/{KubeProxyStrictArp.Namespace}/configmaps", "metadata.name=" + KubeProxyStrictArp.Name)),
+                    ListWatch.Of<V1ConfigMap, V1ConfigMapList>(client, $"api/v1/namespaces/{KubeProxyStrictArp.Namespace}/configmaps", "metadata.name=" + KubeProxyStrictArp.Name),
                     $"configmap {KubeProxyStrictArp.Namespace}/{KubeProxyStrictArp.Name}",
                     ForbiddenRecheck),
                 timeProvider: _time,

@@ -303,7 +303,7 @@ internal sealed partial class ServiceL2StatusReconciler
         _ownerTried = _time.GetTimestamp();
         try
         {
-            var pod = await _client.CoreV1.ReadNamespacedPodAsync(_podName, _namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var pod = await KubeApi.GetAsync<V1Pod>(_client, ApiPath.Core("pods", _namespace, _podName), cancellationToken).ConfigureAwait(false);
             _owner = new V1OwnerReference { ApiVersion = "v1", Kind = "Pod", Name = pod.Metadata.Name, Uid = pod.Metadata.Uid };
         }
         catch (HttpOperationException e) when (!_ownerMissingLogged)

@@ -5,6 +5,8 @@ using BareLb.Membership.Security;
 using BareLb.Speaker.Commands;
 using k8s;
 using k8s.Autorest;
+using BareLb.Kube.Client;
+using k8s.Models;
 
 namespace BareLb.Speaker.Kubernetes;
 
@@ -89,7 +91,7 @@ internal static class SpeakerPreflight
         {
             try
             {
-                await client.CoreV1.ReadNodeAsync(nodeName, cancellationToken: cancellationToken).ConfigureAwait(false);
+                await KubeApi.GetAsync<V1Node>(client, ApiPath.Core("nodes", name: nodeName), cancellationToken).ConfigureAwait(false);
                 return;
             }
             catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)

@@ -53,9 +53,7 @@ internal sealed class ConfigurationInformers : IAsyncDisposable
 
         var configMaps = new Informer<V1ConfigMap>(
             Tolerant(
-                ListWatch.For<V1ConfigMap, V1ConfigMapList>(
-                    (limit, next, ct) => client.CoreV1.ListNamespacedConfigMapAsync(ns, continueParameter: next, limit: limit, cancellationToken: ct),
-                    ResourceWatch.Of<V1ConfigMap>(client, $"api/v1/namespaces/{ns}/configmaps")),
+                ListWatch.Of<V1ConfigMap, V1ConfigMapList>(client, $"api/v1/namespaces/{ns}/configmaps"),
                 "configmaps"),
             timeProvider: timeProvider,
             logger: loggerFactory?.CreateLogger<Informer<V1ConfigMap>>());

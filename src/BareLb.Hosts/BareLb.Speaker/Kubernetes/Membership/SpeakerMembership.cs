@@ -9,6 +9,8 @@ using k8s;
 using k8s.Autorest;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using BareLb.Kube.Client;
+using k8s.Models;
 
 namespace BareLb.Speaker.Kubernetes.Membership;
 
@@ -173,7 +175,7 @@ internal sealed partial class SpeakerMembership : ISpeakerMembership, IHostedSer
         {
             try
             {
-                var pods = await _client.CoreV1.ListNamespacedPodAsync(_options.Namespace, labelSelector: _options.MemberlistLabels, cancellationToken: cancellationToken).ConfigureAwait(false);
+                var pods = await KubeApi.GetAsync<V1PodList>(_client, ApiPath.Core("pods", _options.Namespace) + ApiPath.Query(("labelSelector", _options.MemberlistLabels)), cancellationToken).ConfigureAwait(false);
                 var fresh = new List<IPEndPoint>();
                 foreach (var pod in pods.Items)
                 {
