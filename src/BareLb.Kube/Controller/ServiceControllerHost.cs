@@ -1,5 +1,6 @@
 using BareLb.Core.Allocation;
 using BareLb.Core.Pools;
+using BareLb.Kube.Client;
 using BareLb.Kube.Configuration.Source;
 using BareLb.Kube.Informers;
 using BareLb.Kube.Metrics;
@@ -62,11 +63,11 @@ internal sealed class ServiceControllerHost : IAsyncDisposable
         var kubernetesWriter = new KubernetesServiceWriter(client, "barelb-controller", timeProvider);
         writer ??= kubernetesWriter;
         var services = new Informer<V1Service>(
-            ListWatch.Of<V1Service, V1ServiceList>(client, "api/v1/services"),
+            ListWatch.Of<V1Service, V1ServiceList>(client, ApiPath.Core("services")),
             timeProvider: timeProvider,
             logger: loggerFactory?.CreateLogger<Informer<V1Service>>());
         var namespaces = new Informer<V1Namespace>(
-            ListWatch.Of<V1Namespace, V1NamespaceList>(client, "api/v1/namespaces"),
+            ListWatch.Of<V1Namespace, V1NamespaceList>(client, ApiPath.Core("namespaces")),
             timeProvider: timeProvider,
             logger: loggerFactory?.CreateLogger<Informer<V1Namespace>>());
         var configuration = pools is not null ? null : ConfigurationInformers.Create(client, options.Configuration, loggerFactory, timeProvider);

@@ -1,7 +1,7 @@
+using System.Globalization;
 using System.Net;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using System.Text;
 using BareLb.Kube.Client;
 using BareLb.Kube.Serialization;
 using k8s;
@@ -38,17 +38,7 @@ internal sealed class CustomResourceListWatch<T>(
     {
         try
         {
-            var query = new StringBuilder();
-            if (limit is { } pageSize)
-            {
-                query.Append(query.Length == 0 ? '?' : '&').Append("limit=").Append(pageSize);
-            }
-
-            if (!string.IsNullOrEmpty(continueToken))
-            {
-                query.Append(query.Length == 0 ? '?' : '&').Append("continue=").Append(Uri.EscapeDataString(continueToken));
-            }
-
+            var query = ApiPath.Query(("limit", limit?.ToString(CultureInfo.InvariantCulture)), ("continue", continueToken));
             var text = await RawApiRequest.SendJsonAsync(client, HttpMethod.Get, Path + query, null, null, cancellationToken).ConfigureAwait(false);
             using var list = JsonDocument.Parse(text);
             _absent = false;
@@ -94,7 +84,7 @@ internal sealed class CustomResourceListWatch<T>(
         }
     }
 
-    private string Path => $"apis/{group}/{version}/namespaces/{Uri.EscapeDataString(@namespace)}/{plural}";
+    private string Path => ApiPath.Group($"{group}/{version}", plural, @namespace);
 
     // Moves on; false at the end, or when the resource type turns out not to be served.
     private async Task<bool> NextAsync(IAsyncEnumerator<(WatchEventType, T)> enumerator)

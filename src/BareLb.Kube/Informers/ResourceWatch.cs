@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
@@ -47,7 +48,12 @@ internal static class ResourceWatch
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(onError);
-        using var response = await RawApiRequest.WatchAsync(client, path + Query(fieldSelector, resourceVersion, timeoutSeconds), cancellationToken).ConfigureAwait(false);
+        using var response = await RawApiRequest.WatchAsync(client, path + ApiPath.Query(
+                ("watch", "true"),
+                ("allowWatchBookmarks", "true"),
+                ("fieldSelector", fieldSelector),
+                ("resourceVersion", resourceVersion),
+                ("timeoutSeconds", timeoutSeconds > 0 ? timeoutSeconds.ToString(CultureInfo.InvariantCulture) : null)), cancellationToken).ConfigureAwait(false);
         var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
@@ -75,7 +81,7 @@ internal static class ResourceWatch
             using var document = JsonDocument.Parse(line);
             var root = document.RootElement;
             var typeText = root.TryGetProperty("type", out var type) ? type.GetString() : null;
-            if (!root.TryGetProperty("object", out var item) || !TryParseType(typeText, out var eventType))
+            if (!root.TryGetProperty("object", out var item) || TypeOf(typeText) is not { } eventType)
             {
                 onError(new JsonException($"not a watch event (type '{typeText}'): {Shorten(line)}"));
                 return null;
@@ -97,40 +103,15 @@ internal static class ResourceWatch
         }
     }
 
-    private static bool TryParseType(string? text, out WatchEventType type)
+    private static WatchEventType? TypeOf(string? text) => text switch
     {
-        type = text switch
-        {
-            "ADDED" => WatchEventType.Added,
-            "MODIFIED" => WatchEventType.Modified,
-            "DELETED" => WatchEventType.Deleted,
-            "ERROR" => WatchEventType.Error,
-            "BOOKMARK" => WatchEventType.Bookmark,
-            _ => (WatchEventType)(-1),
-        };
-        return type >= 0;
-    }
-
-    private static string Query(string? fieldSelector, string? resourceVersion, int timeoutSeconds)
-    {
-        var query = new StringBuilder("?watch=true&allowWatchBookmarks=true");
-        if (!string.IsNullOrEmpty(fieldSelector))
-        {
-            query.Append("&fieldSelector=").Append(Uri.EscapeDataString(fieldSelector));
-        }
-
-        if (!string.IsNullOrEmpty(resourceVersion))
-        {
-            query.Append("&resourceVersion=").Append(Uri.EscapeDataString(resourceVersion));
-        }
-
-        if (timeoutSeconds > 0)
-        {
-            query.Append("&timeoutSeconds=").Append(timeoutSeconds);
-        }
-
-        return query.ToString();
-    }
+        "ADDED" => WatchEventType.Added,
+        "MODIFIED" => WatchEventType.Modified,
+        "DELETED" => WatchEventType.Deleted,
+        "ERROR" => WatchEventType.Error,
+        "BOOKMARK" => WatchEventType.Bookmark,
+        _ => null,
+    };
 
     private static string Shorten(string line) => line.Length <= 200 ? line : string.Concat(line.AsSpan(0, 200), "…");
 }

@@ -1,11 +1,11 @@
 using System.Net;
 using System.Runtime.ExceptionServices;
+using BareLb.Kube.Client;
 using k8s;
 using k8s.Autorest;
+using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using BareLb.Kube.Client;
-using k8s.Models;
 
 namespace BareLb.Kube.Leadership;
 
@@ -219,7 +219,7 @@ internal sealed partial class LeaderElectedRunner
         using var timeout = new CancellationTokenSource(_options.RenewDeadline, _time);
         try
         {
-            var lease = await KubeApi.GetAsync<V1Lease>(_client, ApiPath.Group("coordination.k8s.io/v1", "leases", _options.Namespace, _options.LeaseName), timeout.Token).ConfigureAwait(false);
+            var lease = await KubeApi.GetAsync<V1Lease>(_client, _options.LeasePath, timeout.Token).ConfigureAwait(false);
             if (lease.Spec is null || !string.Equals(lease.Spec.HolderIdentity, _options.Identity, StringComparison.Ordinal))
             {
                 return;
@@ -230,7 +230,7 @@ internal sealed partial class LeaderElectedRunner
             lease.Spec.LeaseDurationSeconds = 1;
             lease.Spec.AcquireTime = now;
             lease.Spec.RenewTime = now;
-            await KubeApi.ReplaceAsync(_client, ApiPath.Group("coordination.k8s.io/v1", "leases", _options.Namespace, _options.LeaseName), lease, timeout.Token).ConfigureAwait(false);
+            await KubeApi.ReplaceAsync(_client, _options.LeasePath, lease, timeout.Token).ConfigureAwait(false);
             Released(_logger, _options.Identity, _options.Namespace, _options.LeaseName);
         }
         catch (Exception e) when (e is HttpOperationException or HttpRequestException or OperationCanceledException)
@@ -244,7 +244,7 @@ internal sealed partial class LeaderElectedRunner
     {
         try
         {
-            await KubeApi.GetAsync<V1Lease>(_client, ApiPath.Group("coordination.k8s.io/v1", "leases", _options.Namespace, _options.LeaseName), cancellationToken).ConfigureAwait(false);
+            await KubeApi.GetAsync<V1Lease>(_client, _options.LeasePath, cancellationToken).ConfigureAwait(false);
             return false;
         }
         catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.Forbidden)

@@ -1,3 +1,4 @@
+using BareLb.Kube.Client;
 using BareLb.Kube.Configuration.Api;
 
 namespace BareLb.Kube.Leadership;
@@ -22,6 +23,14 @@ internal sealed class LeaderElectionOptions
 
     /// <summary>How often candidates retry and the leader renews. Default 2 s.</summary>
     public TimeSpan RetryPeriod { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The Lease's path on the API server.</summary>
+    internal string LeasePath => ApiPath.Group(LeaseGroupVersion, "leases", Namespace, LeaseName);
+
+    /// <summary>The path of the Leases of <see cref="Namespace"/>, where the Lease is created.</summary>
+    internal string LeasesPath => ApiPath.Group(LeaseGroupVersion, "leases", Namespace);
+
+    private const string LeaseGroupVersion = "coordination.k8s.io/v1";
 
     /// <summary>Checks the options; returns why they are invalid, or null.</summary>
     public string? Validate() =>

@@ -1,8 +1,8 @@
 using System.Net;
+using BareLb.Kube.Client;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
-using BareLb.Kube.Client;
 
 namespace BareLb.Kube.Leadership;
 
@@ -84,7 +84,7 @@ internal sealed class LeaseElector(IKubernetes client, LeaderElectionOptions opt
         V1Lease? lease;
         try
         {
-            lease = await KubeApi.GetAsync<V1Lease>(client, ApiPath.Group("coordination.k8s.io/v1", "leases", options.Namespace, options.LeaseName), cancellationToken).ConfigureAwait(false);
+            lease = await KubeApi.GetAsync<V1Lease>(client, options.LeasePath, cancellationToken).ConfigureAwait(false);
         }
         catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.NotFound)
         {
@@ -105,7 +105,7 @@ internal sealed class LeaseElector(IKubernetes client, LeaderElectionOptions opt
                 Metadata = new V1ObjectMeta { Name = options.LeaseName, NamespaceProperty = options.Namespace },
                 Spec = Record(now, acquired: now.UtcDateTime, transitions: 0),
             };
-            return await WriteAsync(() => KubeApi.CreateAsync(client, ApiPath.Group("coordination.k8s.io/v1", "leases", options.Namespace), created, cancellationToken), created.Spec, now).ConfigureAwait(false);
+            return await WriteAsync(() => KubeApi.CreateAsync(client, options.LeasesPath, created, cancellationToken), created.Spec, now).ConfigureAwait(false);
         }
 
         var spec = lease.Spec ?? new V1LeaseSpec();
@@ -124,7 +124,7 @@ internal sealed class LeaseElector(IKubernetes client, LeaderElectionOptions opt
         lease.Spec = IsHolder(spec)
             ? Record(now, spec.AcquireTime ?? now.UtcDateTime, spec.LeaseTransitions ?? 0)
             : Record(now, now.UtcDateTime, (spec.LeaseTransitions ?? 0) + 1);
-        return await WriteAsync(() => KubeApi.ReplaceAsync(client, ApiPath.Group("coordination.k8s.io/v1", "leases", options.Namespace, options.LeaseName), lease, cancellationToken), lease.Spec, now).ConfigureAwait(false);
+        return await WriteAsync(() => KubeApi.ReplaceAsync(client, options.LeasePath, lease, cancellationToken), lease.Spec, now).ConfigureAwait(false);
     }
 
     private async Task<bool> WriteAsync(Func<Task<V1Lease>> write, V1LeaseSpec written, DateTimeOffset now)

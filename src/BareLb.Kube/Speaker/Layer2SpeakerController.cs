@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using BareLb.Core.Addresses;
 using BareLb.Core.Election;
+using BareLb.Kube.Client;
 using BareLb.Kube.Configuration;
 using BareLb.Kube.Configuration.Api;
 using BareLb.Kube.Configuration.Source;
@@ -115,15 +116,15 @@ public sealed partial class Layer2SpeakerController : IHostedService, IAsyncDisp
         ILogger<Informer<T>>? InformerLogger<T>()
             where T : class, IKubernetesObject<V1ObjectMeta> => loggerFactory?.CreateLogger<Informer<T>>();
         _services = new Informer<V1Service>(
-            ListWatch.Of<V1Service, V1ServiceList>(client, "api/v1/services"),
+            ListWatch.Of<V1Service, V1ServiceList>(client, ApiPath.Core("services")),
             timeProvider: _time,
             logger: InformerLogger<V1Service>());
         _slices = new Informer<V1EndpointSlice>(
-            ListWatch.Of<V1EndpointSlice, V1EndpointSliceList>(client, "apis/discovery.k8s.io/v1/endpointslices"),
+            ListWatch.Of<V1EndpointSlice, V1EndpointSliceList>(client, ApiPath.Group("discovery.k8s.io/v1", "endpointslices")),
             timeProvider: _time,
             logger: InformerLogger<V1EndpointSlice>());
         _nodes = new Informer<V1Node>(
-            ListWatch.Of<V1Node, V1NodeList>(client, "api/v1/nodes"),
+            ListWatch.Of<V1Node, V1NodeList>(client, ApiPath.Core("nodes")),
             timeProvider: _time,
             logger: InformerLogger<V1Node>());
         _configuration = ConfigurationInformers.Create(
@@ -148,7 +149,7 @@ public sealed partial class Layer2SpeakerController : IHostedService, IAsyncDisp
             // (logged once) and tried again every few minutes.
             _kubeProxy = new Informer<V1ConfigMap>(
                 Tolerant(
-                    ListWatch.Of<V1ConfigMap, V1ConfigMapList>(client, $"api/v1/namespaces/{KubeProxyStrictArp.Namespace}/configmaps", "metadata.name=" + KubeProxyStrictArp.Name),
+                    ListWatch.Of<V1ConfigMap, V1ConfigMapList>(client, ApiPath.Core("configmaps", KubeProxyStrictArp.Namespace), "metadata.name=" + KubeProxyStrictArp.Name),
                     $"configmap {KubeProxyStrictArp.Namespace}/{KubeProxyStrictArp.Name}",
                     ForbiddenRecheck),
                 timeProvider: _time,

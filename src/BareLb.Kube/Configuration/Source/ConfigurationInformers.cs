@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using BareLb.Kube.Client;
 using BareLb.Kube.Configuration.Api;
 using BareLb.Kube.Informers;
 using k8s;
@@ -53,7 +54,7 @@ internal sealed class ConfigurationInformers : IAsyncDisposable
 
         var configMaps = new Informer<V1ConfigMap>(
             Tolerant(
-                ListWatch.Of<V1ConfigMap, V1ConfigMapList>(client, $"api/v1/namespaces/{ns}/configmaps"),
+                ListWatch.Of<V1ConfigMap, V1ConfigMapList>(client, ApiPath.Core("configmaps", ns)),
                 "configmaps"),
             timeProvider: timeProvider,
             logger: loggerFactory?.CreateLogger<Informer<V1ConfigMap>>());
