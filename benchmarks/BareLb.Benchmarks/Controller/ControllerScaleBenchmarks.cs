@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using BareLb.Kube.Client;
 using BareLb.Kube.Controller;
 using BareLb.Kube.Metrics;
 using BareLb.Kube.Testing;
@@ -69,7 +70,7 @@ public class ControllerScaleBenchmarks
     [Benchmark]
     public async Task ControllerColdStart()
     {
-        _host = ServiceControllerHost.Create(_client, metrics: _metrics);
+        _host = ServiceControllerHost.Create(ApiConnection.Of(_client), metrics: _metrics);
         _run = Task.Run(() => _host.Controller.RunAsync(_stop.Token));
         var all = await Task.WhenAny(_writes.AllAddressed, _run, Task.Delay(ConvergeTimeout));
         if (all == _run)

@@ -3,6 +3,7 @@ using BareLb.Hosting.Health;
 using BareLb.Hosting.Http;
 using BareLb.Hosting.Kubeconfig;
 using BareLb.Hosting.Logging;
+using BareLb.Kube.Client;
 using BareLb.Kube.DependencyInjection;
 using BareLb.Kube.Memberlist;
 using BareLb.Kube.Metrics;
@@ -70,7 +71,7 @@ internal static class ControllerHost
     {
         if (clientConfiguration is not null)
         {
-            services.AddSingleton<IKubernetes>(_ => new Kubernetes(clientConfiguration));
+            services.AddSingleton(_ => ApiConnection.Create(clientConfiguration));
         }
 
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
@@ -93,7 +94,7 @@ internal static class ControllerHost
         });
         // As MetalLB's controller: every replica makes sure the speakers' memberlist Secret exists (an existing one is kept).
         services.AddHostedService(provider => new MemberlistSecretService(new MemberlistSecret(
-            provider.GetRequiredService<IKubernetes>(),
+            provider.GetRequiredService<ApiConnection>(),
             new MemberlistSecretOptions { Namespace = settings.Namespace, SecretName = settings.MemberlistSecretName, DeploymentName = settings.DeploymentName },
             provider.GetService<TimeProvider>(),
             provider.GetRequiredService<ILoggerFactory>().CreateLogger<MemberlistSecret>())));

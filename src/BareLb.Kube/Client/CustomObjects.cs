@@ -9,7 +9,7 @@ namespace BareLb.Kube.Client;
 /// <param name="version">The API version of the kind, e.g. <c>v1beta1</c>.</param>
 /// <param name="namespace">The objects' namespace.</param>
 /// <param name="plural">The kind's plural resource name.</param>
-internal sealed class CustomObjects(IKubernetes client, string version, string @namespace, string plural)
+internal sealed class CustomObjects(ApiConnection client, string version, string @namespace, string plural)
 {
     /// <summary>Creates <paramref name="body"/> and returns the object the server stored (with its generated name).</summary>
     /// <exception cref="HttpOperationException">The server refused it.</exception>

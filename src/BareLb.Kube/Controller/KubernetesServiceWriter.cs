@@ -13,7 +13,7 @@ namespace BareLb.Kube.Controller;
 /// <param name="client">The client.</param>
 /// <param name="component">The name events are reported from, e.g. "barelb-controller".</param>
 /// <param name="timeProvider">The clock for event timestamps.</param>
-internal sealed class KubernetesServiceWriter(IKubernetes client, string component, TimeProvider? timeProvider = null) : IServiceWriter, IConfigurationEvents
+internal sealed class KubernetesServiceWriter(ApiConnection client, string component, TimeProvider? timeProvider = null) : IServiceWriter, IConfigurationEvents
 {
     private readonly EventRecorder _events = new(client, component, timeProvider ?? TimeProvider.System);
 

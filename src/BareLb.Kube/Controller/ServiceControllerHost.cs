@@ -48,7 +48,7 @@ internal sealed class ServiceControllerHost : IAsyncDisposable
     /// (<see cref="TimeProvider.System"/> by default).
     /// </summary>
     public static ServiceControllerHost Create(
-        IKubernetes client,
+        ApiConnection client,
         ServiceControllerOptions? options = null,
         IServiceWriter? writer = null,
         string? loadBalancerClass = null,

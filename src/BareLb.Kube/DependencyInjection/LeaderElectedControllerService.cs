@@ -1,3 +1,4 @@
+using BareLb.Kube.Client;
 using BareLb.Kube.Configuration.Source;
 using BareLb.Kube.Controller;
 using BareLb.Kube.Leadership;
@@ -17,7 +18,7 @@ namespace BareLb.Kube.DependencyInjection;
 /// </summary>
 public sealed partial class LeaderElectedControllerService : BackgroundService
 {
-    private readonly IKubernetes _client;
+    private readonly ApiConnection _client;
     private readonly BareLbControllerOptions _options;
     private readonly ControllerMetrics _metrics;
     private readonly ILoggerFactory _loggerFactory;
@@ -28,7 +29,7 @@ public sealed partial class LeaderElectedControllerService : BackgroundService
     private volatile string? _failure;
 
     /// <summary>Creates the service from the container's parts.</summary>
-    public LeaderElectedControllerService(IKubernetes client, IOptions<BareLbControllerOptions> options, ControllerMetrics metrics, ILoggerFactory loggerFactory, TimeProvider timeProvider, IHostApplicationLifetime lifetime)
+    public LeaderElectedControllerService(ApiConnection client, IOptions<BareLbControllerOptions> options, ControllerMetrics metrics, ILoggerFactory loggerFactory, TimeProvider timeProvider, IHostApplicationLifetime lifetime)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggerFactory);

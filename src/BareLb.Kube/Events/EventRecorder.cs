@@ -12,7 +12,7 @@ namespace BareLb.Kube.Events;
 /// <param name="component">The reporting component, e.g. "barelb-controller".</param>
 /// <param name="time">The clock for the events' timestamps.</param>
 /// <param name="host">The node the component runs on, for per-node components (the speaker); null otherwise.</param>
-internal sealed class EventRecorder(IKubernetes client, string component, TimeProvider time, string? host = null)
+internal sealed class EventRecorder(ApiConnection client, string component, TimeProvider time, string? host = null)
 {
     /// <summary>A reference to <paramref name="item"/> (of <paramref name="apiVersion"/> and <paramref name="kind"/>) for an event to be about.</summary>
     public static V1ObjectReference ReferenceTo(IKubernetesObject<V1ObjectMeta> item, string apiVersion, string kind)

@@ -18,7 +18,7 @@ namespace BareLb.Kube.Informers;
 /// </summary>
 /// <typeparam name="T">The custom resource type.</typeparam>
 internal sealed class CustomResourceListWatch<T>(
-    IKubernetes client,
+    ApiConnection client,
     string group,
     string version,
     string plural,

@@ -48,7 +48,7 @@ internal static class ListWatch
     /// <c>api/v1/services</c>, <c>api/v1/namespaces/NS/configmaps</c>): lists in pages through <see cref="KubeApi"/>,
     /// watches through <see cref="ResourceWatch"/>, both with <paramref name="fieldSelector"/> when given.
     /// </summary>
-    public static IListWatch<T> Of<T, TList>(IKubernetes client, string collectionPath, string? fieldSelector = null, TimeSpan? watchTimeout = null)
+    public static IListWatch<T> Of<T, TList>(ApiConnection client, string collectionPath, string? fieldSelector = null, TimeSpan? watchTimeout = null)
         where TList : IItems<T>, IMetadata<V1ListMeta>
     {
         ArgumentNullException.ThrowIfNull(client);
@@ -69,7 +69,7 @@ internal static class ListWatch
     /// CRD later is noticed without a restart.
     /// </summary>
     public static IListWatch<T> ForCustomResource<T>(
-        IKubernetes client,
+        ApiConnection client,
         string group,
         string version,
         string plural,

@@ -29,7 +29,7 @@ internal static class ResourceWatch
     /// <c>apis/discovery.k8s.io/v1/endpointslices</c>, <c>api/v1/namespaces/NS/configmaps</c>).
     /// </summary>
     public static Func<string, int, Action<Exception>, CancellationToken, IAsyncEnumerable<(WatchEventType, T)>> Of<T>(
-        IKubernetes client, string path, string? fieldSelector = null)
+        ApiConnection client, string path, string? fieldSelector = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -39,7 +39,7 @@ internal static class ResourceWatch
 
     /// <summary>Watches <paramref name="path"/> from <paramref name="resourceVersion"/>, with bookmarks, until the server ends the stream.</summary>
     public static async IAsyncEnumerable<(WatchEventType Type, T Object)> WatchAsync<T>(
-        IKubernetes client,
+        ApiConnection client,
         string path,
         string? fieldSelector,
         string? resourceVersion,

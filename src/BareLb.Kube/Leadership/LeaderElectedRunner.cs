@@ -25,7 +25,7 @@ namespace BareLb.Kube.Leadership;
 /// </remarks>
 internal sealed partial class LeaderElectedRunner
 {
-    private readonly IKubernetes _client;
+    private readonly ApiConnection _client;
     private readonly LeaderElectionOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
@@ -34,7 +34,7 @@ internal sealed partial class LeaderElectedRunner
 
     /// <summary>Creates a runner; its waits and the Lease times it writes on release run on <paramref name="timeProvider"/> (the system clock by default).</summary>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
-    public LeaderElectedRunner(IKubernetes client, LeaderElectionOptions options, ILogger? logger = null, TimeProvider? timeProvider = null)
+    public LeaderElectedRunner(ApiConnection client, LeaderElectionOptions options, ILogger? logger = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(options);

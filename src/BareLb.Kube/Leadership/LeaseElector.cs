@@ -13,7 +13,7 @@ namespace BareLb.Kube.Leadership;
 /// RetryPeriod and gives up when it has not renewed for RenewDeadline. Every write carries the resourceVersion it read,
 /// so of two candidates racing for the same Lease the API server lets exactly one win (409 Conflict for the other).
 /// </summary>
-internal sealed class LeaseElector(IKubernetes client, LeaderElectionOptions options, TimeProvider time)
+internal sealed class LeaseElector(ApiConnection client, LeaderElectionOptions options, TimeProvider time)
 {
     private V1LeaseSpec? _observed;
     private DateTimeOffset _observedAt;

@@ -21,14 +21,14 @@ public sealed partial class MemberlistSecret
 {
     private const int KeyBytes = 16;
 
-    private readonly IKubernetes _client;
+    private readonly ApiConnection _client;
     private readonly MemberlistSecretOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
 
     /// <summary>Creates the component.</summary>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
-    public MemberlistSecret(IKubernetes client, MemberlistSecretOptions options, TimeProvider? timeProvider = null, ILogger? logger = null)
+    public MemberlistSecret(ApiConnection client, MemberlistSecretOptions options, TimeProvider? timeProvider = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(options);

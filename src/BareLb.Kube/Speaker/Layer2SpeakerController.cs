@@ -87,7 +87,7 @@ public sealed partial class Layer2SpeakerController : IHostedService, IAsyncDisp
     /// <param name="meterFactory">Where the metrics are published; a meter of its own by default.</param>
     /// <exception cref="ArgumentException">The options are invalid (the message lists every problem).</exception>
     public Layer2SpeakerController(
-        IKubernetes client,
+        ApiConnection client,
         ISpeakerMembership membership,
         IAnnouncementSink sink,
         Layer2SpeakerOptions options,

@@ -25,7 +25,7 @@ internal sealed partial class ServiceL2StatusReconciler
     private static readonly string Version = MetalLbApi.VersionOf(ServiceL2Status.Plural);
     private static readonly TimeSpan OwnerRetry = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan ForbiddenRetry = TimeSpan.FromMinutes(5);
-    private readonly IKubernetes _client;
+    private readonly ApiConnection _client;
     private readonly CustomObjects _objects;
     private readonly string _node;
     private readonly string _namespace;
@@ -41,7 +41,7 @@ internal sealed partial class ServiceL2StatusReconciler
     private long _forbiddenAt;
     private bool _forbiddenLogged;
 
-    public ServiceL2StatusReconciler(IKubernetes client, string node, string @namespace, string? podName, ILogger logger, TimeProvider time)
+    public ServiceL2StatusReconciler(ApiConnection client, string node, string @namespace, string? podName, ILogger logger, TimeProvider time)
     {
         _client = client;
         _objects = new CustomObjects(client, Version, @namespace, ServiceL2Status.Plural);

@@ -1,4 +1,5 @@
 using BareLb.Core.Addresses;
+using BareLb.Kube.Client;
 using BareLb.Kube.Events;
 using k8s;
 using k8s.Models;
@@ -6,7 +7,7 @@ using k8s.Models;
 namespace BareLb.Kube.Speaker;
 
 /// <summary>The events the speaker records: MetalLB's <c>nodeAssigned</c> on a Service, and the strictARP warning.</summary>
-internal sealed class SpeakerEvents(IKubernetes client, string node, TimeProvider time)
+internal sealed class SpeakerEvents(ApiConnection client, string node, TimeProvider time)
 {
     private readonly EventRecorder _recorder = new(client, Component, time, node);
 

@@ -1,4 +1,6 @@
 using System.Diagnostics.Metrics;
+using BareLb.Kube.Client;
+using BareLb.Kube.DependencyInjection;
 using k8s;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -12,8 +14,8 @@ public static class SpeakerServiceCollectionExtensions
 {
     /// <summary>
     /// Adds <see cref="Layer2SpeakerController"/> as a singleton and a hosted service, with
-    /// <see cref="Layer2SpeakerOptions"/> checked when the host starts. The host registers the
-    /// <see cref="IKubernetes"/> client, the <see cref="ISpeakerMembership"/> and the <see cref="IAnnouncementSink"/>;
+    /// <see cref="Layer2SpeakerOptions"/> checked when the host starts. The host registers an
+    /// <see cref="ApiConnection"/> (or a KubernetesClient <see cref="IKubernetes"/> client, whose pipeline is then used), the <see cref="ISpeakerMembership"/> and the <see cref="IAnnouncementSink"/>;
     /// a <see cref="TimeProvider"/> already registered (a fake one in tests) is used, else <see cref="TimeProvider.System"/>.
     /// </summary>
     public static IServiceCollection AddBareLbSpeaker(this IServiceCollection services, Action<Layer2SpeakerOptions> configure)
@@ -24,8 +26,9 @@ public static class SpeakerServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Layer2SpeakerOptions>, Layer2SpeakerOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
+        ApiConnectionRegistration.TryAddFromKubernetesClient(services);
         services.TryAddSingleton(sp => new Layer2SpeakerController(
-            sp.GetRequiredService<IKubernetes>(),
+            sp.GetRequiredService<ApiConnection>(),
             sp.GetRequiredService<ISpeakerMembership>(),
             sp.GetRequiredService<IAnnouncementSink>(),
             sp.GetRequiredService<IOptions<Layer2SpeakerOptions>>().Value,

@@ -1,6 +1,7 @@
 using BareLb.Controller;
 using BareLb.Hosting.Http;
 using BareLb.Hosts.Tests.Support;
+using BareLb.Kube.Client;
 using BareLb.Kube.DependencyInjection;
 using BareLb.Kube.Metrics;
 using k8s;
@@ -36,7 +37,7 @@ public sealed class ControllerFaultTests
             var exit = await ControllerHost.RunAsync(settings, services =>
             {
                 services.AddSingleton(sp => new LeaderElectedControllerService(
-                    sp.GetRequiredService<IKubernetes>(),
+                    sp.GetRequiredService<ApiConnection>(),
                     sp.GetRequiredService<IOptions<BareLbControllerOptions>>(),
                     sp.GetRequiredService<ControllerMetrics>(),
                     sp.GetRequiredService<ILoggerFactory>(),

@@ -1,3 +1,4 @@
+using BareLb.Kube.Client;
 using BareLb.Kube.Controller;
 using BareLb.Kube.Testing;
 using k8s;
@@ -52,7 +53,7 @@ public sealed class ConfigMapConfigurationTests
         server.Seed("""{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"metallb-system"}}""");
         server.Seed("""{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"istio-system"}}""");
         using var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(server.KubeconfigPath));
-        await using var parts = ControllerParts.Build(client, new KubernetesServiceWriter(client, "barelb-controller"), configMap: true);
+        await using var parts = ControllerParts.Build(client, new KubernetesServiceWriter(ApiConnection.Of(client), "barelb-controller"), configMap: true);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var run = Task.Run(() => parts.Controller.RunAsync(stop.Token), Ct);
 

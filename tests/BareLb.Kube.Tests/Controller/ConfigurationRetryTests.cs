@@ -1,3 +1,4 @@
+using BareLb.Kube.Client;
 using BareLb.Kube.Configuration;
 using BareLb.Kube.Configuration.Api;
 using BareLb.Kube.Configuration.Source;
@@ -34,7 +35,7 @@ public sealed class ConfigurationRetryTests
         // The first read's event fails five times: backoff 5, 10, 20, 40, 80 ms, then it is recorded.
         server.Faults.FailNext("create", "events", 500, count: 5);
         using var logs = new ListLoggerFactory();
-        await using var host = ServiceControllerHost.Create(client, new ServiceControllerOptions { Configuration = new() { AbsentResourceRecheck = TimeSpan.FromMilliseconds(200) } }, loggerFactory: logs);
+        await using var host = ServiceControllerHost.Create(ApiConnection.Of(client), new ServiceControllerOptions { Configuration = new() { AbsentResourceRecheck = TimeSpan.FromMilliseconds(200) } }, loggerFactory: logs);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var run = Task.Run(() => host.Controller.RunAsync(stop.Token), Ct);
         await Eventually.TrueAsync(() => Delays(logs).Count == 5, "five failed reads are retried");

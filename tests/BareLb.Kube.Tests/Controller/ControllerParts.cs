@@ -1,4 +1,5 @@
 using BareLb.Core.Pools;
+using BareLb.Kube.Client;
 using BareLb.Kube.Controller;
 using k8s;
 
@@ -13,5 +14,5 @@ internal static class ControllerParts
 
     /// <summary>With the guide's pool given directly, or (<paramref name="configMap"/>) with pools from the legacy ConfigMap.</summary>
     public static ServiceControllerHost Build(Kubernetes client, IServiceWriter writer, PoolConfiguration? pools = null, bool configMap = false) =>
-        ServiceControllerHost.Create(client, writer: writer, pools: configMap ? null : pools ?? GuidePool);
+        ServiceControllerHost.Create(ApiConnection.Of(client), writer: writer, pools: configMap ? null : pools ?? GuidePool);
 }

@@ -1,3 +1,4 @@
+using BareLb.Kube.Client;
 using BareLb.Kube.Configuration;
 using BareLb.Kube.Configuration.Api;
 using BareLb.Kube.Configuration.Source;
@@ -168,7 +169,7 @@ public sealed class CustomResourceConfigurationTests
             server.Seed("""{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"apps"}}""");
             var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(server.KubeconfigPath));
             var host = ServiceControllerHost.Create(
-                client,
+                ApiConnection.Of(client),
                 new ServiceControllerOptions { Configuration = new() { AbsentResourceRecheck = TimeSpan.FromMilliseconds(200) }, PoolStatusInterval = TimeSpan.FromMilliseconds(50) });
             var rig = new Rig(server, client, host);
             if (installCrds)

@@ -1,3 +1,4 @@
+using BareLb.Kube.Client;
 using BareLb.Kube.Controller;
 using BareLb.Kube.Testing;
 using k8s;
@@ -16,7 +17,7 @@ public sealed class FaultConvergenceTests
         await using var server = await KubeApiServer.StartAsync(cancellationToken: Ct);
         server.Seed("""{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"apps"}}""");
         using var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(server.KubeconfigPath));
-        await using var parts = ControllerParts.Build(client, new KubernetesServiceWriter(client, "barelb-controller"));
+        await using var parts = ControllerParts.Build(client, new KubernetesServiceWriter(ApiConnection.Of(client), "barelb-controller"));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var run = Task.Run(() => parts.Controller.RunAsync(stop.Token), Ct);
         await parts.Controller.WaitUntilReadyAsync(Ct).WaitAsync(TimeSpan.FromSeconds(10), Ct);

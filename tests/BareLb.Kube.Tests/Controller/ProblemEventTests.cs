@@ -1,3 +1,4 @@
+using BareLb.Kube.Client;
 using BareLb.Kube.Configuration;
 using BareLb.Kube.Configuration.Api;
 using BareLb.Kube.Controller;
@@ -21,7 +22,7 @@ public sealed class ProblemEventTests
         await using var server = await KubeApiServer.StartAsync(cancellationToken: Ct);
         server.Seed("""{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"metallb-system"}}""");
         using var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(server.KubeconfigPath));
-        var writer = new KubernetesServiceWriter(client, "barelb-controller");
+        var writer = new KubernetesServiceWriter(ApiConnection.Of(client), "barelb-controller");
 
         await writer.RecordProblemAsync(new ConfigurationProblem(ProblemSeverity.Error, kind, "one", "spec.x", "is wrong"), MetalLbApi.DefaultNamespace, "uid-1", Ct);
 

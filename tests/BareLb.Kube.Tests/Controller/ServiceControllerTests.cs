@@ -1,3 +1,4 @@
+using BareLb.Kube.Client;
 using BareLb.Kube.Controller;
 using BareLb.Kube.Testing;
 using k8s;
@@ -60,7 +61,7 @@ public sealed class ServiceControllerTests : IAsyncLifetime
 
     private async Task<CountingWriter> StartControllerAsync()
     {
-        var writer = new CountingWriter(new KubernetesServiceWriter(_client, "barelb-controller"));
+        var writer = new CountingWriter(new KubernetesServiceWriter(ApiConnection.Of(_client), "barelb-controller"));
         var parts = ControllerParts.Build(_client, writer);
         var stop = new CancellationTokenSource();
         var run = Task.Run(() => parts.Controller.RunAsync(stop.Token), Ct);

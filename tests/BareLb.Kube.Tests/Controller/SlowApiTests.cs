@@ -1,3 +1,4 @@
+using BareLb.Kube.Client;
 using BareLb.Kube.Configuration;
 using BareLb.Kube.Configuration.Api;
 using BareLb.Kube.Configuration.Source;
@@ -99,8 +100,8 @@ public sealed class SlowApiTests
             var impatient = KubernetesClientConfiguration.BuildConfigFromConfigFile(server.KubeconfigPath);
             impatient.HttpClientTimeout = ShortTimeout;
             _impatient = new Kubernetes(impatient);
-            StatusWriter = new TimingStatusWriter(new KubernetesConfigurationStatusWriter(_impatient));
-            Events = new TimingServiceWriter(new KubernetesServiceWriter(_impatient, "barelb-controller"));
+            StatusWriter = new TimingStatusWriter(new KubernetesConfigurationStatusWriter(ApiConnection.Of(_impatient)));
+            Events = new TimingServiceWriter(new KubernetesServiceWriter(ApiConnection.Of(_impatient), "barelb-controller"));
         }
 
         public KubeApiServer Server { get; }
@@ -142,7 +143,7 @@ public sealed class SlowApiTests
         public Task RunAsync()
         {
             _host = ServiceControllerHost.Create(
-                Client,
+                ApiConnection.Of(Client),
                 new ServiceControllerOptions { Configuration = new() { AbsentResourceRecheck = TimeSpan.FromMilliseconds(200) }, PoolStatusInterval = TimeSpan.FromMilliseconds(50) },
                 writer: Events,
                 statusWriter: StatusWriter);

@@ -1,3 +1,4 @@
+using BareLb.Kube.Client;
 using BareLb.Kube.Informers;
 using BareLb.Kube.Testing;
 using k8s;
@@ -51,7 +52,7 @@ public sealed class InformerPagingTests
     private static IListWatch<V1Service> Services(Kubernetes client) =>
         ListWatch.For<V1Service, V1ServiceList>(
             (limit, next, ct) => client.CoreV1.ListNamespacedServiceAsync("apps", continueParameter: next, limit: limit, cancellationToken: ct),
-            ResourceWatch.Of<V1Service>(client, "api/v1/namespaces/apps/services"));
+            ResourceWatch.Of<V1Service>(ApiConnection.Of(client), "api/v1/namespaces/apps/services"));
 
     private static async Task<KubeApiServer> StartAsync(int services)
     {

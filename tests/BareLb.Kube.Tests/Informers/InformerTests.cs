@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using BareLb.Kube.Client;
 using BareLb.Kube.Informers;
 using BareLb.Kube.Testing;
 using k8s;
@@ -38,7 +39,7 @@ public sealed class InformerTests : IAsyncLifetime
     {
         var source = ListWatch.For<V1Service, V1ServiceList>(
             ct => _client.CoreV1.ListNamespacedServiceAsync("apps", cancellationToken: ct),
-            ResourceWatch.Of<V1Service>(_client, "api/v1/namespaces/apps/services"));
+            ResourceWatch.Of<V1Service>(ApiConnection.Of(_client), "api/v1/namespaces/apps/services"));
         _informer = new Informer<V1Service>(source, options ?? new InformerOptions { InitialBackoff = TimeSpan.FromMilliseconds(20) });
         _informer.Subscribe(_changes.Enqueue);
         _informer.Start();

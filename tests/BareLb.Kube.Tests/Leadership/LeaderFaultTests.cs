@@ -1,3 +1,4 @@
+using BareLb.Kube.Client;
 using BareLb.Kube.Leadership;
 using BareLb.Kube.Testing;
 using k8s;
@@ -26,7 +27,7 @@ public sealed class LeaderFaultTests
     {
         await using var cluster = await Cluster.StartAsync();
         using var logs = new ListLoggerFactory();
-        var a = new LeaderElectedRunner(cluster.Client, Options("replica-a"), logs.CreateLogger<LeaderElectedRunner>());
+        var a = new LeaderElectedRunner(ApiConnection.Of(cluster.Client), Options("replica-a"), logs.CreateLogger<LeaderElectedRunner>());
         var work = new TaskCompletionSource();
         var runA = a.RunAsync(async term => await work.Task.WaitAsync(term), Ct);
         await Eventually.TrueAsync(() => a.IsLeader, "replica-a leads");
@@ -40,7 +41,7 @@ public sealed class LeaderFaultTests
         Assert.True(string.IsNullOrEmpty(cluster.LeaseHolder()), $"the Lease is released, not held by {cluster.LeaseHolder()}");
 
         // Released, so another replica leads at once rather than after the Lease expires.
-        var b = new LeaderElectedRunner(cluster.Client, Options("replica-b"));
+        var b = new LeaderElectedRunner(ApiConnection.Of(cluster.Client), Options("replica-b"));
         using var stopB = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var runB = b.RunAsync(term => Task.Delay(Timeout.Infinite, term), stopB.Token);
         await Eventually.TrueAsync(() => b.IsLeader, "replica-b leads", TimeSpan.FromSeconds(3));
@@ -52,7 +53,7 @@ public sealed class LeaderFaultTests
     public async Task ATermWhoseWorkReturnsWhileLeading_EndsTheRunToo()
     {
         await using var cluster = await Cluster.StartAsync();
-        var a = new LeaderElectedRunner(cluster.Client, Options("replica-a"));
+        var a = new LeaderElectedRunner(ApiConnection.Of(cluster.Client), Options("replica-a"));
 
         var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => a.RunAsync(_ => Task.CompletedTask, Ct).WaitAsync(TimeSpan.FromSeconds(10), Ct));
         Assert.Contains("ended while replica-a led", failure.Message, StringComparison.Ordinal);
@@ -63,7 +64,7 @@ public sealed class LeaderFaultTests
     {
         await using var cluster = await Cluster.StartAsync(withNamespace: false);
         using var logs = new ListLoggerFactory();
-        var a = new LeaderElectedRunner(cluster.Client, Options("replica-a"), logs.CreateLogger<LeaderElectedRunner>());
+        var a = new LeaderElectedRunner(ApiConnection.Of(cluster.Client), Options("replica-a"), logs.CreateLogger<LeaderElectedRunner>());
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var run = a.RunAsync(term => Task.Delay(Timeout.Infinite, term), stop.Token);
 
@@ -80,7 +81,7 @@ public sealed class LeaderFaultTests
     public async Task LeaseRenewalsFailingPastTheRenewDeadline_EndTheTerm_AndTheReplicaLeadsAgainInANewTerm()
     {
         await using var cluster = await Cluster.StartAsync();
-        var a = new LeaderElectedRunner(cluster.Client, Options("replica-a"));
+        var a = new LeaderElectedRunner(ApiConnection.Of(cluster.Client), Options("replica-a"));
         var terms = 0;
         var ended = 0;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
@@ -113,7 +114,7 @@ public sealed class LeaderFaultTests
     public async Task SlowLeaseWrites_WithinTheRenewDeadline_KeepTheTerm()
     {
         await using var cluster = await Cluster.StartAsync();
-        var a = new LeaderElectedRunner(cluster.Client, Options("replica-a"));
+        var a = new LeaderElectedRunner(ApiConnection.Of(cluster.Client), Options("replica-a"));
         var terms = 0;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var run = a.RunAsync(

@@ -1,3 +1,4 @@
+using BareLb.Kube.Client;
 using BareLb.Kube.Controller;
 using BareLb.Kube.Leadership;
 using BareLb.Kube.Testing;
@@ -62,10 +63,10 @@ public sealed class LeaderHandOverTests
         server.Seed("""{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"metallb-system"}}""");
         using var clientA = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(server.KubeconfigPath));
         using var clientB = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(server.KubeconfigPath));
-        var writerA = new CountingWriter(new KubernetesServiceWriter(clientA, "barelb-controller"));
-        var writerB = new CountingWriter(new KubernetesServiceWriter(clientB, "barelb-controller"));
-        var a = new LeaderElectedRunner(clientA, Options("controller-a"));
-        var b = new LeaderElectedRunner(clientB, Options("controller-b"));
+        var writerA = new CountingWriter(new KubernetesServiceWriter(ApiConnection.Of(clientA), "barelb-controller"));
+        var writerB = new CountingWriter(new KubernetesServiceWriter(ApiConnection.Of(clientB), "barelb-controller"));
+        var a = new LeaderElectedRunner(ApiConnection.Of(clientA), Options("controller-a"));
+        var b = new LeaderElectedRunner(ApiConnection.Of(clientB), Options("controller-b"));
         using var stopA = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         using var stopB = CancellationTokenSource.CreateLinkedTokenSource(Ct);
 
@@ -106,7 +107,7 @@ public sealed class LeaderHandOverTests
     public void InvalidOptions_AreRefusedAtStart()
     {
         using var client = new Kubernetes(new KubernetesClientConfiguration { Host = "http://127.0.0.1:1" });
-        var error = Assert.Throws<ArgumentException>(() => new LeaderElectedRunner(client, new LeaderElectionOptions { Identity = "x", LeaseDuration = TimeSpan.FromSeconds(5), RenewDeadline = TimeSpan.FromSeconds(10) }));
+        var error = Assert.Throws<ArgumentException>(() => new LeaderElectedRunner(ApiConnection.Of(client), new LeaderElectionOptions { Identity = "x", LeaseDuration = TimeSpan.FromSeconds(5), RenewDeadline = TimeSpan.FromSeconds(10) }));
         Assert.Contains("LeaseDuration", error.Message, StringComparison.Ordinal);
     }
 }

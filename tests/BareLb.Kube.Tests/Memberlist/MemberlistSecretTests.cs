@@ -1,4 +1,5 @@
 using System.Text;
+using BareLb.Kube.Client;
 using BareLb.Kube.Memberlist;
 using BareLb.Kube.Testing;
 using k8s;
@@ -20,7 +21,7 @@ public sealed class MemberlistSecretTests
         server.Seed("""{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"controller","namespace":"metallb-system"},"spec":{"selector":{"matchLabels":{"app":"metallb"}},"template":{"metadata":{"labels":{"app":"metallb"}},"spec":{"containers":[{"name":"controller","image":"barelb/controller:0.1.0"}]}}}}""");
         var deployment = await client.AppsV1.ReadNamespacedDeploymentAsync("controller", "metallb-system", cancellationToken: Ct);
 
-        var created = await new MemberlistSecret(client, new MemberlistSecretOptions()).EnsureAsync(Ct);
+        var created = await new MemberlistSecret(ApiConnection.Of(client), new MemberlistSecretOptions()).EnsureAsync(Ct);
 
         var secret = await client.CoreV1.ReadNamespacedSecretAsync("memberlist", "metallb-system", cancellationToken: Ct);
         var key = Encoding.ASCII.GetString(secret.Data[MemberlistSecretOptions.KeyName]);
@@ -39,7 +40,7 @@ public sealed class MemberlistSecretTests
         server.Seed(Namespace);
         server.Seed("""{"apiVersion":"v1","kind":"Secret","metadata":{"name":"memberlist","namespace":"metallb-system"},"data":{"secretkey":"bXlrZXk="}}""");
 
-        var created = await new MemberlistSecret(client, new MemberlistSecretOptions()).EnsureAsync(Ct);
+        var created = await new MemberlistSecret(ApiConnection.Of(client), new MemberlistSecretOptions()).EnsureAsync(Ct);
 
         var secret = await client.CoreV1.ReadNamespacedSecretAsync("memberlist", "metallb-system", cancellationToken: Ct);
         Assert.False(created);
@@ -55,7 +56,7 @@ public sealed class MemberlistSecretTests
         server.Seed(Namespace);
         server.Faults.FailNext("create", "secrets", 500, count: 2);
 
-        await new MemberlistSecret(client, new MemberlistSecretOptions { SecretName = "ml", RetryDelay = TimeSpan.FromMilliseconds(10) }).RunAsync(Ct);
+        await new MemberlistSecret(ApiConnection.Of(client), new MemberlistSecretOptions { SecretName = "ml", RetryDelay = TimeSpan.FromMilliseconds(10) }).RunAsync(Ct);
 
         var secret = await client.CoreV1.ReadNamespacedSecretAsync("ml", "metallb-system", cancellationToken: Ct);
         Assert.Null(secret.Metadata.OwnerReferences);
@@ -73,6 +74,6 @@ public sealed class MemberlistSecretTests
     public void Options_Invalid_AreNamed()
     {
         Assert.Equal("SecretName: must not be empty", new MemberlistSecretOptions { SecretName = " " }.Validate());
-        Assert.Throws<ArgumentException>(() => new MemberlistSecret(new Kubernetes(new KubernetesClientConfiguration { Host = "http://127.0.0.1:1" }), new MemberlistSecretOptions { Namespace = "" }));
+        Assert.Throws<ArgumentException>(() => new MemberlistSecret(ApiConnection.Create(new KubernetesClientConfiguration { Host = "http://127.0.0.1:1" }), new MemberlistSecretOptions { Namespace = "" }));
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Diagnostics.Metrics;
+using BareLb.Kube.Client;
 using BareLb.Kube.Configuration;
 using BareLb.Kube.Configuration.Api;
 using BareLb.Kube.Speaker;
@@ -179,7 +180,7 @@ internal sealed class SpeakerRig : IAsyncDisposable
         configure?.Invoke(options);
         var provider = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var meters = provider.GetRequiredService<IMeterFactory>();
-        var controller = new Layer2SpeakerController(client ?? Client, membership, sink, options, loggerFactory, meterFactory: meters);
+        var controller = new Layer2SpeakerController(ApiConnection.Of(client ?? Client), membership, sink, options, loggerFactory, meterFactory: meters);
         await controller.StartAsync(Ct);
         var speaker = new Speaker(node, membership, sink, controller, provider, meters);
         Speakers[node] = speaker;
@@ -207,7 +208,7 @@ internal sealed class SpeakerRig : IAsyncDisposable
 
     public async Task<IReadOnlyList<ServiceL2Status>> StatusesAsync()
     {
-        var list = await ListWatch.ForCustomResource<ServiceL2Status>(Client, MetalLbApi.Group, "v1beta1", ServiceL2Status.Plural, System).ListAsync(Ct);
+        var list = await ListWatch.ForCustomResource<ServiceL2Status>(ApiConnection.Of(Client), MetalLbApi.Group, "v1beta1", ServiceL2Status.Plural, System).ListAsync(Ct);
         return list.Items;
     }
 

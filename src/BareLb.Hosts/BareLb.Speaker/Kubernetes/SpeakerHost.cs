@@ -6,6 +6,7 @@ using BareLb.Hosting.Health;
 using BareLb.Hosting.Http;
 using BareLb.Hosting.Kubeconfig;
 using BareLb.Hosting.Logging;
+using BareLb.Kube.Client;
 using BareLb.Kube.Speaker;
 using BareLb.Membership.Hosting;
 using BareLb.Speaker.Commands;
@@ -40,7 +41,7 @@ internal static class SpeakerHost
 
         SpeakerPreflight.CheckCapability();
         var key = await SpeakerPreflight.ReadKeyAsync(options, Console.Error, CancellationToken.None).ConfigureAwait(false);
-        using (var probe = new k8s.Kubernetes(kubeconfig.Configuration))
+        using (var probe = ApiConnection.Create(kubeconfig.Configuration))
         {
             await SpeakerPreflight.CheckNodeAsync(probe, options.NodeName!, Console.Error, CancellationToken.None).ConfigureAwait(false);
         }
@@ -81,7 +82,7 @@ internal static class SpeakerHost
     {
         if (clientConfiguration is not null)
         {
-            services.AddSingleton<IKubernetes>(_ => new k8s.Kubernetes(clientConfiguration));
+            services.AddSingleton(_ => ApiConnection.Create(clientConfiguration));
         }
 
         services.Configure<HostOptions>(o => o.ShutdownTimeout = PlannedHandOver.HandOverTimeout + TimeSpan.FromSeconds(3));
@@ -105,7 +106,7 @@ internal static class SpeakerHost
             static () => AnnounceInterfaces.All(),
             sp.GetRequiredService<ILogger<EngineAnnouncementSink>>()));
         services.AddSingleton<IAnnouncementSink>(sp => sp.GetRequiredService<EngineAnnouncementSink>());
-        services.AddSingleton(sp => new SpeakerMembership(options, key, sp.GetRequiredService<IKubernetes>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<IMeterFactory>()));
+        services.AddSingleton(sp => new SpeakerMembership(options, key, sp.GetRequiredService<ApiConnection>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<IMeterFactory>()));
         services.AddSingleton<ISpeakerMembership>(sp => sp.GetRequiredService<SpeakerMembership>());
         services.AddHostedService(sp => sp.GetRequiredService<SpeakerMembership>());
         services.AddBareLbSpeaker(o =>

@@ -83,7 +83,7 @@ internal static class SpeakerPreflight
     }
 
     /// <summary>Waits for this node's Node object; an API server that cannot be reached is left to the informers' retries.</summary>
-    public static async Task CheckNodeAsync(IKubernetes client, string nodeName, TextWriter error, CancellationToken cancellationToken)
+    public static async Task CheckNodeAsync(ApiConnection client, string nodeName, TextWriter error, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + Patience;
         var said = false;

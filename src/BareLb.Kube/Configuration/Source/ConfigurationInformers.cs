@@ -34,7 +34,7 @@ internal sealed class ConfigurationInformers : IAsyncDisposable
 
     /// <summary>Informers over the namespace of <paramref name="options"/>, through <paramref name="client"/>.</summary>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
-    public static ConfigurationInformers Create(IKubernetes client, ConfigurationSourceOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
+    public static ConfigurationInformers Create(ApiConnection client, ConfigurationSourceOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(options);

@@ -20,7 +20,7 @@ namespace BareLb.Kube.Configuration.Source;
 /// </summary>
 /// <param name="client">The client.</param>
 /// <param name="logger">Where the forbidden kinds are logged, or null.</param>
-internal sealed partial class KubernetesConfigurationStatusWriter(IKubernetes client, ILogger? logger = null) : IConfigurationStatusWriter
+internal sealed partial class KubernetesConfigurationStatusWriter(ApiConnection client, ILogger? logger = null) : IConfigurationStatusWriter
 {
     private readonly ConcurrentDictionary<string, bool> _forbidden = new(StringComparer.Ordinal);
     private readonly ILogger _logger = logger ?? NullLogger.Instance;

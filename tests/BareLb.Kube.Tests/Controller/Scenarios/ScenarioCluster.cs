@@ -1,4 +1,5 @@
 using System.Text;
+using BareLb.Kube.Client;
 using BareLb.Kube.Controller;
 using BareLb.Kube.Testing;
 using k8s;
@@ -91,8 +92,8 @@ internal sealed class ScenarioCluster : IAsyncDisposable
     /// <summary>Starts a controller as the host does (the ConfigMap's pools, the real writer, counted) and waits until it is ready.</summary>
     public async Task<RunningController> StartControllerAsync(string? loadBalancerClass = null, bool waitUntilReady = true)
     {
-        var writer = new CountingWriter(new KubernetesServiceWriter(Client, "barelb-controller"));
-        var host = ServiceControllerHost.Create(Client, writer: writer, loadBalancerClass: loadBalancerClass);
+        var writer = new CountingWriter(new KubernetesServiceWriter(ApiConnection.Of(Client), "barelb-controller"));
+        var host = ServiceControllerHost.Create(ApiConnection.Of(Client), writer: writer, loadBalancerClass: loadBalancerClass);
         var running = new RunningController(host, writer);
         _controllers.Add(running);
         if (waitUntilReady)

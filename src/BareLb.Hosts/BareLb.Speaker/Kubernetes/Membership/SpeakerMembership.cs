@@ -28,7 +28,7 @@ internal sealed partial class SpeakerMembership : ISpeakerMembership, IHostedSer
 
     private readonly SpeakerOptions _options;
     private readonly byte[]? _key;
-    private readonly IKubernetes _client;
+    private readonly ApiConnection _client;
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggerFactory;
     private readonly IMeterFactory _meterFactory;
@@ -41,7 +41,7 @@ internal sealed partial class SpeakerMembership : ISpeakerMembership, IHostedSer
     private volatile bool _joined;
     private int _disposed;
 
-    public SpeakerMembership(SpeakerOptions options, byte[]? key, IKubernetes client, TimeProvider time, ILoggerFactory loggerFactory, IMeterFactory meterFactory)
+    public SpeakerMembership(SpeakerOptions options, byte[]? key, ApiConnection client, TimeProvider time, ILoggerFactory loggerFactory, IMeterFactory meterFactory)
     {
         _options = options;
         _key = key;

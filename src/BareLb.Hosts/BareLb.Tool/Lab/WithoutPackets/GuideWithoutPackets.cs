@@ -1,3 +1,4 @@
+using BareLb.Kube.Client;
 using BareLb.Kube.Controller;
 using BareLb.Kube.Testing;
 using BareLb.Tool.Lab.Cluster;
@@ -43,7 +44,7 @@ internal static class GuideWithoutPackets
             }
 
             // BareLb's controller, wired as the host wires it: pools from the legacy ConfigMap in metallb-system.
-            var host = ServiceControllerHost.Create(client);
+            var host = ServiceControllerHost.Create(ApiConnection.Of(client));
             await using (host.ConfigureAwait(false))
             {
                 using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
