@@ -208,13 +208,31 @@ internal static class SpeakerFootprint
         }
 
         var statuses = server.List("metallb.io/v1beta1", "ServiceL2Status", "metallb-system").Count;
+        // What one scrape of /metrics allocates (two in a row), so that the idle rate leaves it out.
+        var firstScrape = MetricValue(await http.GetStringAsync("/metrics"), "dotnet_gc_allocated_bytes_total");
+        var allocatedBefore = MetricValue(await http.GetStringAsync("/metrics"), "dotnet_gc_allocated_bytes_total");
+        var scrape = allocatedBefore - firstScrape;
         var full = await IdleOrExitedAsync(process, stderr, warmup, idle);
         var metrics = await http.GetStringAsync("/metrics");
+        var idleAllocation = (MetricValue(metrics, "dotnet_gc_allocated_bytes_total") - allocatedBefore - scrape) / (warmup + idle).TotalSeconds;
         var announced = metrics.Split('\n').Count(l => l.StartsWith("metallb_speaker_announced{", StringComparison.Ordinal) && l.EndsWith(" 1", StringComparison.Ordinal));
-        var heap = metrics.Split('\n').FirstOrDefault(l => l.StartsWith("dotnet_gc_heap_size_bytes ", StringComparison.Ordinal))?.Split(' ')[1];
-        var heapText = double.TryParse(heap, NumberStyles.Float, CultureInfo.InvariantCulture, out var bytes) ? $", GC heap {bytes / 1048576:0.0} MB" : "";
-        return (empty, full, $"{announced} addresses announced, {statuses} ServiceL2Status after {settle.Elapsed.TotalSeconds:0} s{heapText}");
+        return (empty, full, $"{announced} addresses announced, {statuses} ServiceL2Status after {settle.Elapsed.TotalSeconds:0} s{GcText(metrics)}, {Math.Max(0, idleAllocation) / 1024:0} KB/s allocated while idle, {scrape / 1024:0} KB per scrape of {metrics.Length / 1024:0} KB of metrics");
     }
+
+    /// <summary>The GC's heap after its last collection, what it has committed, and its collections so far, from the speaker's metrics.</summary>
+    private static string GcText(string metrics)
+    {
+        double Value(string series) => MetricValue(metrics, series);
+        var heap = Value("dotnet_gc_heap_size_bytes");
+        var committed = Value("dotnet_gc_committed_bytes");
+        var collections = string.Join('/', Enumerable.Range(0, 3).Select(g => Value($"dotnet_gc_collections_total{{generation=\"{g}\"}}")));
+        return double.IsNaN(heap) ? "" : string.Create(CultureInfo.InvariantCulture, $", GC heap {heap / 1048576:0.0} MB of {committed / 1048576:0.0} MB committed, collections gen0/1/2 {collections}");
+    }
+
+    /// <summary>One series' value in a Prometheus text exposition, or NaN when it is absent.</summary>
+    private static double MetricValue(string metrics, string series) =>
+        metrics.Split('\n').FirstOrDefault(l => l.StartsWith(series + " ", StringComparison.Ordinal))?.Split(' ')[1] is { } text
+        && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : double.NaN;
 
     private static Process Start(string path, Dictionary<string, string> environment, StderrTail stderr, params string[] arguments)
     {

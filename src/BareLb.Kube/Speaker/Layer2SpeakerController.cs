@@ -69,6 +69,9 @@ public sealed partial class Layer2SpeakerController : IHostedService, IAsyncDisp
 
     // Read by the writing loop and informer callbacks.
     private volatile SpeakerDecision _decision = SpeakerDecision.Empty;
+    private SpeakerDecision? _reconciledDecision;
+    private long _statusChanges;
+    private long _reconciledStatusChanges;
     private volatile IReadOnlySet<string> _announced = NoKeys;
     private volatile bool _frozen;
     private volatile bool _renewNow;
@@ -291,6 +294,7 @@ public sealed partial class Layer2SpeakerController : IHostedService, IAsyncDisp
 
     private void OnStatusChange(InformerChange<ServiceL2Status> change)
     {
+        Interlocked.Increment(ref _statusChanges);
         var renewed = change.Item.Metadata.Annotations is { } annotations && annotations.TryGetValue(ServiceL2StatusLabels.RenewedAnnotation, out var stamp) ? stamp : null;
         if (!_statusCache.HasSynced)
         {
@@ -612,11 +616,20 @@ public sealed partial class Layer2SpeakerController : IHostedService, IAsyncDisp
                     continue;
                 }
 
+                // Unchanged inputs and a reconciler with nothing left to do: skip the comparison of every status.
                 var decision = _decision;
+                var statusChanges = Interlocked.Read(ref _statusChanges);
+                if (ReferenceEquals(decision, _reconciledDecision) && statusChanges == _reconciledStatusChanges && !_statuses.NeedsPass)
+                {
+                    await RenewAsync(stop).ConfigureAwait(false);
+                    continue;
+                }
+
                 var desired = decision.Verdicts
                     .Where(v => v.Value.Announce)
                     .ToDictionary(v => v.Key, v => (IReadOnlyList<string>)(v.Value.AllInterfaces ? [] : [.. v.Value.Interfaces]), StringComparer.Ordinal);
                 await _statuses.ReconcileAsync(desired, _statusCache.Objects, s => _evidence.IsFresh(ObjectKeys.Of(s)), stop).ConfigureAwait(false);
+                (_reconciledDecision, _reconciledStatusChanges) = (decision, statusChanges);
                 await RenewAsync(stop).ConfigureAwait(false);
             }
         }

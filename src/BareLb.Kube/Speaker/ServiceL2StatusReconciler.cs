@@ -40,6 +40,8 @@ internal sealed partial class ServiceL2StatusReconciler
     private int _renewCursor;
     private long _forbiddenAt;
     private bool _forbiddenLogged;
+    private long _writes;
+    private bool _settled;
 
     public ServiceL2StatusReconciler(ApiConnection client, string node, string @namespace, string? podName, ILogger logger, TimeProvider time)
     {
@@ -54,6 +56,17 @@ internal sealed partial class ServiceL2StatusReconciler
 
     /// <summary>The Service keys this node holds a status for (as far as it knows).</summary>
     public IReadOnlyCollection<string> Owned => _mine.Keys;
+
+    /// <summary>
+    /// Whether a pass would have work even if its inputs (the desired statuses and the cached objects) did not change:
+    /// the last pass wrote, failed, or met another node's status (whose freshness runs out with time); this node's
+    /// objects await their owner Pod; or the retry after a refusal is due. False when the last pass found everything
+    /// in place, so that an idle speaker need not compare every status every renewal interval.
+    /// </summary>
+    public bool NeedsPass =>
+        _forbiddenAt != 0
+            ? _time.GetElapsedTime(_forbiddenAt) >= ForbiddenRetry
+            : !_settled || (_owner is null && _podName is not null && _mine.Count > 0 && _time.GetElapsedTime(_ownerTried) >= OwnerRetry);
 
     /// <summary>The Service key a status object is labelled with, or null when a label is missing (MetalLB skips those).</summary>
     public static string? ServiceKeyOf(ServiceL2Status status)
@@ -78,6 +91,7 @@ internal sealed partial class ServiceL2StatusReconciler
         {
             _mine.Remove(key);
             _written.Remove(key);
+            _settled = false;
         }
     }
 
@@ -97,6 +111,8 @@ internal sealed partial class ServiceL2StatusReconciler
             return; // refused (MetalLB v0.13's RBAC has no ServiceL2Status): tried again from time to time
         }
 
+        var writesBefore = _writes;
+        var settled = true;
         var byService = cached
             .Select(s => (Key: ServiceKeyOf(s), Status: s))
             .Where(s => s.Key is not null)
@@ -109,7 +125,9 @@ internal sealed partial class ServiceL2StatusReconciler
         {
             try
             {
-                await ReconcileOneAsync(key, desired.GetValueOrDefault(key), byService.GetValueOrDefault(key) ?? [], isFresh, cancellationToken).ConfigureAwait(false);
+                var present = byService.GetValueOrDefault(key) ?? [];
+                settled &= present.TrueForAll(IsMine);
+                await ReconcileOneAsync(key, desired.GetValueOrDefault(key), present, isFresh, cancellationToken).ConfigureAwait(false);
                 _forbiddenAt = 0;
             }
             catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.Forbidden)
@@ -121,13 +139,17 @@ internal sealed partial class ServiceL2StatusReconciler
                     Log.WriteForbidden(_logger, _namespace, ForbiddenRetry.TotalMinutes);
                 }
 
+                _settled = false;
                 return;
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 Log.WriteFailed(_logger, key, e);
+                settled = false;
             }
         }
+
+        _settled = settled && _writes == writesBefore;
     }
 
     /// <summary>Changes one of this node's objects (round robin), so that other speakers see it alive; false when it holds none.</summary>
@@ -229,6 +251,7 @@ internal sealed partial class ServiceL2StatusReconciler
         }
 
         var patch = new JsonObject { ["metadata"] = new JsonObject { ["ownerReferences"] = new JsonArray(KubeJson.ToNode(owner)) } }.ToJsonString();
+        _writes++;
         await _objects.PatchAsync(status.Metadata.Name, patch, status: false, cancellationToken).ConfigureAwait(false);
     }
 
@@ -258,6 +281,7 @@ internal sealed partial class ServiceL2StatusReconciler
                 OwnerReferences = owner is null ? null : [owner],
             },
         };
+        _writes++;
         var created = await _objects.CreateAsync(body, cancellationToken).ConfigureAwait(false);
         return created.Metadata.Name;
     }
@@ -265,6 +289,7 @@ internal sealed partial class ServiceL2StatusReconciler
     private async Task PatchStatusAsync(string key, string name, ServiceL2StatusStatus status, string statusText, CancellationToken cancellationToken)
     {
         var body = new JsonObject { ["status"] = KubeJson.ToNode(status) }.ToJsonString();
+        _writes++;
         try
         {
             await _objects.PatchAsync(name, body, status: true, cancellationToken).ConfigureAwait(false);
@@ -279,6 +304,7 @@ internal sealed partial class ServiceL2StatusReconciler
 
     private async Task DeleteAsync(string name, CancellationToken cancellationToken)
     {
+        _writes++;
         try
         {
             await _objects.DeleteAsync(name, cancellationToken).ConfigureAwait(false);

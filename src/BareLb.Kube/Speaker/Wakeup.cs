@@ -11,6 +11,12 @@ internal sealed class Wakeup
     public void Set() => _channel.Writer.TryWrite(true);
 
     /// <summary>Waits for a wake-up, or at most <paramref name="timeout"/> when given; throws only when <paramref name="cancellationToken"/> is cancelled.</summary>
+    /// <remarks>
+    /// The timeout is a timer that wakes the waiter as <see cref="Set"/> does, not a cancellation: a loop that waits
+    /// every few hundred milliseconds would otherwise throw and catch an exception each time, which allocates and costs
+    /// CPU on an idle speaker. A timer that fires just as another wake-up arrives leaves one spare wake-up, which costs
+    /// the waiter one extra pass and nothing else.
+    /// </remarks>
     public async Task WaitAsync(TimeSpan? timeout, TimeProvider time, CancellationToken cancellationToken)
     {
         if (_channel.Reader.TryRead(out _))
@@ -18,22 +24,9 @@ internal sealed class Wakeup
             return;
         }
 
-        if (timeout is not { } delay)
+        using (timeout is { } delay ? time.CreateTimer(static state => ((Wakeup)state!).Set(), this, delay, Timeout.InfiniteTimeSpan) : null)
         {
             await _channel.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            using var timer = new CancellationTokenSource(delay, time);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
-            try
-            {
-                await _channel.Reader.WaitToReadAsync(linked.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                // The timeout.
-            }
         }
 
         _channel.Reader.TryRead(out _);
