@@ -96,4 +96,28 @@ public sealed class PrometheusTextExporterTests
         Assert.Contains("barelb_in_flight 2\n", text, StringComparison.Ordinal);
         Assert.Contains("barelb_level 0.25\n", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void LabelsOfEveryKind_AndKeysLongerThanTheBuffer_RenderAsTheirText()
+    {
+        var name = MeterName();
+        using var meter = new Meter(name);
+        using var exporter = new PrometheusTextExporter(name);
+        var longValue = new string('x', 600);
+        meter.CreateObservableGauge(
+            "barelb_test_labels",
+            () => new[]
+            {
+                // "a1" sorts before "a" as the rendered text a1="..." sorts before a="...".
+                new Measurement<long>(1, new("a", 7), new("a1", true), new("b", DayOfWeek.Monday), new("c", 2.5)),
+                new Measurement<long>(2, new KeyValuePair<string, object?>("long", longValue), new("none", null)),
+            });
+
+        var first = exporter.Render();
+        var second = exporter.Render();
+
+        Assert.Contains("barelb_test_labels{a1=\"True\",a=\"7\",b=\"Monday\",c=\"2.5\"} 1\n", first, StringComparison.Ordinal);
+        Assert.Contains($"barelb_test_labels{{long=\"{longValue}\",none=\"\"}} 2\n", first, StringComparison.Ordinal);
+        Assert.Equal(first, second);
+    }
 }
