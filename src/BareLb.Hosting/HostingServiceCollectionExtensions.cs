@@ -1,4 +1,5 @@
 using BareLb.Hosting.Http;
+using BareLb.Hosting.Memory;
 using BareLb.Hosting.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -14,7 +15,9 @@ public static class HostingServiceCollectionExtensions
     /// already, e.g. a fake one in tests), <c>System.Diagnostics.Metrics</c> with a
     /// <see cref="PrometheusTextExporter"/> for the meters named in the options and <see cref="ProcessMetrics"/>, health checks
     /// (register sources with <c>AddHealthChecks().AddCheck(..., tags: [HealthTags.Live])</c>), and
-    /// the <see cref="ProbeServer"/> that serves them, its options checked when the host starts.
+    /// the <see cref="ProbeServer"/> that serves them, its options checked when the host starts, and the memory trim
+    /// that returns a burst's garbage to the system once the process is quiet (<see cref="MemoryTrimPolicy"/>;
+    /// configure or disable it with <c>services.Configure&lt;MemoryTrimOptions&gt;</c>).
     /// </summary>
     public static IServiceCollection AddBareLbHosting(this IServiceCollection services, Action<ProbeServerOptions> configure)
     {
@@ -33,6 +36,9 @@ public static class HostingServiceCollectionExtensions
         });
         services.TryAddSingleton<ProbeServer>();
         services.AddHostedService(sp => sp.GetRequiredService<ProbeServer>());
+        services.AddOptions<MemoryTrimOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MemoryTrimOptions>, MemoryTrimOptionsValidator>());
+        services.AddHostedService<IdleMemoryTrim>();
         return services;
     }
 }
