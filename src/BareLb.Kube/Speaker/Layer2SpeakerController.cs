@@ -79,6 +79,8 @@ public sealed partial class Layer2SpeakerController : IHostedService, IAsyncDisp
     // Owned by the writing loop.
     private long _lastRenewal;
     private string? _strictArpReported;
+    private object? _kubeProxyChecked;
+    private static readonly object KubeProxyAbsent = new();
 
     /// <summary>Creates the controller; nothing runs before <see cref="StartAsync"/>.</summary>
     /// <param name="client">The API server.</param>
@@ -693,7 +695,15 @@ public sealed partial class Layer2SpeakerController : IHostedService, IAsyncDisp
             return;
         }
 
+        // The informer replaces the object when it changes: the same one needs no second reading of its YAML.
         var configMap = _kubeProxy.Get($"{KubeProxyStrictArp.Namespace}/{KubeProxyStrictArp.Name}");
+        var seen = (object?)configMap ?? KubeProxyAbsent;
+        if (ReferenceEquals(seen, _kubeProxyChecked))
+        {
+            return;
+        }
+
+        _kubeProxyChecked = seen;
         var problem = KubeProxyStrictArp.Problem(configMap);
         _metrics.SetStrictArpMissing(problem is not null);
         if (problem is null)
