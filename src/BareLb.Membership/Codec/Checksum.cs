@@ -17,10 +17,18 @@ internal static class Checksum
     public static byte[] Add(ReadOnlySpan<byte> message)
     {
         var framed = new byte[HeaderLength + message.Length];
-        framed[0] = (byte)MessageType.HasCrc;
-        BinaryPrimitives.WriteUInt32BigEndian(framed.AsSpan(1), Crc32.HashToUInt32(message));
-        message.CopyTo(framed.AsSpan(HeaderLength));
+        Write(message, framed);
         return framed;
+    }
+
+    /// <summary>Writes the message with the checksum header in front into <paramref name="destination"/>; returns the length written.</summary>
+    public static int Write(ReadOnlySpan<byte> message, Span<byte> destination)
+    {
+        var crc = Crc32.HashToUInt32(message);
+        message.CopyTo(destination[HeaderLength..]);
+        destination[0] = (byte)MessageType.HasCrc;
+        BinaryPrimitives.WriteUInt32BigEndian(destination[1..], crc);
+        return HeaderLength + message.Length;
     }
 
     /// <summary>

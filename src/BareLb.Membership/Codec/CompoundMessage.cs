@@ -60,39 +60,49 @@ internal static class CompoundMessage
     }
 
     /// <summary>
-    /// Splits a compound body (after the type byte) into <paramref name="parts"/>; false when the count
-    /// or lengths are missing. <paramref name="truncated"/> counts the parts cut off at the end.
+    /// Reads a compound body's header (after the type byte): false when the count or lengths are
+    /// missing; else how many parts are whole, and how many are cut off at the end (<paramref name="truncated"/>).
+    /// Read the whole parts in order with <see cref="NextPart"/>, from <paramref name="offset"/>.
     /// </summary>
-    public static bool TryDecode(ReadOnlyMemory<byte> body, List<ReadOnlyMemory<byte>> parts, out int truncated)
+    public static bool TryMeasure(ReadOnlySpan<byte> body, out int whole, out int truncated, out int offset)
     {
-        ArgumentNullException.ThrowIfNull(parts);
+        whole = 0;
         truncated = 0;
-        var span = body.Span;
-        if (span.Length < 1)
+        offset = 0;
+        if (body.Length < 1)
         {
             return false;
         }
 
-        int count = span[0];
-        if (span.Length < 1 + (count * OverheadPerPart))
+        int count = body[0];
+        if (body.Length < 1 + (count * OverheadPerPart))
         {
             return false;
         }
 
-        var offset = 1 + (count * OverheadPerPart);
-        for (var i = 0; i < count; i++)
+        offset = 1 + (count * OverheadPerPart);
+        var end = offset;
+        for (; whole < count; whole++)
         {
-            int length = BinaryPrimitives.ReadUInt16BigEndian(span[(1 + (i * OverheadPerPart))..]);
-            if (body.Length - offset < length)
+            int length = BinaryPrimitives.ReadUInt16BigEndian(body[(1 + (whole * OverheadPerPart))..]);
+            if (body.Length - end < length)
             {
-                truncated = count - i;
-                return true;
+                truncated = count - whole;
+                break;
             }
 
-            parts.Add(body.Slice(offset, length));
-            offset += length;
+            end += length;
         }
 
         return true;
+    }
+
+    /// <summary>Part <paramref name="index"/> of a body measured by <see cref="TryMeasure"/>, at <paramref name="offset"/>, which moves past it.</summary>
+    public static ReadOnlyMemory<byte> NextPart(ReadOnlyMemory<byte> body, int index, ref int offset)
+    {
+        int length = BinaryPrimitives.ReadUInt16BigEndian(body.Span[(1 + (index * OverheadPerPart))..]);
+        var part = body.Slice(offset, length);
+        offset += length;
+        return part;
     }
 }

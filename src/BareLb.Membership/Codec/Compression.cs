@@ -21,6 +21,25 @@ internal static class Compression
     public static byte[] Compress(ReadOnlySpan<byte> message)
         => MessageCodec.Encode(MessageType.Compress, new CompressedPayload(LzwAlgorithm, LzwEncoder.Encode(message)));
 
+    /// <summary>
+    /// Whether compressing <paramref name="length"/> bytes surely gives no smaller <c>compressMsg</c>, so that the
+    /// sender may skip trying (memberlist sends it only when smaller). A lower bound of the compressed size: the
+    /// wrapper's 13 bytes at least (type, map, "Algo", 0, "Buf", raw header) and LZW's clear and end codes and m
+    /// codes of 9 bits at least, where the i-th code covers at most i bytes, so m(m + 1) / 2 must reach the length.
+    /// True for messages of up to 24 bytes, which an ack is (at most 21).
+    /// </summary>
+    public static bool CannotShrink(int length)
+    {
+        var codes = 0;
+        while (codes * (codes + 1) / 2 < length)
+        {
+            codes++;
+        }
+
+        var least = 13 + (((9 * (codes + 2)) + 7) / 8);
+        return least >= length;
+    }
+
     /// <summary>Expands a <c>compressMsg</c> body (after the type byte); returns null and a reason on bad input.</summary>
     public static byte[]? TryDecompress(ReadOnlyMemory<byte> body, int maxExpanded, out DropReason reason)
     {

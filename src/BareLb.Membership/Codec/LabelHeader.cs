@@ -36,10 +36,22 @@ internal static class LabelHeader
         }
 
         var header = new byte[2 + label.Length];
-        header[0] = (byte)MessageType.HasLabel;
-        header[1] = (byte)label.Length;
-        label.CopyTo(header.AsSpan(2));
+        Write(label, header);
         return header;
+    }
+
+    /// <summary>Writes the header for <paramref name="label"/> (nothing for no label); returns its length.</summary>
+    public static int Write(ReadOnlySpan<byte> label, Span<byte> destination)
+    {
+        if (label.IsEmpty)
+        {
+            return 0;
+        }
+
+        destination[0] = (byte)MessageType.HasLabel;
+        destination[1] = (byte)label.Length;
+        label.CopyTo(destination[2..]);
+        return 2 + label.Length;
     }
 
     /// <summary>The outcome of reading a header.</summary>

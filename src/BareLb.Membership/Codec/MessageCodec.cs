@@ -46,6 +46,20 @@ internal static class MessageCodec
         writer.Flush();
     }
 
+    /// <summary>Appends an ack (type byte included) for <paramref name="seqNo"/> with no payload, without its record.</summary>
+    public static void WriteAck(IBufferWriter<byte> output, uint seqNo)
+    {
+        output.GetSpan(1)[0] = (byte)MessageType.AckResponse;
+        output.Advance(1);
+        var writer = new MessagePackWriter(output) { OldSpec = true };
+        AckResponseFormatter.Write(ref writer, seqNo, default);
+        writer.Flush();
+    }
+
+    /// <summary>Whether <paramref name="exception"/> is how MessagePack-CSharp refuses bad input (a malformed message, not a bug of ours).</summary>
+    public static bool IsMalformed(Exception exception)
+        => exception is MessagePackSerializationException or EndOfStreamException or ArgumentException or OverflowException or InvalidOperationException;
+
     /// <summary>Decodes one message from the start of <paramref name="body"/> (the bytes after the type byte); trailing bytes are ignored, as go-msgpack's decoder ignores them.</summary>
     public static bool TryDecode<T>(ReadOnlyMemory<byte> body, out T? message)
         where T : class
@@ -117,25 +131,9 @@ internal static class MessageCodec
             consumed = reader.Position;
             return message is not null;
         }
-        catch (MessagePackSerializationException)
+        catch (Exception e) when (IsMalformed(e))
         {
-            return false;
-        }
-        catch (EndOfStreamException)
-        {
-            return false;
-        }
-        catch (ArgumentException)
-        {
-            // Includes MessagePack-CSharp 2.5's ArgumentOutOfRangeException for a length past the end.
-            return false;
-        }
-        catch (OverflowException)
-        {
-            return false;
-        }
-        catch (InvalidOperationException)
-        {
+            // ArgumentException includes MessagePack-CSharp 2.5's ArgumentOutOfRangeException for a length past the end.
             return false;
         }
     }

@@ -26,7 +26,7 @@ internal sealed class PacketCodec(WireSettings settings)
     public WireSettings Settings { get; } = settings;
 
     /// <summary>
-    /// Decodes a datagram into <paramref name="messages"/>. Returns <see cref="DropReason.None"/> when the
+    /// Decodes a datagram into <paramref name="messages"/> (records). Returns <see cref="DropReason.None"/> when the
     /// packet was readable (parts that were not are added to <paramref name="droppedParts"/>), else why
     /// the whole packet was dropped.
     /// </summary>
@@ -34,6 +34,18 @@ internal sealed class PacketCodec(WireSettings settings)
     {
         ArgumentNullException.ThrowIfNull(messages);
         ArgumentNullException.ThrowIfNull(droppedParts);
+        var records = new RecordSink(messages, droppedParts);
+        return Decode(datagram, ref records);
+    }
+
+    /// <summary>
+    /// Reads a datagram's messages into <paramref name="sink"/>, in place. Returns <see cref="DropReason.None"/> when
+    /// the packet was readable (parts that were not went to <see cref="IMessageSink.PartDropped"/>), else why the
+    /// whole packet was dropped. Without encryption or compression it allocates nothing.
+    /// </summary>
+    public DropReason Decode<TSink>(ReadOnlyMemory<byte> datagram, ref TSink sink)
+        where TSink : IMessageSink
+    {
         if (datagram.Length > MaxPacket)
         {
             return DropReason.Oversized;
@@ -65,39 +77,80 @@ internal sealed class PacketCodec(WireSettings settings)
             return DropReason.BadChecksum;
         }
 
-        return Handle(message, 0, messages, droppedParts, outermost: true);
+        return Handle(message, 0, ref sink, outermost: true);
     }
 
     /// <summary>Frames one message (type byte included, possibly a compound) for a peer; <paramref name="checksum"/> when the peer speaks protocol 5.</summary>
     public byte[] Encode(ReadOnlySpan<byte> message, bool checksum)
     {
-        var framed = message.ToArray();
-        if (Settings.Compress)
+        byte[]? compressed = null;
+        if (Settings.Compress && !Compression.CannotShrink(message.Length))
         {
-            var compressed = Compression.Compress(framed);
-            if (compressed.Length < framed.Length)
+            var candidate = Compression.Compress(message);
+            if (candidate.Length < message.Length)
             {
-                framed = compressed;
+                compressed = candidate;
             }
         }
 
-        if (checksum)
+        ReadOnlySpan<byte> inner = compressed ?? message;
+        var packet = new byte[FramedLength(inner.Length, checksum)];
+        Write(inner, checksum, packet);
+        return packet;
+    }
+
+    /// <summary>
+    /// Frames one message as <see cref="Encode"/> does, into <paramref name="destination"/>, when compression
+    /// cannot make it smaller (an ack, say): false when it might (use <see cref="Encode"/>) or the destination is
+    /// too short. Allocates nothing but, with encryption, the cipher.
+    /// </summary>
+    public bool TryEncode(ReadOnlySpan<byte> message, bool checksum, Span<byte> destination, out int written)
+    {
+        written = FramedLength(message.Length, checksum);
+        if ((Settings.Compress && !Compression.CannotShrink(message.Length)) || destination.Length < written)
         {
-            framed = Checksum.Add(framed);
+            written = 0;
+            return false;
         }
 
-        if (Settings.Keyring is { } keyring && Settings.VerifyOutgoing)
+        Write(message, checksum, destination[..written]);
+        return true;
+    }
+
+    private bool Encrypts => Settings.Keyring is not null && Settings.VerifyOutgoing;
+
+    /// <summary>The length of a packet framing <paramref name="messageLength"/> bytes (compressed already, if at all).</summary>
+    private int FramedLength(int messageLength, bool checksum)
+    {
+        var inner = messageLength + (checksum ? Checksum.HeaderLength : 0);
+        if (Encrypts)
         {
-            framed = PayloadEncryption.Encrypt(Settings.EncryptionVersion, keyring.PrimaryKey.Span, framed, Settings.LabelBytes);
+            inner = PayloadEncryption.EncryptedLength(Settings.EncryptionVersion, inner);
         }
 
-        if (Settings.LabelBytes.Length > 0)
+        return (Settings.LabelBytes.Length > 0 ? 2 + Settings.LabelBytes.Length : 0) + inner;
+    }
+
+    /// <summary>Label header, then (encrypted when set) the checksum header and the message.</summary>
+    private void Write(ReadOnlySpan<byte> message, bool checksum, Span<byte> packet)
+    {
+        var rest = packet[LabelHeader.Write(Settings.LabelBytes, packet)..];
+        if (!Encrypts)
         {
-            var header = LabelHeader.Make(Settings.LabelBytes);
-            framed = [.. header, .. framed];
+            _ = checksum ? Checksum.Write(message, rest) : CopyTo(message, rest);
+            return;
         }
 
-        return framed;
+        // The plain text goes where the cipher text will be, which encryption allows.
+        var plain = rest[(PayloadEncryption.VersionSize + PayloadEncryption.NonceSize)..];
+        var plainLength = checksum ? Checksum.Write(message, plain) : CopyTo(message, plain);
+        PayloadEncryption.EncryptTo(Settings.EncryptionVersion, Settings.Keyring!.PrimaryKey.Span, plain[..plainLength], Settings.LabelBytes, rest);
+    }
+
+    private static int CopyTo(ReadOnlySpan<byte> message, Span<byte> destination)
+    {
+        message.CopyTo(destination);
+        return message.Length;
     }
 
     /// <summary>Bytes that framing adds around the messages of one packet (memberlist's budget for piggybacked gossip).</summary>
@@ -106,11 +159,12 @@ internal sealed class PacketCodec(WireSettings settings)
             + (Settings.LabelBytes.Length > 0 ? 2 + Settings.LabelBytes.Length : 0)
             + (Settings.EncryptionEnabled && Settings.VerifyOutgoing ? (Settings.EncryptionVersion == 0 ? 45 : 29) : 0);
 
-    private static DropReason Handle(ReadOnlyMemory<byte> message, int depth, List<InboundMessage> messages, List<DropReason> droppedParts, bool outermost)
+    private static DropReason Handle<TSink>(ReadOnlyMemory<byte> message, int depth, ref TSink sink, bool outermost)
+        where TSink : IMessageSink
     {
         if (message.IsEmpty)
         {
-            return Fail(DropReason.Truncated);
+            return Fail(DropReason.Truncated, ref sink, outermost);
         }
 
         var type = (MessageType)message.Span[0];
@@ -121,23 +175,22 @@ internal sealed class PacketCodec(WireSettings settings)
                 {
                     if (depth >= MaxNesting)
                     {
-                        return Fail(DropReason.TooDeep);
+                        return Fail(DropReason.TooDeep, ref sink, outermost);
                     }
 
-                    var parts = new List<ReadOnlyMemory<byte>>();
-                    if (!CompoundMessage.TryDecode(body, parts, out var truncated))
+                    if (!CompoundMessage.TryMeasure(body.Span, out var whole, out var truncated, out var offset))
                     {
-                        return Fail(DropReason.Truncated);
+                        return Fail(DropReason.Truncated, ref sink, outermost);
                     }
 
                     for (var i = 0; i < truncated; i++)
                     {
-                        droppedParts.Add(DropReason.Truncated);
+                        sink.PartDropped(DropReason.Truncated);
                     }
 
-                    foreach (var part in parts)
+                    for (var i = 0; i < whole; i++)
                     {
-                        Handle(part, depth + 1, messages, droppedParts, outermost: false);
+                        Handle(CompoundMessage.NextPart(body, i, ref offset), depth + 1, ref sink, outermost: false);
                     }
 
                     return DropReason.None;
@@ -147,56 +200,48 @@ internal sealed class PacketCodec(WireSettings settings)
                 {
                     if (depth >= MaxNesting)
                     {
-                        return Fail(DropReason.TooDeep);
+                        return Fail(DropReason.TooDeep, ref sink, outermost);
                     }
 
                     var expanded = Compression.TryDecompress(body, MaxExpandedPacket, out var reason);
-                    return expanded is null ? Fail(reason) : Handle(expanded, depth + 1, messages, droppedParts, outermost);
+                    return expanded is null ? Fail(reason, ref sink, outermost) : Handle(expanded, depth + 1, ref sink, outermost);
                 }
 
-            case MessageType.Ping:
-                return Add<Ping>(type, body);
-            case MessageType.IndirectPing:
-                return Add<IndirectPing>(type, body);
-            case MessageType.AckResponse:
-                return Add<AckResponse>(type, body);
-            case MessageType.NackResponse:
-                return Add<NackResponse>(type, body);
-            case MessageType.Suspect:
-                return Add<Suspect>(type, body);
-            case MessageType.Alive:
-                return Add<Alive>(type, body);
-            case MessageType.Dead:
-                return Add<Dead>(type, body);
-            case MessageType.User:
-                messages.Add(new InboundMessage(type, body.ToArray()));
-                return DropReason.None;
+            case MessageType.Ping or MessageType.IndirectPing or MessageType.AckResponse or MessageType.NackResponse
+                or MessageType.Suspect or MessageType.Alive or MessageType.Dead or MessageType.User:
+                return sink.Message(type, body) ? DropReason.None : Fail(DropReason.Malformed, ref sink, outermost);
             default:
-                return Fail(DropReason.UnknownType);
+                return Fail(DropReason.UnknownType, ref sink, outermost);
+        }
+    }
+
+    /// <summary>The whole packet fails only when nothing around it was a compound; a bad part fails alone.</summary>
+    private static DropReason Fail<TSink>(DropReason reason, ref TSink sink, bool outermost)
+        where TSink : IMessageSink
+    {
+        if (outermost)
+        {
+            return reason;
         }
 
-        DropReason Add<T>(MessageType messageType, ReadOnlyMemory<byte> messageBody)
-            where T : class
+        sink.PartDropped(reason);
+        return DropReason.None;
+    }
+
+    /// <summary>Decodes each message into its record (<see cref="InboundMessage"/>).</summary>
+    private readonly struct RecordSink(List<InboundMessage> messages, List<DropReason> droppedParts) : IMessageSink
+    {
+        public bool Message(MessageType type, ReadOnlyMemory<byte> body)
         {
-            if (!MessageCodec.TryDecode<T>(messageBody, out var decoded))
+            if (!AnyMessage.TryDecode(type, body, out var record))
             {
-                return Fail(DropReason.Malformed);
+                return false;
             }
 
-            messages.Add(new InboundMessage(messageType, decoded!));
-            return DropReason.None;
+            messages.Add(new InboundMessage(type, record));
+            return true;
         }
 
-        // The whole packet fails only when nothing around it was a compound; a bad part fails alone.
-        DropReason Fail(DropReason reason)
-        {
-            if (outermost)
-            {
-                return reason;
-            }
-
-            droppedParts.Add(reason);
-            return DropReason.None;
-        }
+        public void PartDropped(DropReason reason) => droppedParts.Add(reason);
     }
 }

@@ -28,37 +28,51 @@ internal static class PayloadEncryption
     /// <summary>Encrypts with a fresh random nonce.</summary>
     public static byte[] Encrypt(byte version, ReadOnlySpan<byte> key, ReadOnlySpan<byte> message, ReadOnlySpan<byte> additionalData)
     {
+        var output = new byte[EncryptedLength(version, message.Length)];
+        EncryptTo(version, key, message, additionalData, output);
+        return output;
+    }
+
+    /// <summary>Encrypts into <paramref name="output"/> with a fresh random nonce (see the overload with a nonce); returns the length written.</summary>
+    public static int EncryptTo(byte version, ReadOnlySpan<byte> key, ReadOnlySpan<byte> message, ReadOnlySpan<byte> additionalData, Span<byte> output)
+    {
         Span<byte> nonce = stackalloc byte[NonceSize];
         RandomNumberGenerator.Fill(nonce);
-        return Encrypt(version, key, message, additionalData, nonce);
+        return EncryptTo(version, key, message, additionalData, nonce, output);
     }
 
     /// <summary>Encrypts with the given nonce (tests; never reuse a nonce with a key).</summary>
     public static byte[] Encrypt(byte version, ReadOnlySpan<byte> key, ReadOnlySpan<byte> message, ReadOnlySpan<byte> additionalData, ReadOnlySpan<byte> nonce)
+    {
+        var output = new byte[EncryptedLength(version, message.Length)];
+        EncryptTo(version, key, message, additionalData, nonce, output);
+        return output;
+    }
+
+    /// <summary>
+    /// Encrypts into <paramref name="output"/> (at least <see cref="EncryptedLength"/> bytes; <paramref name="message"/>
+    /// may lie where the ciphertext goes, at <see cref="VersionSize"/> + <see cref="NonceSize"/>); returns the length written.
+    /// </summary>
+    public static int EncryptTo(byte version, ReadOnlySpan<byte> key, ReadOnlySpan<byte> message, ReadOnlySpan<byte> additionalData, ReadOnlySpan<byte> nonce, Span<byte> output)
     {
         if (version > MaxVersion)
         {
             throw new ArgumentOutOfRangeException(nameof(version), version, "memberlist knows encryption versions 0 and 1.");
         }
 
-        var output = new byte[EncryptedLength(version, message.Length)];
-        output[0] = version;
-        nonce.CopyTo(output.AsSpan(VersionSize));
-        var body = output.AsSpan(VersionSize + NonceSize, output.Length - VersionSize - NonceSize - TagSize);
-        var plain = message;
-        byte[]? padded = null;
+        var length = EncryptedLength(version, message.Length);
+        var body = output.Slice(VersionSize + NonceSize, length - VersionSize - NonceSize - TagSize);
+        message.CopyTo(body);
         if (version == 0)
         {
-            padded = new byte[body.Length];
-            message.CopyTo(padded);
-            var pad = (byte)(padded.Length - message.Length);
-            padded.AsSpan(message.Length).Fill(pad);
-            plain = padded;
+            body[message.Length..].Fill((byte)(body.Length - message.Length));
         }
 
+        output[0] = version;
+        nonce.CopyTo(output.Slice(VersionSize, NonceSize));
         using var gcm = new AesGcm(key, TagSize);
-        gcm.Encrypt(nonce, plain, body, output.AsSpan(output.Length - TagSize), additionalData);
-        return output;
+        gcm.Encrypt(nonce, body, body, output.Slice(length - TagSize, TagSize), additionalData);
+        return length;
     }
 
     /// <summary>The outcome of a decryption.</summary>

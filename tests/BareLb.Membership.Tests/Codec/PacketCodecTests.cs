@@ -46,6 +46,54 @@ public sealed class PacketCodecTests
     }
 
     [Fact]
+    public void CompressionCannotShrinkHoldsForEveryShortMessage()
+    {
+        var random = new Random(5);
+        for (var length = 1; length <= 40; length++)
+        {
+            byte[][] inputs = [new byte[length], [.. Enumerable.Range(0, length).Select(i => (byte)(i % 3))], [.. Enumerable.Range(0, length).Select(_ => (byte)random.Next(256))]];
+            foreach (var input in inputs)
+            {
+                if (Compression.CannotShrink(length))
+                {
+                    Assert.True(Compression.Compress(input).Length >= length, $"{length} bytes compressed smaller than the bound says");
+                }
+            }
+        }
+
+        Assert.True(Compression.CannotShrink(24));
+        Assert.False(Compression.CannotShrink(25));
+    }
+
+    [Theory]
+    [InlineData(false, false, "", (byte)1)]
+    [InlineData(true, false, "", (byte)1)]
+    [InlineData(true, true, "", (byte)1)]
+    [InlineData(true, true, "cluster-a", (byte)0)]
+    [InlineData(false, true, "cluster-a", (byte)1)]
+    public void TryEncodeFramesAnAckAsEncodeDoes(bool checksum, bool encrypted, string label, byte version)
+    {
+        var settings = WireSettings.Default with { Keyring = encrypted ? Keys : null, Label = label, EncryptionVersion = version };
+        var codec = new PacketCodec(settings);
+        var writer = new System.Buffers.ArrayBufferWriter<byte>();
+        MessageCodec.WriteAck(writer, 70_000);
+        Assert.Equal(MessageCodec.Encode(MessageType.AckResponse, new AckResponse(70_000, [])), writer.WrittenSpan.ToArray());
+        var buffer = new byte[200];
+        Assert.True(codec.TryEncode(writer.WrittenSpan, checksum, buffer, out var written));
+        var expected = codec.Encode(writer.WrittenSpan, checksum);
+        Assert.Equal(expected.Length, written);
+        if (!encrypted)
+        {
+            Assert.Equal(expected, buffer[..written]);
+        }
+
+        var (reason, messages, _) = Decode(settings, buffer[..written]);
+        Assert.Equal(DropReason.None, reason);
+        Assert.Equal(70_000u, Assert.IsType<AckResponse>(Assert.Single(messages).Message).SeqNo);
+        Assert.False(codec.TryEncode(Packets.Alive(new string('n', 100)), checksum, buffer, out _) && settings.Compress);
+    }
+
+    [Fact]
     public void EncodeCompressesOnlyWhenSmaller()
     {
         var codec = new PacketCodec(WireSettings.Default);

@@ -12,33 +12,19 @@ internal sealed class AckResponseFormatter : IMessagePackFormatter<AckResponse?>
     public void Serialize(ref MessagePackWriter writer, AckResponse? value, MessagePackSerializerOptions options)
     {
         ArgumentNullException.ThrowIfNull(value);
+        Write(ref writer, value.SeqNo, value.Payload);
+    }
+
+    /// <summary>Writes an ack without its record (the receive path answers pings so).</summary>
+    public static void Write(ref MessagePackWriter writer, uint seqNo, ReadOnlySpan<byte> payload)
+    {
         writer.WriteMapHeader(2);
         writer.Write("Payload");
-        WireFields.WriteBytes(ref writer, value.Payload);
+        WireFields.WriteBytes(ref writer, payload);
         writer.Write("SeqNo");
-        writer.Write(value.SeqNo);
+        writer.Write(seqNo);
     }
 
     public AckResponse? Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)
-    {
-        uint seqNo = 0;
-        byte[] payload = [];
-        for (var count = WireFields.ReadMapHeader(ref reader); count > 0; count--)
-        {
-            switch (WireFields.ReadKey(ref reader))
-            {
-                case "SeqNo":
-                    seqNo = reader.ReadUInt32();
-                    break;
-                case "Payload":
-                    payload = WireFields.ReadBytes(ref reader);
-                    break;
-                default:
-                    WireFields.Skip(ref reader);
-                    break;
-            }
-        }
-
-        return new AckResponse(seqNo, payload);
-    }
+        => AckView.Read(ref reader).ToAck();
 }

@@ -28,41 +28,5 @@ internal sealed class AliveFormatter : IMessagePackFormatter<Alive?>
     }
 
     public Alive? Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)
-    {
-        uint incarnation = 0;
-        var node = string.Empty;
-        byte[] addr = [];
-        ushort port = 0;
-        byte[] meta = [];
-        byte[] vsn = [];
-        for (var count = WireFields.ReadMapHeader(ref reader); count > 0; count--)
-        {
-            switch (WireFields.ReadKey(ref reader))
-            {
-                case "Incarnation":
-                    incarnation = reader.ReadUInt32();
-                    break;
-                case "Node":
-                    node = WireFields.ReadString(ref reader);
-                    break;
-                case "Addr":
-                    addr = WireFields.ReadBytes(ref reader);
-                    break;
-                case "Port":
-                    port = reader.ReadUInt16();
-                    break;
-                case "Meta":
-                    meta = WireFields.ReadBytes(ref reader);
-                    break;
-                case "Vsn":
-                    vsn = WireFields.ReadBytes(ref reader);
-                    break;
-                default:
-                    WireFields.Skip(ref reader);
-                    break;
-            }
-        }
-
-        return new Alive(incarnation, node, addr, port, meta, vsn);
-    }
+        => AliveView.Read(ref reader).ToRecord();
 }

@@ -22,29 +22,5 @@ internal sealed class DeadFormatter : IMessagePackFormatter<Dead?>
     }
 
     public Dead? Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)
-    {
-        uint incarnation = 0;
-        var node = string.Empty;
-        var from = string.Empty;
-        for (var count = WireFields.ReadMapHeader(ref reader); count > 0; count--)
-        {
-            switch (WireFields.ReadKey(ref reader))
-            {
-                case "Incarnation":
-                    incarnation = reader.ReadUInt32();
-                    break;
-                case "Node":
-                    node = WireFields.ReadString(ref reader);
-                    break;
-                case "From":
-                    from = WireFields.ReadString(ref reader);
-                    break;
-                default:
-                    WireFields.Skip(ref reader);
-                    break;
-            }
-        }
-
-        return new Dead(incarnation, node, from);
-    }
+        => NewsView.Read(ref reader).ToDead();
 }

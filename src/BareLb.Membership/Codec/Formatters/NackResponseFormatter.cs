@@ -18,21 +18,5 @@ internal sealed class NackResponseFormatter : IMessagePackFormatter<NackResponse
     }
 
     public NackResponse? Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)
-    {
-        uint seqNo = 0;
-        for (var count = WireFields.ReadMapHeader(ref reader); count > 0; count--)
-        {
-            switch (WireFields.ReadKey(ref reader))
-            {
-                case "SeqNo":
-                    seqNo = reader.ReadUInt32();
-                    break;
-                default:
-                    WireFields.Skip(ref reader);
-                    break;
-            }
-        }
-
-        return new NackResponse(seqNo);
-    }
+        => AckView.ReadNack(ref reader).ToNack();
 }

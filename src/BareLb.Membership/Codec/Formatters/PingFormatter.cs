@@ -40,37 +40,5 @@ internal sealed class PingFormatter : IMessagePackFormatter<Ping?>
     }
 
     public Ping? Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)
-    {
-        uint seqNo = 0;
-        var node = string.Empty;
-        byte[]? sourceAddr = null;
-        ushort sourcePort = 0;
-        string? sourceNode = null;
-        for (var count = WireFields.ReadMapHeader(ref reader); count > 0; count--)
-        {
-            switch (WireFields.ReadKey(ref reader))
-            {
-                case "SeqNo":
-                    seqNo = reader.ReadUInt32();
-                    break;
-                case "Node":
-                    node = WireFields.ReadString(ref reader);
-                    break;
-                case "SourceAddr":
-                    sourceAddr = WireFields.ReadBytes(ref reader);
-                    break;
-                case "SourcePort":
-                    sourcePort = reader.ReadUInt16();
-                    break;
-                case "SourceNode":
-                    sourceNode = WireFields.ReadString(ref reader);
-                    break;
-                default:
-                    WireFields.Skip(ref reader);
-                    break;
-            }
-        }
-
-        return new Ping(seqNo, node, sourceAddr is { Length: > 0 } ? sourceAddr : null, sourcePort, string.IsNullOrEmpty(sourceNode) ? null : sourceNode);
-    }
+        => PingView.Read(ref reader).ToRecord();
 }

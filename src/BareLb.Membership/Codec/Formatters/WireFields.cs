@@ -17,9 +17,9 @@ internal static class WireFields
     public const int MaxSkipDepth = 16;
 
     /// <summary>Writes bytes as go-msgpack writes a <c>[]byte</c>: nil when empty (a nil slice), else raw.</summary>
-    public static void WriteBytes(ref MessagePackWriter writer, byte[]? value)
+    public static void WriteBytes(ref MessagePackWriter writer, ReadOnlySpan<byte> value)
     {
-        if (value is null || value.Length == 0)
+        if (value.IsEmpty)
         {
             writer.WriteNil();
             return;
@@ -38,6 +38,38 @@ internal static class WireFields
 
         var sequence = reader.NextMessagePackType == MessagePackType.String ? reader.ReadStringSequence() : reader.ReadBytes();
         return sequence is { } bytes ? bytes.ToArray() : [];
+    }
+
+    /// <summary>
+    /// Reads a <c>[]byte</c> or string field in place, as <see cref="ReadBytes"/> and <see cref="ReadString"/> accept
+    /// it (nil, str or bin; nil reads as empty): the span points into the reader's buffer.
+    /// </summary>
+    public static ReadOnlySpan<byte> ReadRaw(scoped ref MessagePackReader reader)
+    {
+        if (reader.TryReadNil())
+        {
+            return default;
+        }
+
+        var sequence = reader.NextMessagePackType == MessagePackType.String ? reader.ReadStringSequence() : reader.ReadBytes();
+        return sequence switch
+        {
+            { IsSingleSegment: true } bytes => bytes.FirstSpan,
+            { } bytes => bytes.ToArray(),
+            null => default,
+        };
+    }
+
+    /// <summary>Reads a map key in place, as <see cref="ReadKey"/> reads it (a key of another type reads as empty, its value skipped by the caller).</summary>
+    public static ReadOnlySpan<byte> ReadKeyRaw(scoped ref MessagePackReader reader)
+    {
+        if (reader.NextMessagePackType is MessagePackType.String or MessagePackType.Binary or MessagePackType.Nil)
+        {
+            return ReadRaw(ref reader);
+        }
+
+        Skip(ref reader);
+        return default;
     }
 
     /// <summary>Reads a string field (nil reads as empty).</summary>
