@@ -1,3 +1,4 @@
+using System.Buffers;
 using BareLb.Membership.Codec.Lzw;
 using BareLb.Membership.Messages;
 
@@ -40,32 +41,51 @@ internal static class Compression
         return least >= length;
     }
 
-    /// <summary>Expands a <c>compressMsg</c> body (after the type byte); returns null and a reason on bad input.</summary>
-    public static byte[]? TryDecompress(ReadOnlyMemory<byte> body, int maxExpanded, out DropReason reason)
+    /// <summary>
+    /// Expands a <c>compressMsg</c> body (after the type byte) read in place into the first <paramref name="length"/>
+    /// bytes of a pooled array, which the caller returns to <see cref="ArrayPool{T}.Shared"/>; null and a reason on bad input.
+    /// </summary>
+    public static byte[]? TryDecompressPooled(ReadOnlyMemory<byte> body, int maxExpanded, out int length, out DropReason reason)
     {
-        if (!MessageCodec.TryDecode<CompressedPayload>(body, out var payload))
+        length = 0;
+        if (!InPlaceMessages.TryRead(body, CompressedView.Read, out var payload))
         {
             reason = DropReason.Malformed;
             return null;
         }
 
-        return TryExpand(payload!, maxExpanded, out reason);
+        return TryExpandPooled(payload.Algo, payload.Buf, maxExpanded, out length, out reason);
     }
 
     /// <summary>Expands a decoded <c>compress</c> wrapper.</summary>
     public static byte[]? TryExpand(CompressedPayload payload, int maxExpanded, out DropReason reason)
     {
-        if (payload.Algo != LzwAlgorithm)
+        ArgumentNullException.ThrowIfNull(payload);
+        var rented = TryExpandPooled(payload.Algo, payload.Buf, maxExpanded, out var length, out reason);
+        if (rented is null)
+        {
+            return null;
+        }
+
+        var expanded = rented.AsSpan(0, length).ToArray();
+        ArrayPool<byte>.Shared.Return(rented);
+        return expanded;
+    }
+
+    private static byte[]? TryExpandPooled(int algo, ReadOnlySpan<byte> buf, int maxExpanded, out int length, out DropReason reason)
+    {
+        length = 0;
+        if (algo != LzwAlgorithm)
         {
             reason = DropReason.BadCompression;
             return null;
         }
 
-        switch (LzwDecoder.Decode(payload.Buf, maxExpanded, out var expanded))
+        switch (LzwDecoder.DecodePooled(buf, maxExpanded, out var rented, out length))
         {
             case LzwDecoder.Result.Ok:
                 reason = DropReason.None;
-                return expanded;
+                return rented;
             case LzwDecoder.Result.TooLarge:
                 reason = DropReason.Oversized;
                 return null;

@@ -239,3 +239,36 @@ internal readonly ref struct NewsView
 
     public Dead ToDead() => new(Incarnation, InPlaceMessages.Text(Node), InPlaceMessages.Text(From));
 }
+
+/// <summary>memberlist's <c>compress</c> wrapper in place.</summary>
+internal readonly ref struct CompressedView
+{
+    public int Algo { get; init; }
+
+    public ReadOnlySpan<byte> Buf { get; init; }
+
+    public static CompressedView Read(scoped ref MessagePackReader reader)
+    {
+        var view = default(CompressedView);
+        for (var count = WireFields.ReadMapHeader(ref reader); count > 0; count--)
+        {
+            var key = WireFields.ReadKeyRaw(ref reader);
+            if (key.SequenceEqual("Algo"u8))
+            {
+                view = view with { Algo = reader.ReadInt32() };
+            }
+            else if (key.SequenceEqual("Buf"u8))
+            {
+                view = view with { Buf = WireFields.ReadRaw(ref reader) };
+            }
+            else
+            {
+                WireFields.Skip(ref reader);
+            }
+        }
+
+        return view;
+    }
+
+    public CompressedPayload ToRecord() => new(Algo, Buf.ToArray());
+}

@@ -1,3 +1,4 @@
+using System.Buffers;
 using BareLb.Membership.Diagnostics;
 using BareLb.Membership.Messages;
 using BareLb.Membership.Security;
@@ -203,8 +204,20 @@ internal sealed class PacketCodec(WireSettings settings)
                         return Fail(DropReason.TooDeep, ref sink, outermost);
                     }
 
-                    var expanded = Compression.TryDecompress(body, MaxExpandedPacket, out var reason);
-                    return expanded is null ? Fail(reason, ref sink, outermost) : Handle(expanded, depth + 1, ref sink, outermost);
+                    var expanded = Compression.TryDecompressPooled(body, MaxExpandedPacket, out var length, out var reason);
+                    if (expanded is null)
+                    {
+                        return Fail(reason, ref sink, outermost);
+                    }
+
+                    try
+                    {
+                        return Handle(expanded.AsMemory(0, length), depth + 1, ref sink, outermost);
+                    }
+                    finally
+                    {
+                        ArrayPool<byte>.Shared.Return(expanded);
+                    }
                 }
 
             case MessageType.Ping or MessageType.IndirectPing or MessageType.AckResponse or MessageType.NackResponse
@@ -228,8 +241,8 @@ internal sealed class PacketCodec(WireSettings settings)
         return DropReason.None;
     }
 
-    /// <summary>Decodes each message into its record (<see cref="InboundMessage"/>).</summary>
-    private readonly struct RecordSink(List<InboundMessage> messages, List<DropReason> droppedParts) : IMessageSink
+    /// <summary>Decodes each message into its record (<see cref="InboundMessage"/>), and lists the parts dropped when given a list.</summary>
+    internal readonly struct RecordSink(List<InboundMessage> messages, List<DropReason>? droppedParts) : IMessageSink
     {
         public bool Message(MessageType type, ReadOnlyMemory<byte> body)
         {
@@ -242,6 +255,6 @@ internal sealed class PacketCodec(WireSettings settings)
             return true;
         }
 
-        public void PartDropped(DropReason reason) => droppedParts.Add(reason);
+        public void PartDropped(DropReason reason) => droppedParts?.Add(reason);
     }
 }

@@ -20,25 +20,5 @@ internal sealed class CompressedPayloadFormatter : IMessagePackFormatter<Compres
     }
 
     public CompressedPayload? Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)
-    {
-        var algo = 0;
-        byte[] buf = [];
-        for (var count = WireFields.ReadMapHeader(ref reader); count > 0; count--)
-        {
-            switch (WireFields.ReadKey(ref reader))
-            {
-                case "Algo":
-                    algo = reader.ReadInt32();
-                    break;
-                case "Buf":
-                    buf = WireFields.ReadBytes(ref reader);
-                    break;
-                default:
-                    WireFields.Skip(ref reader);
-                    break;
-            }
-        }
-
-        return new CompressedPayload(algo, buf);
-    }
+        => CompressedView.Read(ref reader).ToRecord();
 }

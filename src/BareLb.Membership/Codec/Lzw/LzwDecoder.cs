@@ -29,8 +29,25 @@ internal static class LzwDecoder
     /// <summary>Decompresses <paramref name="input"/> into <paramref name="output"/>.</summary>
     public static Result Decode(ReadOnlySpan<byte> input, int maxOutput, out byte[] output)
     {
-        output = [];
-        var written = new ArrayBufferWriter<byte>(Math.Min(maxOutput, Math.Max(64, input.Length * 3)));
+        var result = DecodePooled(input, maxOutput, out var rented, out var length);
+        output = result == Result.Ok ? rented.AsSpan(0, length).ToArray() : [];
+        if (result == Result.Ok)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Decompresses <paramref name="input"/> into the first <paramref name="length"/> bytes of <paramref name="rented"/>,
+    /// an array of <see cref="ArrayPool{T}.Shared"/> that the caller returns when the result is <see cref="Result.Ok"/>.
+    /// </summary>
+    public static Result DecodePooled(ReadOnlySpan<byte> input, int maxOutput, out byte[] rented, out int length)
+    {
+        rented = [];
+        length = 0;
+        var written = new Output(ArrayPool<byte>.Shared.Rent(Math.Min(maxOutput, Math.Max(256, input.Length * 3))), maxOutput);
         var suffix = ArrayPool<byte>.Shared.Rent(1 << MaxWidth);
         var prefix = ArrayPool<ushort>.Shared.Rent(1 << MaxWidth);
         var scratch = ArrayPool<byte>.Shared.Rent(1 << MaxWidth);
@@ -64,7 +81,7 @@ internal static class LzwDecoder
 
                 if (code < ClearCode)
                 {
-                    if (!Append(written, [(byte)code], maxOutput))
+                    if (!written.Append([(byte)code]))
                     {
                         return Result.TooLarge;
                     }
@@ -85,7 +102,8 @@ internal static class LzwDecoder
                 }
                 else if (code == EndCode)
                 {
-                    output = written.WrittenSpan.ToArray();
+                    (rented, length) = (written.Buffer, written.Length);
+                    written = default;
                     return Result.Ok;
                 }
                 else if (code <= hi)
@@ -118,7 +136,7 @@ internal static class LzwDecoder
                     }
 
                     scratch[i] = (byte)c;
-                    if (!Append(written, scratch.AsSpan(i, scratch.Length - i), maxOutput))
+                    if (!written.Append(scratch.AsSpan(i, scratch.Length - i)))
                     {
                         return Result.TooLarge;
                     }
@@ -153,20 +171,47 @@ internal static class LzwDecoder
         }
         finally
         {
+            written.Return();
             ArrayPool<byte>.Shared.Return(suffix);
             ArrayPool<ushort>.Shared.Return(prefix);
             ArrayPool<byte>.Shared.Return(scratch);
         }
     }
 
-    private static bool Append(ArrayBufferWriter<byte> output, ReadOnlySpan<byte> bytes, int maxOutput)
+    /// <summary>The output in a pooled array that doubles as it fills, up to the most allowed.</summary>
+    private struct Output(byte[] buffer, int max)
     {
-        if (output.WrittenCount + bytes.Length > maxOutput)
+        public byte[] Buffer { get; private set; } = buffer;
+
+        public int Length { get; private set; }
+
+        public bool Append(ReadOnlySpan<byte> bytes)
         {
-            return false;
+            if (Length + bytes.Length > max)
+            {
+                return false;
+            }
+
+            if (Length + bytes.Length > Buffer.Length)
+            {
+                var grown = ArrayPool<byte>.Shared.Rent(Math.Min(max, Math.Max(Length + bytes.Length, Buffer.Length * 2)));
+                Buffer.AsSpan(0, Length).CopyTo(grown);
+                ArrayPool<byte>.Shared.Return(Buffer);
+                Buffer = grown;
+            }
+
+            bytes.CopyTo(Buffer.AsSpan(Length));
+            Length += bytes.Length;
+            return true;
         }
 
-        output.Write(bytes);
-        return true;
+        /// <summary>Returns the array unless it was handed out (<c>default</c>).</summary>
+        public readonly void Return()
+        {
+            if (Buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(Buffer);
+            }
+        }
     }
 }
