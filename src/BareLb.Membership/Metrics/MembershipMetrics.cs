@@ -72,21 +72,15 @@ internal sealed class MembershipMetrics : IDisposable
 
     public void ProbeRoundTrip(TimeSpan rtt) => _probeRtt.Record(rtt.TotalSeconds);
 
-    public void Received(object message)
-    {
-        if (_messages.Enabled)
-        {
-            _messages.Add(1, new KeyValuePair<string, object?>("type", TypeName(message)), new KeyValuePair<string, object?>("direction", "received"));
-        }
-    }
+    public void Received(object message) => Count(TypeName(message), "received");
 
-    public void Sent(object message)
-    {
-        if (_messages.Enabled)
-        {
-            _messages.Add(1, new KeyValuePair<string, object?>("type", TypeName(message)), new KeyValuePair<string, object?>("direction", "sent"));
-        }
-    }
+    /// <summary>A message received, by type (the receive path that reads messages in place has no record).</summary>
+    public void Received(MessageType type) => Count(TypeName(type), "received");
+
+    public void Sent(object message) => Count(TypeName(message), "sent");
+
+    /// <summary>A message sent, by type.</summary>
+    public void Sent(MessageType type) => Count(TypeName(type), "sent");
 
     public void Rejected(object message, string reason)
     {
@@ -114,21 +108,45 @@ internal sealed class MembershipMetrics : IDisposable
         }
     }
 
-    /// <summary>memberlist's name of a message type, as the metrics' <c>type</c> tag.</summary>
-    public static string TypeName(object message) => message switch
+    /// <summary>memberlist's name of a message's type, as the metrics' <c>type</c> tag.</summary>
+    public static string TypeName(object message) => TypeName(message switch
     {
-        Ping => "ping",
-        IndirectPing => "indirect_ping",
-        AckResponse => "ack",
-        NackResponse => "nack",
-        Suspect => "suspect",
-        Alive => "alive",
-        Dead => "dead",
-        PushPullHeader => "push_pull",
-        UserMessageHeader => "user",
-        ErrorResponse => "error",
+        Ping => MessageType.Ping,
+        IndirectPing => MessageType.IndirectPing,
+        AckResponse => MessageType.AckResponse,
+        NackResponse => MessageType.NackResponse,
+        Suspect => MessageType.Suspect,
+        Alive => MessageType.Alive,
+        Dead => MessageType.Dead,
+        PushPullHeader => MessageType.PushPull,
+        UserMessageHeader => MessageType.User,
+        ErrorResponse => MessageType.Error,
+        _ => MessageType.HasLabel,
+    });
+
+    /// <summary>memberlist's name of a message type, as the metrics' <c>type</c> tag ("other" for framing types).</summary>
+    public static string TypeName(MessageType type) => type switch
+    {
+        MessageType.Ping => "ping",
+        MessageType.IndirectPing => "indirect_ping",
+        MessageType.AckResponse => "ack",
+        MessageType.NackResponse => "nack",
+        MessageType.Suspect => "suspect",
+        MessageType.Alive => "alive",
+        MessageType.Dead => "dead",
+        MessageType.PushPull => "push_pull",
+        MessageType.User => "user",
+        MessageType.Error => "error",
         _ => "other",
     };
+
+    private void Count(string type, string direction)
+    {
+        if (_messages.Enabled)
+        {
+            _messages.Add(1, new KeyValuePair<string, object?>("type", type), new KeyValuePair<string, object?>("direction", direction));
+        }
+    }
 
     private Measurement<int>[] ObserveMembers() =>
     [

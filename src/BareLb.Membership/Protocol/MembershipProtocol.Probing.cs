@@ -22,7 +22,7 @@ internal sealed partial class MembershipProtocol
         var target = NextProbeTarget();
         if (target is null)
         {
-            _timers.Schedule(now + _options.ProbeInterval, ProbeTick);
+            _timers.Schedule(now + _options.ProbeInterval, _probeTick);
             return;
         }
 
@@ -33,7 +33,7 @@ internal sealed partial class MembershipProtocol
         var round = new ProbeRound(target, target.Incarnation, ping, now, now + interval);
         _round = round;
         _metrics?.ProbeStarted();
-        SetAckHandler(ping.SeqNo, new AckHandler((_, at) => ProbeAcked(round, at), () => round.Nacks++), round.Deadline, () => ProbeDeadline(round));
+        SetAckHandler(ping.SeqNo, new AckHandler(at => ProbeAcked(round, at), () => round.Nacks++), round.Deadline, () => ProbeDeadline(round));
         if (target.Status == MemberStatus.Alive)
         {
             Send(target.EndPoint, target.Name, ping);
@@ -181,7 +181,7 @@ internal sealed partial class MembershipProtocol
     {
         var now = Now;
         var next = round.Sent + _options.ProbeInterval;
-        _timers.Schedule(next > now ? next : now, ProbeTick);
+        _timers.Schedule(next > now ? next : now, _probeTick);
     }
 
     private void SetAckHandler(uint seqNo, AckHandler handler, DateTimeOffset expires, Action? expired)
@@ -211,7 +211,7 @@ internal sealed partial class MembershipProtocol
             case AckResponse ack:
                 if (_ackHandlers.Remove(ack.SeqNo, out var handler))
                 {
-                    handler.OnAck(ack.Payload ?? [], receivedAt);
+                    handler.OnAck(receivedAt);
                 }
 
                 break;
@@ -291,7 +291,7 @@ internal sealed partial class MembershipProtocol
         SetAckHandler(
             ping.SeqNo,
             new AckHandler(
-                (_, _) =>
+                _ =>
                 {
                     relayed = true;
                     Send(requester, request.SourceNode, new AckResponse(request.SeqNo, []));
@@ -332,9 +332,10 @@ internal sealed partial class MembershipProtocol
         return picked;
     }
 
-    private sealed class AckHandler(Action<byte[], DateTimeOffset> onAck, Action? onNack)
+    /// <summary>What an ack (with the time it arrived; memberlist's ack payload is not used) or a nack for a sequence number does.</summary>
+    private sealed class AckHandler(Action<DateTimeOffset> onAck, Action? onNack)
     {
-        public Action<byte[], DateTimeOffset> OnAck { get; } = onAck;
+        public Action<DateTimeOffset> OnAck { get; } = onAck;
 
         public Action? OnNack { get; } = onNack;
     }

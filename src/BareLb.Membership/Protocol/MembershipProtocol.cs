@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using BareLb.Membership.Messages;
 using BareLb.Membership.Metrics;
 using BareLb.Membership.Options;
@@ -29,6 +30,9 @@ internal sealed partial class MembershipProtocol
     private readonly Member _self;
     private readonly byte[] _vsn;
     private readonly Dictionary<string, Member> _members = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Member>.AlternateLookup<ReadOnlySpan<char>> _membersByName;
+    private readonly byte[] _nameUtf8;
+    private readonly Action _probeTick;
     private readonly List<Member> _nodes = [];
     private readonly BroadcastQueue _broadcasts = new();
     private readonly Awareness _awareness;
@@ -78,6 +82,9 @@ internal sealed partial class MembershipProtocol
         _vsn = [1, 5, _options.ProtocolVersion, 0, 0, 0];
         var address = advertise.Address.IsIPv4MappedToIPv6 ? advertise.Address.MapToIPv4() : advertise.Address;
         _self = new Member(name, address.GetAddressBytes(), (ushort)advertise.Port, meta ?? [], _vsn, isLocal: true);
+        _membersByName = _members.GetAlternateLookup<ReadOnlySpan<char>>();
+        _nameUtf8 = Encoding.UTF8.GetBytes(name);
+        _probeTick = ProbeTick;
     }
 
     /// <summary>The local member's name.</summary>
@@ -135,7 +142,7 @@ internal sealed partial class MembershipProtocol
             var alive = new Alive(++_incarnation, _self.Name, _self.Addr, _self.Port, _self.Meta, _vsn);
             AliveNode(alive, bootstrap: true, finished: null);
             var now = Now;
-            _timers.Schedule(now + Stagger(_options.ProbeInterval), ProbeTick);
+            _timers.Schedule(now + Stagger(_options.ProbeInterval), _probeTick);
             if (_options.GossipInterval > TimeSpan.Zero && _options.GossipNodes > 0)
             {
                 _timers.Schedule(now + Stagger(_options.GossipInterval), GossipTick);
@@ -332,9 +339,22 @@ internal sealed partial class MembershipProtocol
 
     private IReadOnlyList<ProtocolOutput> Run(Action action)
     {
+        var outer = BeginCall();
+        action();
+        return EndCall(outer);
+    }
+
+    /// <summary>Starts collecting a call's outputs (a call may run inside another's action); pass the result to <see cref="EndCall"/>.</summary>
+    private List<ProtocolOutput>? BeginCall()
+    {
         var outer = _outputs;
         _outputs = null;
-        action();
+        return outer;
+    }
+
+    /// <summary>Updates the metrics and returns the outputs collected since <see cref="BeginCall"/> (a shared empty list when none).</summary>
+    private IReadOnlyList<ProtocolOutput> EndCall(List<ProtocolOutput>? outer)
+    {
         UpdateMetrics();
         var produced = _outputs;
         _outputs = outer;

@@ -47,6 +47,10 @@ internal sealed class Suspicion
         return true;
     }
 
+    /// <summary>Whether <see cref="Confirm"/> would count <paramref name="from"/> (without counting it).</summary>
+    public bool WouldCount(ReadOnlySpan<char> from)
+        => Confirmations < _k && !_confirmedBy.GetAlternateLookup<ReadOnlySpan<char>>().Contains(from);
+
     /// <summary>memberlist's <c>remainingSuspicionTime</c>: the timeout after <paramref name="n"/> of <paramref name="k"/> confirmations, less the time elapsed, in whole milliseconds.</summary>
     public static TimeSpan Remaining(int n, int k, TimeSpan elapsed, TimeSpan min, TimeSpan max)
     {
