@@ -62,6 +62,14 @@ internal sealed class ReceiveWorkload
                 MessageCodec.Encode(MessageType.Suspect, new Suspect(0, "c", "b")),
             ]),
             checksum: true);
+        CompressedGossipDatagram = peerWire.Frame(
+            CompoundMessage.Encode([.. Enumerable.Range(0, 3).SelectMany(static _ => new[] { MessageCodec.Encode(MessageType.Alive, Alive("b", PeerB)), MessageCodec.Encode(MessageType.Alive, Alive("c", PeerC)) }).Select(static m => (ReadOnlyMemory<byte>)m)]),
+            checksum: true);
+        if (!encrypted && CompressedGossipDatagram[Checksum.HeaderLength] != (byte)MessageType.Compress)
+        {
+            throw new InvalidOperationException("The compressed gossip is not compressed.");
+        }
+
         AckDatagram = new byte[128];
     }
 
@@ -78,6 +86,9 @@ internal sealed class ReceiveWorkload
 
     /// <summary>A compound of alive b, alive c (both at the incarnation known) and a suspect of c at an older incarnation: news that changes nothing.</summary>
     public byte[] GossipDatagram { get; }
+
+    /// <summary>A compound of six alives (b, c, b, c, b, c) at the incarnations known, which memberlist's framing compresses.</summary>
+    public byte[] CompressedGossipDatagram { get; }
 
     /// <summary>The buffer <see cref="WriteAck"/> writes the ack for the probe in flight into.</summary>
     public byte[] AckDatagram { get; }

@@ -21,7 +21,7 @@ namespace BareLb.Membership.Hosting;
 /// time), the protocol's timers run at <see cref="MembershipProtocol.NextDue"/>, and its outputs
 /// become packets, push-pull streams, TCP pings and member events.
 /// </summary>
-internal sealed partial class MemberlistNode : IAsyncDisposable
+internal sealed partial class MemberlistNode : IAsyncDisposable, IDatagramHost
 {
     private static readonly TimeSpan MaxTimerWait = TimeSpan.FromSeconds(1);
 
@@ -37,6 +37,7 @@ internal sealed partial class MemberlistNode : IAsyncDisposable
     private readonly TaskCompletionSource _leaveFinished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<Task> _loops = [];
     private readonly WakeTimer _timer;
+    private readonly DatagramPath _datagrams;
 
     /// <summary>When <see cref="_timer"/> fires next (UTC ticks); <see cref="long.MaxValue"/> when it is not set. Guarded by <see cref="_gate"/>.</summary>
     private long _timerDue = long.MaxValue;
@@ -51,6 +52,7 @@ internal sealed partial class MemberlistNode : IAsyncDisposable
         _metrics = new MembershipMetrics(meterFactory);
         _protocol = new MembershipProtocol(options, name, advertise, _time, logger: _logger, metrics: _metrics, sizer: new CodecMessageSizer(_wire.PacketOverhead));
         _timer = WakeTimer.Create(_time, "BareLb membership timer", OnTimer);
+        _datagrams = new DatagramPath(_protocol, _wire, _gate, this);
     }
 
     /// <summary>Member changes, in order.</summary>
@@ -125,7 +127,7 @@ internal sealed partial class MemberlistNode : IAsyncDisposable
 
         foreach (var queued in _transport.HandPacketsTo(Receive))
         {
-            Receive(queued);
+            Receive(queued.Buffer, queued.From, queued.Timestamp);
         }
 
         _loops.Add(Task.Run(StreamLoopAsync));
@@ -216,9 +218,9 @@ internal sealed partial class MemberlistNode : IAsyncDisposable
 
     private void Perform(IReadOnlyList<ProtocolOutput> outputs)
     {
-        foreach (var output in outputs)
+        for (var i = 0; i < outputs.Count; i++)
         {
-            switch (output)
+            switch (outputs[i])
             {
                 case SendPacket send:
                     Send(send);
@@ -239,18 +241,21 @@ internal sealed partial class MemberlistNode : IAsyncDisposable
         }
     }
 
-    private void Send(SendPacket send)
+    private void Send(SendPacket send) => ((IDatagramHost)this).Send(_wire.Frame(send.Messages, checksum: send.ToNode is not null), send.To);
+
+    void IDatagramHost.ArmTimer() => ArmTimer();
+
+    void IDatagramHost.Perform(IReadOnlyList<ProtocolOutput> outputs) => Perform(outputs);
+
+    void IDatagramHost.Send(ReadOnlySpan<byte> packet, IPEndPoint to)
     {
         try
         {
-            var parts = send.Messages.Take(CompoundMessage.MaxParts).Select(static m => AnyMessage.Encode(m)).ToList();
-            var message = parts.Count == 1 ? parts[0] : CompoundMessage.Encode([.. parts.Select(static p => (ReadOnlyMemory<byte>)p)]);
-            var packet = _wire.Frame(message, checksum: send.ToNode is not null);
-            _transport.SendPacket(packet, send.To);
+            _transport.SendPacket(packet, to);
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or InvalidOperationException)
         {
-            Log.SendFailed(_logger, send.To, e.Message);
+            Log.SendFailed(_logger, to, e.Message);
         }
     }
 
@@ -350,22 +355,15 @@ internal sealed partial class MemberlistNode : IAsyncDisposable
         return new PushPullState(join, nodes, []).Encode();
     }
 
-    /// <summary>Handles a datagram on the transport's receive thread (see <see cref="MemberlistTransport.HandPacketsTo"/>).</summary>
-    private void Receive(ReceivedPacket packet)
+    /// <summary>Handles a datagram on the transport's receive thread (see <see cref="MemberlistTransport.HandPacketsTo"/>); the datagram is not kept.</summary>
+    private void Receive(ReadOnlyMemory<byte> datagram, IPEndPoint from, long timestamp)
     {
         if (_stopping.IsCancellationRequested)
         {
             return;
         }
 
-        var receivedAt = _time.GetUtcNow() - _time.GetElapsedTime(packet.Timestamp);
-        foreach (var message in _wire.Receive(packet.Buffer, packet.From))
-        {
-            if (message.Type != MessageType.User)
-            {
-                Call(p => p.HandlePacket(packet.From, message.Message, receivedAt));
-            }
-        }
+        _datagrams.Receive(datagram, from, _time.GetUtcNow() - _time.GetElapsedTime(timestamp));
     }
 
     private async Task StreamLoopAsync()

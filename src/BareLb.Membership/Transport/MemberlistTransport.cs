@@ -17,6 +17,9 @@ public sealed partial class MemberlistTransport : IAsyncDisposable
     private const int MaxDatagram = 65536;
     private const int ReceiveBufferBytes = 2 * 1024 * 1024;
 
+    /// <summary>Senders remembered by <see cref="Sender"/> before it starts over.</summary>
+    private const int MaxSenders = 4096;
+
     private readonly MemberlistTransportOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -27,8 +30,11 @@ public sealed partial class MemberlistTransport : IAsyncDisposable
     private Socket? _udp;
     private Socket? _tcp;
     private Task _loops = Task.CompletedTask;
-    private Action<ReceivedPacket>? _onPacket;
+    private DatagramHandler? _onDatagram;
     private long _queueDrops;
+
+    /// <summary>Sender end points by socket address; only the receive thread touches it.</summary>
+    private readonly Dictionary<SocketAddress, IPEndPoint> _senders = [];
 
     /// <summary>Creates a transport; <see cref="Start()"/> binds it.</summary>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
@@ -114,7 +120,7 @@ public sealed partial class MemberlistTransport : IAsyncDisposable
 
         _tcp = tcp;
         _udp = udp;
-        _onPacket = onPacket;
+        _onDatagram = onPacket is null ? null : (datagram, from, timestamp) => onPacket(new ReceivedPacket(datagram.ToArray(), from, timestamp));
         Log.Started(_logger, LocalEndPoint);
         _loops = Task.WhenAll(
             Task.Factory.StartNew(ReceiveLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default),
@@ -122,13 +128,14 @@ public sealed partial class MemberlistTransport : IAsyncDisposable
     }
 
     /// <summary>
-    /// Hands each datagram received from now on to <paramref name="onPacket"/> on the receive thread, as
-    /// <see cref="Start(Action{ReceivedPacket})"/> does, for a transport already started without one;
-    /// returns the datagrams queued to <see cref="Packets"/> until then, in order.
+    /// Hands each datagram received from now on to <paramref name="onDatagram"/> on the receive thread, as
+    /// <see cref="Start(Action{ReceivedPacket})"/> does, for a transport already started without one, but in
+    /// the receive buffer (valid only during the call) instead of a copy; returns the datagrams queued to
+    /// <see cref="Packets"/> until then, in order.
     /// </summary>
-    internal IReadOnlyList<ReceivedPacket> HandPacketsTo(Action<ReceivedPacket> onPacket)
+    internal IReadOnlyList<ReceivedPacket> HandPacketsTo(DatagramHandler onDatagram)
     {
-        Volatile.Write(ref _onPacket, onPacket);
+        Volatile.Write(ref _onDatagram, onDatagram);
         var queued = new List<ReceivedPacket>();
         while (_packets.Reader.TryRead(out var packet))
         {
@@ -237,6 +244,26 @@ public sealed partial class MemberlistTransport : IAsyncDisposable
         return ip.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(ip.Address.MapToIPv4(), ip.Port) : ip;
     }
 
+    /// <summary>The sender's end point, the same instance for the same address and port (a receive makes none).</summary>
+    private IPEndPoint Sender(SocketAddress address)
+    {
+        if (_senders.TryGetValue(address, out var known))
+        {
+            return known;
+        }
+
+        if (_senders.Count >= MaxSenders)
+        {
+            _senders.Clear();
+        }
+
+        var key = new SocketAddress(address.Family, address.Size);
+        address.Buffer.Span[..address.Size].CopyTo(key.Buffer.Span);
+        var sender = Unmap(new IPEndPoint(IPAddress.Any, 0).Create(key));
+        _senders.Add(key, sender);
+        return sender;
+    }
+
     /// <summary>
     /// Reads datagrams on a thread of its own with blocking receives: a datagram costs one thread
     /// wake-up, where an asynchronous receive costs the socket engine's and a thread-pool worker's
@@ -247,14 +274,13 @@ public sealed partial class MemberlistTransport : IAsyncDisposable
     {
         var udp = _udp!;
         var buffer = GC.AllocateUninitializedArray<byte>(MaxDatagram);
-        EndPoint any = new IPEndPoint(udp.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+        var from = new SocketAddress(udp.AddressFamily);
         while (!_stopping.IsCancellationRequested)
         {
             int received;
-            EndPoint from = any;
             try
             {
-                received = udp.ReceiveFrom(buffer, ref from);
+                received = udp.ReceiveFrom(buffer, SocketFlags.None, from);
             }
             catch (ObjectDisposedException)
             {
@@ -280,23 +306,24 @@ public sealed partial class MemberlistTransport : IAsyncDisposable
                 continue;
             }
 
-            var packet = new ReceivedPacket(buffer.AsSpan(0, received).ToArray(), Unmap(from), _time.GetTimestamp());
-            if (Volatile.Read(ref _onPacket) is { } onPacket)
+            var sender = Sender(from);
+            var timestamp = _time.GetTimestamp();
+            if (Volatile.Read(ref _onDatagram) is { } onDatagram)
             {
                 try
                 {
-                    onPacket(packet);
+                    onDatagram(buffer.AsMemory(0, received), sender, timestamp);
                 }
 #pragma warning disable CA1031 // A handler's bug must not stop the receiving of every later datagram.
                 catch (Exception e)
 #pragma warning restore CA1031
                 {
-                    Log.HandlerFailed(_logger, packet.From, e);
+                    Log.HandlerFailed(_logger, sender, e);
                 }
             }
             else
             {
-                _packets.Writer.TryWrite(packet);
+                _packets.Writer.TryWrite(new ReceivedPacket(buffer.AsSpan(0, received).ToArray(), sender, timestamp));
             }
         }
     }
@@ -356,6 +383,9 @@ public sealed partial class MemberlistTransport : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>Takes a datagram in the receive buffer, valid only during the call.</summary>
+    internal delegate void DatagramHandler(ReadOnlyMemory<byte> datagram, IPEndPoint from, long timestamp);
 
     private static partial class Log
     {

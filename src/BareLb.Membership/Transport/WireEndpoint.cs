@@ -3,6 +3,7 @@ using System.Net;
 using BareLb.Membership.Codec;
 using BareLb.Membership.Codec.Streams;
 using BareLb.Membership.Diagnostics;
+using BareLb.Membership.Messages;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -43,35 +44,55 @@ internal sealed partial class WireEndpoint : IDisposable
     /// <summary>Bytes that framing adds to one packet (for the gossip budget).</summary>
     public int PacketOverhead => _codec.Overhead;
 
-    /// <summary>The messages of a packet; empty when it was dropped (counted and, for a key mismatch, logged).</summary>
+    /// <summary>The messages of a packet as records; empty when it was dropped (counted and, for a key mismatch, logged).</summary>
     public IReadOnlyList<InboundMessage> Receive(ReadOnlyMemory<byte> packet, IPEndPoint from)
     {
-        ArgumentNullException.ThrowIfNull(from);
         var messages = new List<InboundMessage>(1);
-        var droppedParts = new List<DropReason>();
-        var reason = _codec.Decode(packet, messages, droppedParts);
+        var records = new PacketCodec.RecordSink(messages, null);
+        return Receive(packet, from, ref records) ? messages : [];
+    }
+
+    /// <summary>
+    /// Hands a packet's messages to <paramref name="sink"/> in place (see <see cref="PacketCodec.Decode{TSink}"/>);
+    /// false when the whole packet was dropped. Drops are counted and logged as by the other overload.
+    /// </summary>
+    public bool Receive<TSink>(ReadOnlyMemory<byte> packet, IPEndPoint from, ref TSink sink)
+        where TSink : IMessageSink
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        var counting = new CountingSink<TSink>(sink, Metrics);
+        var reason = _codec.Decode(packet, ref counting);
+        sink = counting.Inner;
         if (reason != DropReason.None)
         {
             Metrics.PacketDropped(reason);
             Report(reason, from, "packet");
-            return [];
+            return false;
         }
 
-        foreach (var part in droppedParts)
+        if (counting.Dropped > 0)
         {
-            Metrics.PacketDropped(part);
+            Log.PartsDropped(_logger, counting.Dropped, from, WireMetrics.ReasonTag(counting.FirstDropped));
         }
 
-        if (droppedParts.Count > 0)
-        {
-            Log.PartsDropped(_logger, droppedParts.Count, from, WireMetrics.ReasonTag(droppedParts[0]));
-        }
-
-        return messages;
+        return true;
     }
 
     /// <summary>A packet ready to send: one message (type byte included, possibly a compound); <paramref name="checksum"/> for peers that speak protocol 5.</summary>
     public byte[] Frame(ReadOnlySpan<byte> message, bool checksum) => _codec.Encode(message, checksum);
+
+    /// <summary>A packet of the protocol's messages: the first alone, or all as one compound (at most 255); see <see cref="Frame(ReadOnlySpan{byte}, bool)"/>.</summary>
+    public byte[] Frame(IReadOnlyList<object> messages, bool checksum)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var parts = messages.Take(CompoundMessage.MaxParts).Select(static m => AnyMessage.Encode(m)).ToList();
+        var message = parts.Count == 1 ? parts[0] : CompoundMessage.Encode([.. parts.Select(static p => (ReadOnlyMemory<byte>)p)]);
+        return Frame(message, checksum);
+    }
+
+    /// <summary>Frames one message into <paramref name="destination"/> without allocating, when compression cannot shrink it (see <see cref="PacketCodec.TryEncode"/>).</summary>
+    public bool TryFrame(ReadOnlySpan<byte> message, bool checksum, Span<byte> destination, out int written)
+        => _codec.TryEncode(message, checksum, destination, out written);
 
     /// <summary>Reads a stream's message type; a refused stream is counted, logged when the key does not match, and returned with its reason.</summary>
     public async Task<StreamMessage> ReadStreamAsync(Stream stream, IPEndPoint from, bool accepting, CancellationToken cancellationToken)
@@ -99,6 +120,26 @@ internal sealed partial class WireEndpoint : IDisposable
         => WireStream.WriteAsync(stream, Settings, message, dialing, cancellationToken);
 
     public void Dispose() => Metrics.Dispose();
+
+    /// <summary>Counts the parts dropped on the way to the sink (each in the drop counter), remembering the first reason for the log.</summary>
+    private struct CountingSink<TSink>(TSink inner, WireMetrics metrics) : IMessageSink
+        where TSink : IMessageSink
+    {
+        public TSink Inner = inner;
+
+        public int Dropped { get; private set; }
+
+        public DropReason FirstDropped { get; private set; }
+
+        public bool Message(MessageType type, ReadOnlyMemory<byte> body) => Inner.Message(type, body);
+
+        public void PartDropped(DropReason reason)
+        {
+            metrics.PacketDropped(reason);
+            FirstDropped = Dropped++ == 0 ? reason : FirstDropped;
+            Inner.PartDropped(reason);
+        }
+    }
 
     private void Report(DropReason reason, IPEndPoint from, string kind)
     {
