@@ -42,7 +42,7 @@ internal sealed class PacketCodec(WireSettings settings)
     /// <summary>
     /// Reads a datagram's messages into <paramref name="sink"/>, in place. Returns <see cref="DropReason.None"/> when
     /// the packet was readable (parts that were not went to <see cref="IMessageSink.PartDropped"/>), else why the
-    /// whole packet was dropped. Without encryption or compression it allocates nothing.
+    /// whole packet was dropped. It allocates nothing: decrypted and expanded messages are in pooled buffers.
     /// </summary>
     public DropReason Decode<TSink>(ReadOnlyMemory<byte> datagram, ref TSink sink)
         where TSink : IMessageSink
@@ -58,27 +58,39 @@ internal sealed class PacketCodec(WireSettings settings)
             return DropReason.WrongLabel;
         }
 
-        if (Settings.Keyring is { } keyring)
+        byte[]? decrypted = null;
+        try
         {
-            var result = PayloadEncryption.TryDecrypt(keyring, buffer.Span, Settings.LabelBytes, out var plain);
-            if (result == PayloadEncryption.Result.Ok)
+            if (Settings.Keyring is { } keyring)
             {
-                buffer = plain;
+                decrypted = ArrayPool<byte>.Shared.Rent(buffer.Length);
+                var result = PayloadEncryption.TryDecrypt(keyring, buffer.Span, Settings.LabelBytes, decrypted, out var length);
+                if (result == PayloadEncryption.Result.Ok)
+                {
+                    buffer = decrypted.AsMemory(0, length);
+                }
+                else if (Settings.VerifyIncoming)
+                {
+                    return result is PayloadEncryption.Result.NoKeyOpens or PayloadEncryption.Result.BadPadding
+                        ? DropReason.Undecryptable
+                        : DropReason.EncryptionMismatch;
+                }
             }
-            else if (Settings.VerifyIncoming)
+
+            if (!Checksum.TryRemove(buffer, out var message))
             {
-                return result is PayloadEncryption.Result.NoKeyOpens or PayloadEncryption.Result.BadPadding
-                    ? DropReason.Undecryptable
-                    : DropReason.EncryptionMismatch;
+                return DropReason.BadChecksum;
+            }
+
+            return Handle(message, 0, ref sink, outermost: true);
+        }
+        finally
+        {
+            if (decrypted is not null)
+            {
+                ArrayPool<byte>.Shared.Return(decrypted);
             }
         }
-
-        if (!Checksum.TryRemove(buffer, out var message))
-        {
-            return DropReason.BadChecksum;
-        }
-
-        return Handle(message, 0, ref sink, outermost: true);
     }
 
     /// <summary>Frames one message (type byte included, possibly a compound) for a peer; <paramref name="checksum"/> when the peer speaks protocol 5.</summary>
@@ -145,7 +157,7 @@ internal sealed class PacketCodec(WireSettings settings)
         // The plain text goes where the cipher text will be, which encryption allows.
         var plain = rest[(PayloadEncryption.VersionSize + PayloadEncryption.NonceSize)..];
         var plainLength = checksum ? Checksum.Write(message, plain) : CopyTo(message, plain);
-        PayloadEncryption.EncryptTo(Settings.EncryptionVersion, Settings.Keyring!.PrimaryKey.Span, plain[..plainLength], Settings.LabelBytes, rest);
+        PayloadEncryption.EncryptTo(Settings.EncryptionVersion, Settings.Keyring!, plain[..plainLength], Settings.LabelBytes, rest);
     }
 
     private static int CopyTo(ReadOnlySpan<byte> message, Span<byte> destination)

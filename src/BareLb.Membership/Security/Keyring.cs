@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+
 namespace BareLb.Membership.Security;
 
 /// <summary>
@@ -8,6 +10,7 @@ namespace BareLb.Membership.Security;
 public sealed class Keyring
 {
     private readonly byte[][] _keys;
+    private readonly AesGcm?[] _ciphers;
 
     /// <summary>Creates a keyring whose first key is the primary one.</summary>
     /// <exception cref="ArgumentException">No key, or a key that is not 16, 24 or 32 bytes long.</exception>
@@ -19,6 +22,8 @@ public sealed class Keyring
         {
             throw new ArgumentException("A keyring needs at least one key.", nameof(keys));
         }
+
+        _ciphers = new AesGcm?[_keys.Length];
     }
 
     /// <summary>The key that encrypts what we send.</summary>
@@ -28,6 +33,12 @@ public sealed class Keyring
     public IReadOnlyList<ReadOnlyMemory<byte>> Keys => [.. _keys.Select(static k => (ReadOnlyMemory<byte>)k)];
 
     internal byte[][] KeyBytes => _keys;
+
+    /// <summary>Held while using a <see cref="Cipher"/> (an <see cref="AesGcm"/> instance is not meant for concurrent use).</summary>
+    internal Lock CipherGate { get; } = new();
+
+    /// <summary>The AES-GCM cipher of key <paramref name="index"/>, made once; use it holding <see cref="CipherGate"/>.</summary>
+    internal AesGcm Cipher(int index) => _ciphers[index] ??= new AesGcm(_keys[index], PayloadEncryption.TagSize);
 
     private static byte[] Validate(byte[] key, int index)
     {

@@ -55,6 +55,24 @@ internal static class PayloadEncryption
     /// </summary>
     public static int EncryptTo(byte version, ReadOnlySpan<byte> key, ReadOnlySpan<byte> message, ReadOnlySpan<byte> additionalData, ReadOnlySpan<byte> nonce, Span<byte> output)
     {
+        using var gcm = new AesGcm(key, TagSize);
+        return EncryptTo(version, gcm, message, additionalData, nonce, output);
+    }
+
+    /// <summary>Encrypts into <paramref name="output"/> with the keyring's primary key, its cipher kept, and a fresh random nonce; returns the length written.</summary>
+    public static int EncryptTo(byte version, Keyring keyring, ReadOnlySpan<byte> message, ReadOnlySpan<byte> additionalData, Span<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(keyring);
+        Span<byte> nonce = stackalloc byte[NonceSize];
+        RandomNumberGenerator.Fill(nonce);
+        lock (keyring.CipherGate)
+        {
+            return EncryptTo(version, keyring.Cipher(0), message, additionalData, nonce, output);
+        }
+    }
+
+    private static int EncryptTo(byte version, AesGcm gcm, ReadOnlySpan<byte> message, ReadOnlySpan<byte> additionalData, ReadOnlySpan<byte> nonce, Span<byte> output)
+    {
         if (version > MaxVersion)
         {
             throw new ArgumentOutOfRangeException(nameof(version), version, "memberlist knows encryption versions 0 and 1.");
@@ -70,7 +88,6 @@ internal static class PayloadEncryption
 
         output[0] = version;
         nonce.CopyTo(output.Slice(VersionSize, NonceSize));
-        using var gcm = new AesGcm(key, TagSize);
         gcm.Encrypt(nonce, body, body, output.Slice(length - TagSize, TagSize), additionalData);
         return length;
     }
@@ -89,8 +106,26 @@ internal static class PayloadEncryption
     /// <summary>Decrypts with each key in turn (memberlist's <c>decryptPayload</c>); never throws on bad input.</summary>
     public static Result TryDecrypt(Keyring keyring, ReadOnlySpan<byte> message, ReadOnlySpan<byte> additionalData, out byte[] plain)
     {
-        ArgumentNullException.ThrowIfNull(keyring);
         plain = [];
+        var output = new byte[Math.Max(0, message.Length - EncryptedLength(1, 0))];
+        var result = TryDecrypt(keyring, message, additionalData, output, out var length);
+        if (result == Result.Ok)
+        {
+            plain = length == output.Length ? output : output.AsSpan(0, length).ToArray();
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Decrypts into the first <paramref name="length"/> bytes of <paramref name="output"/> (at least the message's length
+    /// less <see cref="VersionSize"/>, <see cref="NonceSize"/> and <see cref="TagSize"/>) with each key in turn, their
+    /// ciphers kept by the keyring; never throws on bad input.
+    /// </summary>
+    public static Result TryDecrypt(Keyring keyring, ReadOnlySpan<byte> message, ReadOnlySpan<byte> additionalData, Span<byte> output, out int length)
+    {
+        ArgumentNullException.ThrowIfNull(keyring);
+        length = 0;
         if (message.IsEmpty)
         {
             return Result.Empty;
@@ -110,13 +145,15 @@ internal static class PayloadEncryption
         var nonce = message.Slice(VersionSize, NonceSize);
         var ciphertext = message[(VersionSize + NonceSize)..^TagSize];
         var tag = message[^TagSize..];
-        var output = new byte[ciphertext.Length];
-        foreach (var key in keyring.KeyBytes)
+        var plain = output[..ciphertext.Length];
+        for (var key = 0; key < keyring.KeyBytes.Length; key++)
         {
-            using var gcm = new AesGcm(key, TagSize);
             try
             {
-                gcm.Decrypt(nonce, ciphertext, tag, output, additionalData);
+                lock (keyring.CipherGate)
+                {
+                    keyring.Cipher(key).Decrypt(nonce, ciphertext, tag, plain, additionalData);
+                }
             }
             catch (AuthenticationTagMismatchException)
             {
@@ -126,17 +163,17 @@ internal static class PayloadEncryption
             if (version == 0)
             {
                 // memberlist's pkcs7decode cuts as many bytes as the last one says.
-                var pad = output.Length == 0 ? 0 : output[^1];
-                if (output.Length == 0 || pad > output.Length)
+                var pad = plain.Length == 0 ? 0 : plain[^1];
+                if (plain.Length == 0 || pad > plain.Length)
                 {
                     return Result.BadPadding;
                 }
 
-                plain = output.AsSpan(0, output.Length - pad).ToArray();
+                length = plain.Length - pad;
                 return Result.Ok;
             }
 
-            plain = output;
+            length = plain.Length;
             return Result.Ok;
         }
 
