@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.Channels;
@@ -17,7 +18,7 @@ public sealed partial class MemberlistTransport : IAsyncDisposable
     private const int MaxDatagram = 65536;
     private const int ReceiveBufferBytes = 2 * 1024 * 1024;
 
-    /// <summary>Senders remembered by <see cref="Sender"/> before it starts over.</summary>
+    /// <summary>Senders remembered by <see cref="Sender"/> (and destinations by <see cref="Destination"/>) before it starts over.</summary>
     private const int MaxSenders = 4096;
 
     private readonly MemberlistTransportOptions _options;
@@ -32,6 +33,9 @@ public sealed partial class MemberlistTransport : IAsyncDisposable
     private Task _loops = Task.CompletedTask;
     private DatagramHandler? _onDatagram;
     private long _queueDrops;
+
+    /// <summary>Socket addresses of the end points sent to; any thread sends.</summary>
+    private readonly ConcurrentDictionary<IPEndPoint, SocketAddress> _destinations = new();
 
     /// <summary>Sender end points by socket address; only the receive thread touches it.</summary>
     private readonly Dictionary<SocketAddress, IPEndPoint> _senders = [];
@@ -167,7 +171,7 @@ public sealed partial class MemberlistTransport : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(to);
         var udp = _udp ?? throw new InvalidOperationException("The transport has not started.");
-        udp.SendTo(packet, SocketFlags.None, Map(udp, to));
+        udp.SendTo(packet, SocketFlags.None, Destination(udp, to));
     }
 
     /// <summary>Opens a stream to a peer, within <see cref="MemberlistTransportOptions.StreamTimeout"/>.</summary>
@@ -242,6 +246,24 @@ public sealed partial class MemberlistTransport : IAsyncDisposable
     {
         var ip = (IPEndPoint)endPoint;
         return ip.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(ip.Address.MapToIPv4(), ip.Port) : ip;
+    }
+
+    /// <summary>The socket address of <paramref name="to"/>, made once per end point (a send with an end point makes one each time).</summary>
+    private SocketAddress Destination(Socket udp, IPEndPoint to)
+    {
+        if (_destinations.TryGetValue(to, out var known))
+        {
+            return known;
+        }
+
+        if (_destinations.Count >= MaxSenders)
+        {
+            _destinations.Clear();
+        }
+
+        var address = Map(udp, to).Serialize();
+        _destinations[to] = address;
+        return address;
     }
 
     /// <summary>The sender's end point, the same instance for the same address and port (a receive makes none).</summary>
