@@ -65,8 +65,12 @@ public sealed class DatagramPathTests
             Assert.Equal((byte)MessageType.Compress, gossip[Checksum.HeaderLength]);
         }
 
+        // The first round warms up (pooled buffers, the AES-GCM cipher); a later one must allocate nothing. Up to four
+        // later rounds: a full collection elsewhere in the test run may trim ArrayPool.Shared's per-thread buffers, and
+        // the round in which that happens rents one array again.
         host.Keep = false;
-        for (var round = 0; round < 2; round++)
+        var allocations = new List<long>();
+        for (var round = 0; round < 5 && (allocations.Count < 2 || allocations[^1] != 0); round++)
         {
             var before = GC.GetAllocatedBytesForCurrentThread();
             for (var i = 0; i < 100; i++)
@@ -75,14 +79,11 @@ public sealed class DatagramPathTests
                 path.Receive(gossip, B, _time.GetUtcNow());
             }
 
-            var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            if (round == 1)
-            {
-                Assert.Equal(0, allocated);
-            }
+            allocations.Add(GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        Assert.Equal(200, host.Count);
+        Assert.Equal(0, allocations[^1]);
+        Assert.Equal(100 * allocations.Count, host.Count);
         Assert.Equal(0, protocol.PendingBroadcasts);
         Assert.All(protocol.Members, m => Assert.Equal((MemberStatus.Alive, 1u), (m.Status, m.Incarnation)));
     }
