@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using BareLb.Kube.Configuration;
 using BareLb.Kube.Testing;
@@ -50,8 +51,29 @@ internal static class SpeakerFootprint
             }
 
             using var inner = Process.Start(info)!;
-            await inner.WaitForExitAsync();
-            return inner.ExitCode;
+
+            // Interrupted (Ctrl-C, SIGTERM): stop the measurement and its processes, then remove the namespace below.
+            using var interrupted = new CancellationTokenSource();
+            void Interrupt(PosixSignalContext context)
+            {
+                context.Cancel = true;
+                interrupted.Cancel();
+            }
+
+            using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
+            using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
+            try
+            {
+                await inner.WaitForExitAsync(interrupted.Token);
+                return inner.ExitCode;
+            }
+            catch (OperationCanceledException)
+            {
+                inner.Kill(entireProcessTree: true);
+                await inner.WaitForExitAsync();
+                Console.Error.WriteLine($"footprint-speaker: interrupted; network namespace {ns} removed");
+                return 130;
+            }
         }
         finally
         {
