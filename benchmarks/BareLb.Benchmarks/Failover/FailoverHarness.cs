@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net;
-using System.Runtime.InteropServices;
+using BareLb.Benchmarks.Harness;
 using BareLb.Lab;
 using BareLb.Lab.Capture;
 using BareLb.Lab.GoMemberlist;
@@ -46,16 +46,8 @@ internal static class FailoverHarness
             return 1;
         }
 
-        using var interrupted = new CancellationTokenSource();
-        void Interrupt(PosixSignalContext context)
-        {
-            context.Cancel = true;
-            interrupted.Cancel();
-        }
-
-        using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
-        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
-        var token = interrupted.Token;
+        using var interruption = new Interruption();
+        var token = interruption.Token;
         var rows = new List<ResultRow>();
         var started = DateTimeOffset.UtcNow;
         try

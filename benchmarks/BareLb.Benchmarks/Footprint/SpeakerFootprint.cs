@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
+using BareLb.Benchmarks.Harness;
 using BareLb.Kube.Configuration;
 using BareLb.Kube.Testing;
 using BareLb.Lab.Processes;
@@ -53,18 +53,10 @@ internal static class SpeakerFootprint
             using var inner = Process.Start(info)!;
 
             // Interrupted (Ctrl-C, SIGTERM): stop the measurement and its processes, then remove the namespace below.
-            using var interrupted = new CancellationTokenSource();
-            void Interrupt(PosixSignalContext context)
-            {
-                context.Cancel = true;
-                interrupted.Cancel();
-            }
-
-            using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
-            using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
+            using var interruption = new Interruption();
             try
             {
-                await inner.WaitForExitAsync(interrupted.Token);
+                await inner.WaitForExitAsync(interruption.Token);
                 return inner.ExitCode;
             }
             catch (OperationCanceledException)
