@@ -13,35 +13,22 @@ internal sealed partial class IdleMemoryTrim : IHostedService, IDisposable
     private readonly MemoryTrimOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly Func<long> _allocated;
-    private readonly Action _trim;
     private readonly Lock _gate = new();
     private MemoryTrimPolicy? _policy;
     private ITimer? _timer;
 
     public IdleMemoryTrim(IOptions<MemoryTrimOptions> options, TimeProvider time, ILogger<IdleMemoryTrim> logger)
-        : this(options.Value, time, logger, static () => GC.GetTotalAllocatedBytes(), static () => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true))
     {
-    }
-
-    /// <summary>For tests: the allocation counter and the trim itself are given.</summary>
-    internal IdleMemoryTrim(MemoryTrimOptions options, TimeProvider time, ILogger logger, Func<long> allocated, Action trim)
-    {
-        _options = options;
+        _options = options.Value;
         _time = time;
         _logger = logger;
-        _allocated = allocated;
-        _trim = trim;
     }
-
-    /// <summary>Trims done so far.</summary>
-    public int Trims { get; private set; }
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
         if (_options.Enabled)
         {
-            _policy = new MemoryTrimPolicy(_options, _allocated());
+            _policy = new MemoryTrimPolicy(_options, GC.GetTotalAllocatedBytes());
             _timer = _time.CreateTimer(static state => ((IdleMemoryTrim)state!).Check(), this, _options.CheckInterval, _options.CheckInterval);
         }
 
@@ -60,14 +47,13 @@ internal sealed partial class IdleMemoryTrim : IHostedService, IDisposable
     {
         lock (_gate)
         {
-            if (_policy is null || !_policy.Check(_allocated()))
+            if (_policy is null || !_policy.Check(GC.GetTotalAllocatedBytes()))
             {
                 return;
             }
 
             var before = GC.GetGCMemoryInfo().TotalCommittedBytes;
-            _trim();
-            Trims++;
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
             var after = GC.GetGCMemoryInfo().TotalCommittedBytes;
             Log.Trimmed(_logger, before >> 10, after >> 10);
         }

@@ -31,6 +31,7 @@ public sealed partial class Layer2SpeakerController : IHostedService, IAsyncDisp
     private static readonly TimeSpan CompetitorLinger = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan ForbiddenRecheck = TimeSpan.FromMinutes(5);
     private static readonly IReadOnlySet<string> NoKeys = new HashSet<string>(StringComparer.Ordinal);
+    private static readonly object KubeProxyAbsent = new();
 
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ISpeakerMembership _membership;
@@ -80,7 +81,6 @@ public sealed partial class Layer2SpeakerController : IHostedService, IAsyncDisp
     private long _lastRenewal;
     private string? _strictArpReported;
     private object? _kubeProxyChecked;
-    private static readonly object KubeProxyAbsent = new();
 
     /// <summary>Creates the controller; nothing runs before <see cref="StartAsync"/>.</summary>
     /// <param name="client">The API server.</param>
