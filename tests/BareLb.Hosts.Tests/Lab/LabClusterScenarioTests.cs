@@ -111,13 +111,20 @@ public sealed class LabClusterScenarioTests
         owner.BlockPort(ProtocolType.Tcp, 7946);
         try
         {
-            await WaitUntilSplitAsync(cluster, owner.Role, blocked, ct);
+            var counting = await WaitUntilSplitAsync(cluster, owner.Role, blocked, ct);
 
-            // A claim by another node at the split is over in a moment: sample once none has come for a second.
+            // A claim by another node at the split is over in a moment: sample once none has come for a second since
+            // every other node counted the owner through the API server (a claim can start after the split is logged).
             var deadline = DateTimeOffset.UtcNow + Settle;
-            while (capture.Answers.LastOrDefault(a => a.Address.Equals(address) && !string.Equals(a.Mac, ownerMac, StringComparison.OrdinalIgnoreCase)) is { } last
-                && DateTimeOffset.UtcNow - last.Time < TimeSpan.FromSeconds(1) && DateTimeOffset.UtcNow < deadline)
+            while (DateTimeOffset.UtcNow < deadline)
             {
+                var last = capture.Answers.LastOrDefault(a => a.Address.Equals(address) && !string.Equals(a.Mac, ownerMac, StringComparison.OrdinalIgnoreCase));
+                var quietSince = last is not null && last.Time > counting ? last.Time : counting;
+                if (DateTimeOffset.UtcNow - quietSince >= TimeSpan.FromSeconds(1))
+                {
+                    break;
+                }
+
                 await Task.Delay(100, ct);
             }
 
@@ -265,21 +272,26 @@ public sealed class LabClusterScenarioTests
         return capture.AnswerersOf(address, since);
     }
 
-    // Each side logs the other's death once the blocked membership has been noticed.
-    private static async Task WaitUntilSplitAsync(LabCluster cluster, string owner, DateTimeOffset since, CancellationToken ct)
+    // Each side logs the other's death once the blocked membership has been noticed, and each of the others then counts
+    // the owner through the API server (its renewed ServiceL2Status). Returns when the last of them began counting.
+    private static async Task<DateTimeOffset> WaitUntilSplitAsync(LabCluster cluster, string owner, DateTimeOffset since, CancellationToken ct)
     {
         var deadline = DateTimeOffset.UtcNow + Settle;
         while (true)
         {
             var speakers = cluster.Agent.Pods.Where(static p => p.Owner.Name == "speaker").ToList();
             var ownerSees = speakers.Single(p => p.Pod.Node == owner).Process!.Lines.Any(l => l.Time >= since && l.Text.Contains("is dead", StringComparison.Ordinal));
-            var othersSee = speakers.Where(p => p.Pod.Node != owner).All(p => p.Process!.Lines.Any(l => l.Time >= since && l.Text.Contains($"Member {owner} is dead", StringComparison.Ordinal)));
-            if (ownerSees && othersSee)
+            var others = speakers.Where(p => p.Pod.Node != owner).ToList();
+            var othersSee = others.All(p => p.Process!.Lines.Any(l => l.Time >= since && l.Text.Contains($"Member {owner} is dead", StringComparison.Ordinal)));
+            var counted = others
+                .Select(p => p.Process!.Lines.FirstOrDefault(l => l.Time >= since && l.Text.Contains("Split brain: the membership does not show", StringComparison.Ordinal) && l.Text.Contains(owner, StringComparison.Ordinal)))
+                .ToList();
+            if (ownerSees && othersSee && counted.All(static l => l is not null))
             {
-                return;
+                return counted.Max(static l => l!.Time);
             }
 
-            Assert.True(DateTimeOffset.UtcNow < deadline, $"the membership did not split within {Settle.TotalSeconds} s\n{cluster.Describe()}");
+            Assert.True(DateTimeOffset.UtcNow < deadline, $"the membership did not split, or the others did not count {owner} through the API server, within {Settle.TotalSeconds} s\n{cluster.Describe()}");
             await Task.Delay(100, ct);
         }
     }
