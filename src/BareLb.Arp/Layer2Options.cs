@@ -25,7 +25,11 @@ public sealed class Layer2Options
     /// <summary>Replies a quiet source may get at once. Default 50.</summary>
     public int RateLimitBurst { get; set; } = 50;
 
-    /// <summary>How long a receive loop waits before checking whether it should stop. Default 100 ms.</summary>
+    /// <summary>
+    /// How long a receive loop waits before checking whether it should stop, when its transport cannot be woken
+    /// (<see cref="Transports.IFrameTransport.CanInterruptReceive"/>; the AF_PACKET transport can, and waits without
+    /// a timeout), and how often it looks again at a link that is down. Default 100 ms.
+    /// </summary>
     public TimeSpan ReceivePollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>

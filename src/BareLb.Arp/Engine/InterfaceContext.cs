@@ -134,8 +134,10 @@ internal sealed class InterfaceContext : IDisposable
 
         _announcer.Dispose();
         _stopping = true;
+        _transport.InterruptReceive();
 
-        // The receive loop sees _stopping within one poll interval. Never wait forever: a disposal
+        // The receive loop sees _stopping at once, or within one poll interval when its transport cannot be
+        // interrupted. Never wait forever: a disposal
         // that hangs would hang the process that stops (the speaker's StopAsync runs this).
         var timeout = _options.ReceivePollInterval + ReceiverGrace;
         if (_receiver.IsAlive && Thread.CurrentThread != _receiver && !_receiver.Join(timeout))
@@ -152,6 +154,10 @@ internal sealed class InterfaceContext : IDisposable
         var buffer = GC.AllocateUninitializedArray<byte>(65536, pinned: true);
         Span<byte> reply = stackalloc byte[FrameResponder.MaxReplyLength];
         var busyPollTicks = (long)(_options.BusyPoll.TotalSeconds * _time.TimestampFrequency);
+
+        // A transport that can be woken to stop is waited on without a timeout: an idle interface costs no wake-ups. A
+        // link that is down is still polled, to note when it comes back.
+        var idleWait = _transport.CanInterruptReceive ? Timeout.InfiniteTimeSpan : _options.ReceivePollInterval;
         var spinUntil = 0L;
         var down = false;
         while (!_stopping)
@@ -160,7 +166,7 @@ internal sealed class InterfaceContext : IDisposable
             try
             {
                 var spinning = busyPollTicks > 0 && _time.GetTimestamp() < spinUntil;
-                length = _transport.Receive(buffer, spinning ? TimeSpan.Zero : _options.ReceivePollInterval);
+                length = _transport.Receive(buffer, spinning ? TimeSpan.Zero : down ? _options.ReceivePollInterval : idleWait);
                 if (down)
                 {
                     down = false;

@@ -44,7 +44,7 @@ public sealed partial class AfPacketTransport
 
             SetReceiveBuffer(socket);
             socket.Bind(new PacketEndPoint(index, LinuxNative.EthPAll));
-            return new AfPacketTransport(socket, interfaceName, index, hardwareAddress);
+            return new AfPacketTransport(socket, new ReceiveWaiter(), interfaceName, index, hardwareAddress);
         }
         catch
         {

@@ -5,21 +5,23 @@ namespace BareLb.Arp.Transports;
 
 /// <summary>
 /// Frames over a Linux AF_PACKET socket bound to one interface, built on
-/// <see cref="System.Net.Sockets.Socket"/> with no native dependency. A kernel BPF filter passes
+/// <see cref="System.Net.Sockets.Socket"/> and a few libc calls (no native library of its own). A kernel BPF filter passes
 /// only ARP and neighbor solicitations; solicited-node groups are joined with
 /// PACKET_ADD_MEMBERSHIP rather than promiscuous mode; receiving and sending do not allocate.
-/// Needs CAP_NET_RAW.
+/// A receive waits in poll(2) with an eventfd beside the socket, so it needs no timeout to notice a stop
+/// (<see cref="InterruptReceive"/>). Needs CAP_NET_RAW.
 /// </summary>
 public sealed partial class AfPacketTransport : IFrameTransport
 {
     private readonly Socket _socket;
     private readonly int _interfaceIndex;
+    private readonly ReceiveWaiter _waiter;
     private volatile bool _disposed;
-    private int _timeoutMilliseconds;
 
-    private AfPacketTransport(Socket socket, string interfaceName, int interfaceIndex, MacAddress hardwareAddress)
+    private AfPacketTransport(Socket socket, ReceiveWaiter waiter, string interfaceName, int interfaceIndex, MacAddress hardwareAddress)
     {
         _socket = socket;
+        _waiter = waiter;
         InterfaceName = interfaceName;
         _interfaceIndex = interfaceIndex;
         HardwareAddress = hardwareAddress;
@@ -56,26 +58,27 @@ public sealed partial class AfPacketTransport : IFrameTransport
 
     /// <inheritdoc/>
     /// <remarks>
-    /// Waits in one blocking recv(2) bounded by SO_RCVTIMEO, so a frame costs a single system
-    /// call and one wake-up. A zero <paramref name="timeout"/> only checks the queue (FIONREAD).
+    /// A frame already queued costs one non-blocking recv(2); otherwise the call waits in poll(2) for the socket (or for
+    /// <see cref="InterruptReceive"/>), then reads. <see cref="Timeout.InfiniteTimeSpan"/> waits without a limit; a
+    /// zero <paramref name="timeout"/> only reads what is queued.
     /// </remarks>
     public int Receive(Span<byte> buffer, TimeSpan timeout)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (timeout <= TimeSpan.Zero)
+        var received = ReceiveQueued(buffer);
+        if (received >= 0 || (timeout <= TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan))
         {
-            return _socket.Available > 0 ? ReceiveNow(buffer) : 0;
+            return Math.Max(received, 0);
         }
 
-        var milliseconds = (int)Math.Clamp(Math.Ceiling(timeout.TotalMilliseconds), 1, int.MaxValue);
-        if (milliseconds != Volatile.Read(ref _timeoutMilliseconds))
-        {
-            _socket.ReceiveTimeout = milliseconds;
-            Volatile.Write(ref _timeoutMilliseconds, milliseconds);
-        }
-
-        return ReceiveNow(buffer);
+        return _waiter.WaitReadable(_socket.SafeHandle, timeout) ? Math.Max(ReceiveQueued(buffer), 0) : 0;
     }
+
+    /// <inheritdoc/>
+    public bool CanInterruptReceive => true;
+
+    /// <inheritdoc/>
+    public void InterruptReceive() => _waiter.Interrupt();
 
     /// <inheritdoc/>
     public bool TrySend(ReadOnlySpan<byte> frame)
@@ -100,18 +103,44 @@ public sealed partial class AfPacketTransport : IFrameTransport
         }
 
         _disposed = true;
+
+        // A receive in poll(2) holds the socket: Socket.Dispose would wait for it to return.
+        _waiter.Interrupt();
         _socket.Dispose();
+        _waiter.Dispose();
     }
 
-    private int ReceiveNow(Span<byte> buffer)
+    // One frame if one is queued (its length), or -1 when none is.
+    private unsafe int ReceiveQueued(Span<byte> buffer)
     {
-        var received = _socket.Receive(buffer, SocketFlags.None, out var error);
-        return error switch
+        var added = false;
+        nint received;
+        int errno;
+        try
         {
-            SocketError.Success => received,
-            SocketError.WouldBlock or SocketError.TimedOut or SocketError.Interrupted => 0,
-            SocketError.OperationAborted or SocketError.Shutdown or SocketError.NotSocket when _disposed => throw new ObjectDisposedException(nameof(AfPacketTransport)),
-            _ => throw new SocketException((int)error),
-        };
+            _socket.SafeHandle.DangerousAddRef(ref added);
+            fixed (byte* bytes = buffer)
+            {
+                received = LinuxNative.Recv(_socket.SafeHandle.DangerousGetHandle(), bytes, (nuint)buffer.Length, LinuxNative.MsgDontWait);
+            }
+
+            errno = received < 0 ? System.Runtime.InteropServices.Marshal.GetLastPInvokeError() : 0;
+        }
+        finally
+        {
+            if (added)
+            {
+                _socket.SafeHandle.DangerousRelease();
+            }
+        }
+
+        return received >= 0
+            ? (int)received
+            : errno switch
+            {
+                LinuxNative.EAgain or LinuxNative.EIntr => -1,
+                LinuxNative.ENetDown => throw new SocketException((int)SocketError.NetworkDown),
+                _ => throw new IOException($"Receiving on {InterfaceName} failed: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})."),
+            };
     }
 }

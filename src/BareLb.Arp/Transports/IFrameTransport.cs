@@ -23,6 +23,21 @@ public interface IFrameTransport : IDisposable
     /// <exception cref="ObjectDisposedException">The transport was disposed.</exception>
     int Receive(Span<byte> buffer, TimeSpan timeout);
 
+    /// <summary>
+    /// Whether <see cref="InterruptReceive"/> wakes a waiting <see cref="Receive"/>. The engine then waits for frames
+    /// without a timeout; otherwise it bounds each wait by <c>Layer2Options.ReceivePollInterval</c> to notice a stop.
+    /// False unless a transport says otherwise.
+    /// </summary>
+    bool CanInterruptReceive => false;
+
+    /// <summary>
+    /// Called from another thread when the receive thread stops: wakes a <see cref="Receive"/> that is waiting, and
+    /// makes later calls return 0 at once. Does nothing unless <see cref="CanInterruptReceive"/>.
+    /// </summary>
+    void InterruptReceive()
+    {
+    }
+
     /// <summary>Sends one frame; returns false if the interface refused it.</summary>
     bool TrySend(ReadOnlySpan<byte> frame);
 

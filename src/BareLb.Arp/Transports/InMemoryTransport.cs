@@ -12,6 +12,7 @@ public sealed class InMemoryTransport : IFrameTransport
     private readonly SemaphoreSlim _available = new(0);
     private readonly ConcurrentDictionary<MacAddress, int> _groups = new();
     private volatile bool _disposed;
+    private volatile bool _interrupted;
     private long _sent;
 
     internal InMemoryTransport(InMemoryLink link, string interfaceName, MacAddress hardwareAddress, bool promiscuous)
@@ -38,7 +39,18 @@ public sealed class InMemoryTransport : IFrameTransport
     public int Receive(Span<byte> buffer, TimeSpan timeout)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (!_available.Wait(timeout) || !_queue.TryDequeue(out var frame))
+        if (!_available.Wait(timeout))
+        {
+            return 0;
+        }
+
+        if (_interrupted)
+        {
+            _available.Release(); // stays woken for every later call
+            return 0;
+        }
+
+        if (!_queue.TryDequeue(out var frame))
         {
             return 0;
         }
@@ -46,6 +58,21 @@ public sealed class InMemoryTransport : IFrameTransport
         var length = Math.Min(frame.Length, buffer.Length);
         frame.AsSpan(0, length).CopyTo(buffer);
         return length;
+    }
+
+    /// <inheritdoc/>
+    public bool CanInterruptReceive => true;
+
+    /// <inheritdoc/>
+    public void InterruptReceive()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _interrupted = true;
+        _available.Release();
     }
 
     /// <summary>Receives a whole frame as an array, or null on timeout (for tests).</summary>
