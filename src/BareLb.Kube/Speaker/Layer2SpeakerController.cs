@@ -29,6 +29,7 @@ public sealed partial class Layer2SpeakerController : IHostedService, IAsyncDisp
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan CompetitorLinger = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan RenewSlack = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan ForbiddenRecheck = TimeSpan.FromMinutes(5);
     private static readonly IReadOnlySet<string> NoKeys = new HashSet<string>(StringComparer.Ordinal);
     private static readonly object KubeProxyAbsent = new();
@@ -603,9 +604,12 @@ public sealed partial class Layer2SpeakerController : IHostedService, IAsyncDisp
         try
         {
             await _statusCache.WaitForSyncAsync(stop).ConfigureAwait(false);
+            TimeSpan? wait = Options.StatusRenewInterval;
             while (true)
             {
-                await _write.WaitAsync(Options.StatusRenewInterval, _time, stop).ConfigureAwait(false);
+                // Woken by every change of its inputs; the timeout only for what comes due with time (a renewal, a
+                // retry): an idle speaker's loop sleeps until something happens.
+                await _write.WaitAsync(wait, _time, stop).ConfigureAwait(false);
                 await RecordEventsAsync(stop).ConfigureAwait(false);
                 await CheckKubeProxyAsync(stop).ConfigureAwait(false);
                 while (_forgotten.TryDequeue(out var name))
@@ -613,8 +617,10 @@ public sealed partial class Layer2SpeakerController : IHostedService, IAsyncDisp
                     _statuses.Forget(name);
                 }
 
+                var kubeProxyPending = _kubeProxy is { HasSynced: false } ? Options.StatusRenewInterval : (TimeSpan?)null;
                 if (!Options.WriteStatus || _frozen || !_appliedOnce)
                 {
+                    wait = kubeProxyPending;
                     continue;
                 }
 
@@ -623,7 +629,7 @@ public sealed partial class Layer2SpeakerController : IHostedService, IAsyncDisp
                 var statusChanges = Interlocked.Read(ref _statusChanges);
                 if (ReferenceEquals(decision, _reconciledDecision) && statusChanges == _reconciledStatusChanges && !_statuses.NeedsPass)
                 {
-                    await RenewAsync(stop).ConfigureAwait(false);
+                    wait = Earliest(await RenewAsync(stop).ConfigureAwait(false), Earliest(NextPassIn(), kubeProxyPending));
                     continue;
                 }
 
@@ -632,7 +638,7 @@ public sealed partial class Layer2SpeakerController : IHostedService, IAsyncDisp
                     .ToDictionary(v => v.Key, v => (IReadOnlyList<string>)(v.Value.AllInterfaces ? [] : [.. v.Value.Interfaces]), StringComparer.Ordinal);
                 await _statuses.ReconcileAsync(desired, _statusCache.Objects, s => _evidence.IsFresh(ObjectKeys.Of(s)), stop).ConfigureAwait(false);
                 (_reconciledDecision, _reconciledStatusChanges) = (decision, statusChanges);
-                await RenewAsync(stop).ConfigureAwait(false);
+                wait = Earliest(await RenewAsync(stop).ConfigureAwait(false), Earliest(NextPassIn(), kubeProxyPending));
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -641,21 +647,33 @@ public sealed partial class Layer2SpeakerController : IHostedService, IAsyncDisp
         }
     }
 
+    // The reconciler's next pass with work of its own; one with work now runs after a renewal interval, not at once.
+    private TimeSpan? NextPassIn()
+    {
+        var next = _statuses.NextPassIn;
+        return next == TimeSpan.Zero ? Options.StatusRenewInterval : next;
+    }
+
+    private static TimeSpan? Earliest(TimeSpan? a, TimeSpan? b) => a is null ? b : b is null ? a : a < b ? a : b;
+
     // Keeps one of this node's statuses changing every renewal interval while the membership misses a member whose
-    // node is up, or counts a node through the API, or another node's status competes with one of ours.
-    private async Task RenewAsync(CancellationToken stop)
+    // node is up, or counts a node through the API, or another node's status competes with one of ours. Returns when
+    // the next renewal is due, or null when none is wanted: what makes one wanted (a membership change, another
+    // node's status, a node's readiness) wakes the write loop.
+    private async Task<TimeSpan?> RenewAsync(CancellationToken stop)
     {
         // Frozen (handing over): a renewal would make the others count this leaving node alive and step back. The
         // write loop checks before its pass too, but a pass that started before the freeze reaches this point after.
-        if (!Options.SplitBrainTieBreak || _membership.LiveSpeakers is null || _frozen)
+        if (!Options.SplitBrainTieBreak || _membership.LiveSpeakers is null || _frozen
+            || !_evidence.ShouldRenew(node => Layer2Inputs.IsReady(_nodes.Get(node))))
         {
-            return;
+            return null;
         }
 
-        var due = _renewNow || _lastRenewal == 0 || _time.GetElapsedTime(_lastRenewal) >= Options.StatusRenewInterval;
-        if (!due || !_evidence.ShouldRenew(node => Layer2Inputs.IsReady(_nodes.Get(node))))
+        // A timer can fire a little before a stopwatch measures the whole interval: that counts as due.
+        if (!_renewNow && _lastRenewal != 0 && Options.StatusRenewInterval - _time.GetElapsedTime(_lastRenewal) is var left && left > RenewSlack)
         {
-            return;
+            return left;
         }
 
         _renewNow = false;
@@ -668,6 +686,9 @@ public sealed partial class Layer2SpeakerController : IHostedService, IAsyncDisp
         {
             SpeakerLog.RenewFailed(_logger, e);
         }
+
+        var next = Options.StatusRenewInterval - _time.GetElapsedTime(_lastRenewal);
+        return next > TimeSpan.Zero ? next : TimeSpan.Zero;
     }
 
     private async Task RecordEventsAsync(CancellationToken stop)

@@ -63,10 +63,17 @@ internal sealed partial class ServiceL2StatusReconciler
     /// objects await their owner Pod; or the retry after a refusal is due. False when the last pass found everything
     /// in place, so that an idle speaker need not compare every status every renewal interval.
     /// </summary>
-    public bool NeedsPass =>
-        _forbiddenAt != 0
-            ? _time.GetElapsedTime(_forbiddenAt) >= ForbiddenRetry
-            : !_settled || (_owner is null && _podName is not null && _mine.Count > 0 && _time.GetElapsedTime(_ownerTried) >= OwnerRetry);
+    public bool NeedsPass => NextPassIn == TimeSpan.Zero;
+
+    /// <summary>
+    /// How long until a pass has work without new inputs (see <see cref="NeedsPass"/>): zero when it has now, null
+    /// when only a change of its inputs can give it any (the loop may then wait for one without a timeout).
+    /// </summary>
+    public TimeSpan? NextPassIn =>
+        _forbiddenAt != 0 ? Remaining(_forbiddenAt, ForbiddenRetry)
+        : !_settled ? TimeSpan.Zero
+        : _owner is null && _podName is not null && _mine.Count > 0 ? Remaining(_ownerTried, OwnerRetry)
+        : null;
 
     /// <summary>The Service key a status object is labelled with, or null when a label is missing (MetalLB skips those).</summary>
     public static string? ServiceKeyOf(ServiceL2Status status)
@@ -357,5 +364,11 @@ internal sealed partial class ServiceL2StatusReconciler
 
         [LoggerMessage(EventId = 455, Level = LogLevel.Warning, Message = "Writing ServiceL2Status objects in {Namespace} is forbidden to this ServiceAccount (MetalLB v0.13's RBAC has no rule for them): announcing without them, trying again every {Minutes} min")]
         public static partial void WriteForbidden(ILogger logger, string @namespace, double minutes);
+    }
+
+    private TimeSpan Remaining(long since, TimeSpan period)
+    {
+        var left = period - _time.GetElapsedTime(since);
+        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
     }
 }
