@@ -221,6 +221,7 @@ internal static class SpeakerFootprint
             await Task.Delay(250);
         }
 
+        settle.Stop(); // reported after the idle window: the time to settle, not that plus the window
         var statuses = server.List("metallb.io/v1beta1", "ServiceL2Status", "metallb-system").Count;
         // What one scrape of /metrics allocates (two in a row), so that the idle rate leaves it out.
         var firstScrape = MetricValue(await http.GetStringAsync("/metrics"), "dotnet_gc_allocated_bytes_total");
