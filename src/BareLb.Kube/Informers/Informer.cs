@@ -12,7 +12,7 @@ namespace BareLb.Kube.Informers;
 /// Keeps a cache of one kind of object in step with the API server, as client-go's informers do
 /// (KubernetesClient ships none): list in pages (<c>limit</c> and <c>continue</c>; a continue token
 /// that expired meanwhile, 410, means one list without paging, as client-go's pager does), then
-/// watch from the list's resourceVersion with bookmarks; after a watch ends or is cut, watch again
+/// watch from the list's resourceVersion with bookmarks (objects are kept without their managedFields); after a watch ends or is cut, watch again
 /// from the last version seen (at once after a watch that delivered something, else after a jittered
 /// backoff that doubles, so a server that closes every watch at once is not hammered); on 410 Gone,
 /// list again and report what changed meanwhile (deletions included); on errors, retry with
@@ -271,6 +271,7 @@ internal sealed class Informer<T> : IAsyncDisposable
                         Upsert(ObjectKeys.Of(item!), item!);
                         break;
                     case WatchEventType.Deleted:
+                        item!.Metadata?.ManagedFields = null;
                         var key = ObjectKeys.Of(item!);
                         _cache.TryRemove(key, out _);
                         Notify(new InformerChange<T>(InformerChangeType.Deleted, key, item!));
@@ -296,6 +297,9 @@ internal sealed class Informer<T> : IAsyncDisposable
 
     private void Upsert(string key, T item)
     {
+        // managedFields (server-side apply's bookkeeping, often more than the rest of the object) is of no use to
+        // BareLb; controller-runtime drops it from its caches too. An update that omits it leaves it as it is.
+        item.Metadata?.ManagedFields = null;
         var existed = _cache.TryGetValue(key, out var old);
         _cache[key] = item;
         if (!existed)

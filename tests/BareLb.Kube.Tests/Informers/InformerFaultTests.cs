@@ -83,6 +83,32 @@ public sealed class InformerFaultTests
         }
     }
 
+    [Fact]
+    public async Task ManagedFields_AreNotKept_FromTheListOrTheWatch()
+    {
+        var source = new ScriptedListWatch([WithManagedFields(Service("one", "1"))]);
+        await using var informer = new Informer<V1Service>(source);
+        var changes = new ConcurrentQueue<InformerChange<V1Service>>();
+        informer.Subscribe(changes.Enqueue);
+        informer.Start();
+        await informer.WaitForSyncAsync(Ct);
+
+        source.Send(WatchEventType.Added, WithManagedFields(Service("two", "2")));
+        source.Send(WatchEventType.Modified, WithManagedFields(Service("one", "3")));
+        source.Send(WatchEventType.Deleted, WithManagedFields(Service("two", "4")));
+
+        await Eventually.TrueAsync(() => changes.Count == 4, "the list and three watch events are delivered");
+        Assert.All(changes, c => Assert.Null(c.Item.Metadata.ManagedFields));
+        Assert.All(informer.Objects, o => Assert.Null(o.Metadata.ManagedFields));
+        Assert.Equal("one", Assert.Single(informer.Objects).Metadata.Name);
+    }
+
+    private static V1Service WithManagedFields(V1Service service)
+    {
+        service.Metadata.ManagedFields = [new V1ManagedFieldsEntry { Manager = "kubectl-client-side-apply", Operation = "Update", FieldsType = "FieldsV1", ApiVersion = "v1" }];
+        return service;
+    }
+
     private static V1Service Service(string name, string resourceVersion) => new()
     {
         Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "apps", ResourceVersion = resourceVersion },
