@@ -6,7 +6,7 @@ namespace BareLb.Membership.Detection;
 /// <summary>
 /// What idle members cost: N <see cref="MemberProcess"/>es in the lab, settled as for the false-alarm check, then
 /// each one's CPU time and resident memory (a <see cref="ProcessSample"/> from <c>/proc</c>) over a window with
-/// nothing happening but the protocol's own probing.
+/// nothing happening but the protocol's own probing (the members run without their stall watch, which wakes every 10 ms).
 /// </summary>
 internal static class IdleCostHarness
 {
@@ -16,7 +16,7 @@ internal static class IdleCostHarness
         var processes = new LabProcess[members];
         try
         {
-            await ProcessFalseAlarmHarness.StartSettledAsync(lab, processes, output);
+            await ProcessFalseAlarmHarness.StartSettledAsync(lab, processes, output, stallWatch: false);
             var before = processes.Select(p => ProcessSample.Of(p.Id)).ToArray();
             await Task.Delay(window);
             var after = processes.Select(p => ProcessSample.Of(p.Id)).ToArray();

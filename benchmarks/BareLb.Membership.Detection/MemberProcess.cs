@@ -22,7 +22,7 @@ internal static class MemberProcess
     /// <summary>A pause at least this long of a thread that only sleeps 10 ms at a time is reported (<c>stall MS</c>).</summary>
     private static readonly TimeSpan StallThreshold = TimeSpan.FromMilliseconds(100);
 
-    public static async Task<int> RunAsync(string name, IPAddress bind, IReadOnlyList<IPAddress> seeds)
+    public static async Task<int> RunAsync(string name, IPAddress bind, IReadOnlyList<IPAddress> seeds, bool stallWatch = true)
     {
         using var stop = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
@@ -34,7 +34,11 @@ internal static class MemberProcess
         var options = new MembershipNodeOptions { NodeName = name, BindAddress = bind, Timings = new MembershipOptions() };
         await using var node = await MembershipNode.StartAsync(options, [.. seeds.Select(s => new IPEndPoint(s, 7946))]);
         var gate = new Lock();
-        StartStallWatch(gate, stop.Token);
+        if (stallWatch)
+        {
+            StartStallWatch(gate, stop.Token);
+        }
+
         node.MemberChanged += (_, change) =>
         {
             lock (gate)

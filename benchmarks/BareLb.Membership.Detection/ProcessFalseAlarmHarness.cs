@@ -69,13 +69,17 @@ internal static class ProcessFalseAlarmHarness
     /// until each sees them all, then until no member has seen a suspicion for 30 s: N runtimes starting at once on a
     /// few cores starve each other while they compile, a start storm no cluster of machines has.
     /// </summary>
-    public static async Task StartSettledAsync(Lab lab, LabProcess[] processes, TextWriter output)
+    /// <param name="lab">The lab.</param>
+    /// <param name="processes">The slots to fill.</param>
+    /// <param name="output">Where to say when they settled.</param>
+    /// <param name="stallWatch">Whether each member runs its stall watch (a wake-up every 10 ms: not for measuring cost).</param>
+    public static async Task StartSettledAsync(Lab lab, LabProcess[] processes, TextWriter output, bool stallWatch = true)
     {
         var members = processes.Length;
         var seeds = string.Join(',', Enumerable.Range(0, Math.Min(3, members)).Select(i => lab.AddressOf(i).ToString()));
         for (var i = 0; i < members; i++)
         {
-            processes[i] = lab.Start(i, Self.Program, [.. Self.Arguments, "member", "--name", Name(i), "--bind", lab.AddressOf(i).ToString(), "--seeds", seeds]);
+            processes[i] = lab.Start(i, Self.Program, [.. Self.Arguments, "member", "--name", Name(i), "--bind", lab.AddressOf(i).ToString(), "--seeds", seeds, "--stall-watch", stallWatch ? "yes" : "no"]);
         }
 
         await WaitConvergedAsync(processes, members, TimeSpan.FromSeconds(120));

@@ -59,7 +59,8 @@ switch (args.FirstOrDefault())
         return await MemberProcess.RunAsync(
             Get("--name", "member"),
             System.Net.IPAddress.Parse(Get("--bind", "")),
-            [.. Get("--seeds", "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(System.Net.IPAddress.Parse)]);
+            [.. Get("--seeds", "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(System.Net.IPAddress.Parse)],
+            Get("--stall-watch", "yes") != "no");
 
     default:
         Console.Error.WriteLine("usage: barelb-membership-detection detect [--members 3,10,100] [--runs 30] [--failures kill,linkdown,both,leave]");
