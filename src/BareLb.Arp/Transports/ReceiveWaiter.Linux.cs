@@ -24,9 +24,6 @@ internal sealed unsafe class ReceiveWaiter : IDisposable
         _event = new SafeFileHandle(fd, ownsHandle: true);
     }
 
-    /// <summary>Whether <see cref="Interrupt"/> was called.</summary>
-    public bool Interrupted { get; private set; }
-
     /// <summary>
     /// Waits for <paramref name="socket"/> to be readable (or to report an error, which the next read returns), for at
     /// most <paramref name="timeout"/> (<see cref="Timeout.InfiniteTimeSpan"/>: no limit). False on a timeout or
@@ -76,7 +73,6 @@ internal sealed unsafe class ReceiveWaiter : IDisposable
     /// <summary>Wakes a <see cref="WaitReadable"/> in progress, and makes every later one return false at once.</summary>
     public void Interrupt()
     {
-        Interrupted = true;
         var added = false;
         try
         {
