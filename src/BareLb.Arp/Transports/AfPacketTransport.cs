@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using BareLb.Arp.Codecs;
 
 namespace BareLb.Arp.Transports;
@@ -124,7 +125,7 @@ public sealed partial class AfPacketTransport : IFrameTransport
                 received = LinuxNative.Recv(_socket.SafeHandle.DangerousGetHandle(), bytes, (nuint)buffer.Length, LinuxNative.MsgDontWait);
             }
 
-            errno = received < 0 ? System.Runtime.InteropServices.Marshal.GetLastPInvokeError() : 0;
+            errno = received < 0 ? Marshal.GetLastPInvokeError() : 0;
         }
         finally
         {
@@ -140,7 +141,7 @@ public sealed partial class AfPacketTransport : IFrameTransport
             {
                 LinuxNative.EAgain or LinuxNative.EIntr => -1,
                 LinuxNative.ENetDown => throw new SocketException((int)SocketError.NetworkDown),
-                _ => throw new IOException($"Receiving on {InterfaceName} failed: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})."),
+                _ => throw new IOException($"Receiving on {InterfaceName} failed: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})."),
             };
     }
 }

@@ -627,17 +627,15 @@ public sealed partial class Layer2SpeakerController : IHostedService, IAsyncDisp
                 // Unchanged inputs and a reconciler with nothing left to do: skip the comparison of every status.
                 var decision = _decision;
                 var statusChanges = Interlocked.Read(ref _statusChanges);
-                if (ReferenceEquals(decision, _reconciledDecision) && statusChanges == _reconciledStatusChanges && !_statuses.NeedsPass)
+                if (!ReferenceEquals(decision, _reconciledDecision) || statusChanges != _reconciledStatusChanges || _statuses.NeedsPass)
                 {
-                    wait = Earliest(await RenewAsync(stop).ConfigureAwait(false), Earliest(NextPassIn(), kubeProxyPending));
-                    continue;
+                    var desired = decision.Verdicts
+                        .Where(v => v.Value.Announce)
+                        .ToDictionary(v => v.Key, v => (IReadOnlyList<string>)(v.Value.AllInterfaces ? [] : [.. v.Value.Interfaces]), StringComparer.Ordinal);
+                    await _statuses.ReconcileAsync(desired, _statusCache.Objects, s => _evidence.IsFresh(ObjectKeys.Of(s)), stop).ConfigureAwait(false);
+                    (_reconciledDecision, _reconciledStatusChanges) = (decision, statusChanges);
                 }
 
-                var desired = decision.Verdicts
-                    .Where(v => v.Value.Announce)
-                    .ToDictionary(v => v.Key, v => (IReadOnlyList<string>)(v.Value.AllInterfaces ? [] : [.. v.Value.Interfaces]), StringComparer.Ordinal);
-                await _statuses.ReconcileAsync(desired, _statusCache.Objects, s => _evidence.IsFresh(ObjectKeys.Of(s)), stop).ConfigureAwait(false);
-                (_reconciledDecision, _reconciledStatusChanges) = (decision, statusChanges);
                 wait = Earliest(await RenewAsync(stop).ConfigureAwait(false), Earliest(NextPassIn(), kubeProxyPending));
             }
         }
