@@ -33,7 +33,7 @@ internal sealed partial class MembershipProtocol
         var round = new ProbeRound(target, target.Incarnation, ping, now, now + interval);
         _round = round;
         _metrics?.ProbeStarted();
-        SetAckHandler(ping.SeqNo, new AckHandler(at => ProbeAcked(round, at), () => round.Nacks++), round.Deadline, () => ProbeDeadline(round));
+        round.DeadlineTimer = SetAckHandler(ping.SeqNo, new AckHandler(at => ProbeAcked(round, at), () => round.Nacks++), round.Deadline, () => ProbeDeadline(round));
         if (target.Status == MemberStatus.Alive)
         {
             Send(target.EndPoint, target.Name, ping);
@@ -44,7 +44,7 @@ internal sealed partial class MembershipProtocol
             SendRaw(target.EndPoint, target.Name, [ping, new Suspect(target.Incarnation, target.Name, _self.Name)]);
         }
 
-        _timers.Schedule(now + timeout, () => ProbeTimedOut(round));
+        round.TimeoutTimer = _timers.Schedule(now + timeout, () => ProbeTimedOut(round));
     }
 
     /// <summary>memberlist's <c>probe</c> walk: round-robin over a list shuffled at each wrap-around, skipping ourselves and the dead.</summary>
@@ -100,6 +100,10 @@ internal sealed partial class MembershipProtocol
         }
 
         round.Done = true;
+
+        // Neither the timeout nor the deadline applies any more: cancelled, they do not wake the host.
+        _timers.Cancel(round.TimeoutTimer);
+        _timers.Cancel(round.DeadlineTimer);
         _awareness.ApplyDelta(-1);
         var rtt = at - round.Sent;
         _metrics?.ProbeRoundTrip(rtt < TimeSpan.Zero ? TimeSpan.Zero : rtt);
@@ -184,10 +188,10 @@ internal sealed partial class MembershipProtocol
         _timers.Schedule(next > now ? next : now, _probeTick);
     }
 
-    private void SetAckHandler(uint seqNo, AckHandler handler, DateTimeOffset expires, Action? expired)
+    private ScheduledTimer SetAckHandler(uint seqNo, AckHandler handler, DateTimeOffset expires, Action? expired)
     {
         _ackHandlers[seqNo] = handler;
-        _timers.Schedule(expires, () =>
+        return _timers.Schedule(expires, () =>
         {
             if (_ackHandlers.TryGetValue(seqNo, out var current) && current == handler)
             {
@@ -288,12 +292,16 @@ internal sealed partial class MembershipProtocol
         var port = request.Port == 0 ? _self.Port : request.Port;
         var ping = new Ping(++_sequence, request.Node, _self.Addr, _self.Port, _self.Name);
         var relayed = false;
-        SetAckHandler(
+        ScheduledTimer? expiry = null;
+        ScheduledTimer? nack = null;
+        expiry = SetAckHandler(
             ping.SeqNo,
             new AckHandler(
                 _ =>
                 {
                     relayed = true;
+                    _timers.Cancel(expiry);
+                    _timers.Cancel(nack);
                     Send(requester, request.SourceNode, new AckResponse(request.SeqNo, []));
                 },
                 null),
@@ -302,7 +310,7 @@ internal sealed partial class MembershipProtocol
         Send(new IPEndPoint(Member.ToEndPointAddress(request.Target), port), request.Node, ping);
         if (request.Nack)
         {
-            _timers.Schedule(now + _options.ProbeTimeout, () =>
+            nack = _timers.Schedule(now + _options.ProbeTimeout, () =>
             {
                 if (!relayed)
                 {
@@ -361,5 +369,11 @@ internal sealed partial class MembershipProtocol
         public bool FallbackPending { get; set; }
 
         public bool FallbackContacted { get; set; }
+
+        /// <summary>When the direct ack is late and indirect probes start.</summary>
+        public ScheduledTimer? TimeoutTimer { get; set; }
+
+        /// <summary>When the round fails without any ack.</summary>
+        public ScheduledTimer? DeadlineTimer { get; set; }
     }
 }

@@ -26,6 +26,23 @@ public sealed class ProbingTests
     }
 
     [Fact]
+    public void AnAckedProbeLeavesNoTimerBeforeTheNextProbe()
+    {
+        // A timeout that no longer applies would still wake the host: once the ack is in, the next thing due is the next probe.
+        var options = UnitOptions();
+        options.GossipInterval = TimeSpan.Zero;
+        var h = new ProtocolHarness(options);
+        h.AddMembers(2);
+        var (_, ping) = h.NextProbe();
+        var sentAt = h.Now;
+        Assert.Equal(sentAt + options.ProbeTimeout, h.Protocol.NextDue);
+
+        h.Handle(int.Parse(ping.Node[1..], System.Globalization.CultureInfo.InvariantCulture), new AckResponse(ping.SeqNo, []));
+
+        Assert.Equal(sentAt + options.ProbeInterval, h.Protocol.NextDue);
+    }
+
+    [Fact]
     public void ProbesWalkEveryMemberRoundRobin()
     {
         var h = new ProtocolHarness();
