@@ -42,6 +42,24 @@ internal sealed partial class MemberlistNode : IAsyncDisposable, IDatagramHost
     /// <summary>When <see cref="_timer"/> fires next (UTC ticks); <see cref="long.MaxValue"/> when it is not set. Guarded by <see cref="_gate"/>.</summary>
     private long _timerDue = long.MaxValue;
 
+    /// <summary>
+    /// Whether the transport's receive thread runs the protocol's timers between datagrams (on the system clock; on
+    /// any other clock <see cref="_timer"/> runs them all, so that the clock stays in charge).
+    /// </summary>
+    private readonly bool _timersOnReceiveThread;
+
+    /// <summary>The receive thread's managed id once it runs timers; 0 before.</summary>
+    private volatile int _receiveThread;
+
+    /// <summary>
+    /// When the receive thread wakes at the latest to run timers (UTC ticks); <see cref="long.MaxValue"/> until it
+    /// runs them. Guarded by <see cref="_gate"/>.
+    /// </summary>
+    private long _receiveThreadDue = long.MaxValue;
+
+    private long _timerThreadTicks;
+    private long _receiveThreadTicks;
+
     public MemberlistNode(MembershipOptions options, string name, WireSettings settings, MemberlistTransport transport, IPEndPoint advertise, TimeProvider? time = null, ILogger? logger = null, IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(transport);
@@ -52,8 +70,15 @@ internal sealed partial class MemberlistNode : IAsyncDisposable, IDatagramHost
         _metrics = new MembershipMetrics(meterFactory);
         _protocol = new MembershipProtocol(options, name, advertise, _time, logger: _logger, metrics: _metrics, sizer: new CodecMessageSizer(_wire.PacketOverhead));
         _timer = WakeTimer.Create(_time, "BareLb membership timer", OnTimer);
+        _timersOnReceiveThread = ReferenceEquals(_time, TimeProvider.System);
         _datagrams = new DatagramPath(_protocol, _wire, _gate, this);
     }
+
+    /// <summary>How many times the timer thread ran the protocol's timers (for tests: once the receive thread runs them, rarely).</summary>
+    internal long TimerThreadTicks => Interlocked.Read(ref _timerThreadTicks);
+
+    /// <summary>How many times the receive thread ran the protocol's timers (for tests).</summary>
+    internal long ReceiveThreadTicks => Interlocked.Read(ref _receiveThreadTicks);
 
     /// <summary>Member changes, in order.</summary>
     public ChannelReader<MemberEvent> Events => _events.Reader;
@@ -125,7 +150,7 @@ internal sealed partial class MemberlistNode : IAsyncDisposable, IDatagramHost
             ArmTimer();
         }
 
-        foreach (var queued in _transport.HandPacketsTo(Receive))
+        foreach (var queued in _transport.HandPacketsTo(Receive, _timersOnReceiveThread ? RunTimersOnReceiveThread : null))
         {
             Receive(queued.Buffer, queued.From, queued.Timestamp);
         }
@@ -178,15 +203,18 @@ internal sealed partial class MemberlistNode : IAsyncDisposable, IDatagramHost
     }
 
     /// <summary>
-    /// Sets the timer to the protocol's next due time when that is earlier than the time it is set
-    /// to, so that only the protocol's own timers wake the node (each received packet does not).
-    /// The wait is capped at a second, as a guard against the clock being set back. Call it holding
-    /// <see cref="_gate"/>.
+    /// Makes sure that something wakes for the protocol's next due time. The receive thread, once it
+    /// runs timers, reads it again before each wait, so a call on that thread, or a due time it will
+    /// wake for anyway, needs nothing. Otherwise (another thread made a timer earlier, or the receive
+    /// thread has not started running timers) <see cref="_timer"/> is set to it when that is earlier
+    /// than the time it is set to. Waits are capped at a second, as a guard against the clock being
+    /// set back. Call it holding <see cref="_gate"/>.
     /// </summary>
     private void ArmTimer()
     {
         var due = _protocol.NextDue;
-        if (due == DateTimeOffset.MaxValue || due.UtcTicks >= _timerDue || _stopping.IsCancellationRequested)
+        if (due == DateTimeOffset.MaxValue || due.UtcTicks >= _timerDue || due.UtcTicks >= _receiveThreadDue
+            || _stopping.IsCancellationRequested || Environment.CurrentManagedThreadId == _receiveThread)
         {
             return;
         }
@@ -209,11 +237,44 @@ internal sealed partial class MemberlistNode : IAsyncDisposable, IDatagramHost
         lock (_gate)
         {
             _timerDue = long.MaxValue;
+            _timerThreadTicks++;
             outputs = _protocol.Tick();
             ArmTimer();
         }
 
         Perform(outputs);
+    }
+
+    /// <summary>
+    /// The receive thread's idle callback (see <see cref="MemberlistTransport.HandPacketsTo"/>): runs the timers that
+    /// are due, then returns how long the thread may wait for a datagram before the next one is.
+    /// </summary>
+    private TimeSpan RunTimersOnReceiveThread()
+    {
+        _receiveThread = Environment.CurrentManagedThreadId;
+        while (!_stopping.IsCancellationRequested)
+        {
+            IReadOnlyList<ProtocolOutput> outputs;
+            lock (_gate)
+            {
+                var now = _time.GetUtcNow();
+                var due = _protocol.NextDue;
+                if (due > now)
+                {
+                    var wait = due == DateTimeOffset.MaxValue || due - now > MaxTimerWait ? MaxTimerWait : due - now;
+                    _receiveThreadDue = (now + wait).UtcTicks;
+                    return wait;
+                }
+
+                _receiveThreadDue = long.MaxValue;
+                _receiveThreadTicks++;
+                outputs = _protocol.Tick();
+            }
+
+            Perform(outputs);
+        }
+
+        return MaxTimerWait;
     }
 
     private void Perform(IReadOnlyList<ProtocolOutput> outputs)

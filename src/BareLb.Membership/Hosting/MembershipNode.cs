@@ -116,6 +116,9 @@ public sealed partial class MembershipNode : IAsyncDisposable
         return Task.FromResult(member);
     }
 
+    /// <summary>The node this wraps (for tests).</summary>
+    internal MemberlistNode Node => _node;
+
     /// <summary>Joins the cluster through more addresses (retried, as those given to <see cref="StartAsync"/>).</summary>
     public void Join(IEnumerable<IPEndPoint> addresses)
     {

@@ -32,6 +32,7 @@ public sealed partial class MemberlistTransport : IAsyncDisposable
     private Socket? _tcp;
     private Task _loops = Task.CompletedTask;
     private DatagramHandler? _onDatagram;
+    private Func<TimeSpan>? _onIdle;
     private long _queueDrops;
 
     /// <summary>Socket addresses of the end points sent to; any thread sends.</summary>
@@ -137,8 +138,15 @@ public sealed partial class MemberlistTransport : IAsyncDisposable
     /// the receive buffer (valid only during the call) instead of a copy; returns the datagrams queued to
     /// <see cref="Packets"/> until then, in order.
     /// </summary>
-    internal IReadOnlyList<ReceivedPacket> HandPacketsTo(DatagramHandler onDatagram)
+    /// <param name="onDatagram">Takes each datagram.</param>
+    /// <param name="onIdle">
+    /// When given, the receive thread calls it before it waits for the next datagram (from the first datagram on), and
+    /// waits at most the time it returns (<see cref="Timeout.InfiniteTimeSpan"/>: no limit), then calls it again: a host
+    /// runs its timers there, on the same thread, so that a timer costs no other thread's wake-up.
+    /// </param>
+    internal IReadOnlyList<ReceivedPacket> HandPacketsTo(DatagramHandler onDatagram, Func<TimeSpan>? onIdle = null)
     {
+        Volatile.Write(ref _onIdle, onIdle);
         Volatile.Write(ref _onDatagram, onDatagram);
         var queued = new List<ReceivedPacket>();
         while (_packets.Reader.TryRead(out var packet))
@@ -289,8 +297,9 @@ public sealed partial class MemberlistTransport : IAsyncDisposable
     /// <summary>
     /// Reads datagrams on a thread of its own with blocking receives: a datagram costs one thread
     /// wake-up, where an asynchronous receive costs the socket engine's and a thread-pool worker's
-    /// as well (which an idle member pays dozens of times a second). <see cref="DisposeAsync"/>
-    /// closes the socket, which interrupts the receive.
+    /// as well (which an idle member pays dozens of times a second). With an idle callback (see
+    /// <see cref="HandPacketsTo"/>) it first waits in poll(2) for at most the time the callback
+    /// gives. <see cref="DisposeAsync"/> closes the socket, which interrupts the wait and the receive.
     /// </summary>
     private void ReceiveLoop()
     {
@@ -302,6 +311,11 @@ public sealed partial class MemberlistTransport : IAsyncDisposable
             int received;
             try
             {
+                if (Volatile.Read(ref _onIdle) is { } onIdle && !WaitReadable(udp, RunIdle(onIdle)))
+                {
+                    continue;
+                }
+
                 received = udp.ReceiveFrom(buffer, SocketFlags.None, from);
             }
             catch (ObjectDisposedException)
@@ -348,6 +362,35 @@ public sealed partial class MemberlistTransport : IAsyncDisposable
                 _packets.Writer.TryWrite(new ReceivedPacket(buffer.AsSpan(0, received).ToArray(), sender, timestamp));
             }
         }
+    }
+
+    /// <summary>Runs the idle callback; a bug in it is logged, and the loop waits at most a second before it calls again.</summary>
+    private TimeSpan RunIdle(Func<TimeSpan> onIdle)
+    {
+        try
+        {
+            return onIdle();
+        }
+#pragma warning disable CA1031 // A handler's bug must not stop the receiving of every later datagram.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Log.IdleFailed(_logger, e);
+            return TimeSpan.FromSeconds(1);
+        }
+    }
+
+    /// <summary>Waits until <paramref name="udp"/> has a datagram (or an error) to read, for at most <paramref name="timeout"/> rounded up to whole milliseconds; false when it passed.</summary>
+    private static bool WaitReadable(Socket udp, TimeSpan timeout)
+    {
+        if (timeout == Timeout.InfiniteTimeSpan)
+        {
+            return true;
+        }
+
+        // poll(2) counts whole milliseconds: a fraction cut off would wake before the time, to wait again for nothing.
+        var milliseconds = (int)Math.Clamp(Math.Ceiling(timeout.TotalMilliseconds), 0, int.MaxValue / 1000);
+        return udp.Poll(milliseconds * 1000, SelectMode.SelectRead);
     }
 
     private async Task AcceptLoopAsync()
@@ -422,5 +465,8 @@ public sealed partial class MemberlistTransport : IAsyncDisposable
 
         [LoggerMessage(1204, LogLevel.Error, "Membership packet handler failed on a datagram from {Peer}; receiving goes on")]
         public static partial void HandlerFailed(ILogger logger, IPEndPoint peer, Exception exception);
+
+        [LoggerMessage(1205, LogLevel.Error, "Membership timers failed on the receive thread; receiving goes on")]
+        public static partial void IdleFailed(ILogger logger, Exception exception);
     }
 }

@@ -93,6 +93,52 @@ public sealed class MembershipNodeTests
         }
     }
 
+    [Fact]
+    public async Task OnTheSystemClock_TheReceiveThreadRunsTheTimers_NotATimerThreadOfItsOwn()
+    {
+        Namespaces.RequireRoot();
+        var ns = Namespaces.Create("node");
+        var nodes = new List<MembershipNode>();
+        try
+        {
+            var addresses = Enumerable.Range(1, 2).Select(i => IPAddress.Parse($"198.18.9.{i}")).ToArray();
+            foreach (var address in addresses)
+            {
+                Namespaces.Exec(ns, "ip", "addr", "add", address + "/32", "dev", "lo");
+            }
+
+            foreach (var (address, i) in addresses.Select((a, i) => (a, i)))
+            {
+                var options = new MembershipNodeOptions
+                {
+                    NodeName = $"n{i}",
+                    BindAddress = address,
+                    SocketFactory = (family, type, protocol) => Namespaces.Run(ns, () => new Socket(family, type, protocol)),
+                };
+                var join = i == 0 ? [] : new[] { new IPEndPoint(addresses[0], 7946) };
+                nodes.Add(Namespaces.Run(ns, () => MembershipNode.StartAsync(options, join).GetAwaiter().GetResult()));
+            }
+
+            await WaitUntil(() => nodes.All(n => n.LiveMembers.Count == 2), "both see two live members");
+            var node = nodes[0].Node;
+            var (timer, receive) = (node.TimerThreadTicks, node.ReceiveThreadTicks);
+
+            // 100 timer runs are about two seconds of probing (one probe every 40 ms, its timeout cancelled by the ack).
+            await WaitUntil(() => node.ReceiveThreadTicks - receive >= 100, () => $"the receive thread ran timers 100 times (it ran them {node.ReceiveThreadTicks - receive} times)");
+
+            Assert.True(node.TimerThreadTicks - timer <= 5, $"the timer thread ran them {node.TimerThreadTicks - timer} times meanwhile");
+        }
+        finally
+        {
+            foreach (var node in nodes)
+            {
+                await node.DisposeAsync();
+            }
+
+            Namespaces.Delete(ns);
+        }
+    }
+
     private static bool Seen(List<MemberEvent> seen, MemberEventKind kind, string name)
     {
         lock (seen)

@@ -74,6 +74,61 @@ public sealed class MemberlistTransportTests
         Assert.False(b.Packets.TryRead(out _)); // handed to the handler, not queued
     }
 
+    [Fact]
+    public async Task AnIdleCallbackRunsOnTheReceiveThreadBetweenDatagramsAndBoundsEachWait()
+    {
+        Namespaces.RequireRoot();
+        using var pair = new PeerPair();
+        var ns = pair.Ours;
+        await using var a = Start(ns, 0);
+        await using var b = Start(ns, 0);
+        var cancellation = TestContext.Current.CancellationToken;
+        var handlerThread = 0;
+        var idleThreads = new System.Collections.Concurrent.ConcurrentBag<int>();
+        var idleCalls = 0;
+        var firstDatagram = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        b.HandPacketsTo(
+            (_, _, _) =>
+            {
+                handlerThread = Environment.CurrentManagedThreadId;
+                firstDatagram.TrySetResult();
+            },
+            () =>
+            {
+                idleThreads.Add(Environment.CurrentManagedThreadId);
+                Interlocked.Increment(ref idleCalls);
+                return TimeSpan.FromMilliseconds(5);
+            });
+
+        // The receive thread takes the callback from the next datagram on; then, with no other datagram, only the bounded waits call it again.
+        await a.SendPacketAsync(new byte[] { 1 }, b.LocalEndPoint, cancellation);
+        await firstDatagram.Task.WaitAsync(cancellation);
+        while (Volatile.Read(ref idleCalls) < 10)
+        {
+            await Task.Delay(5, cancellation);
+        }
+
+        Assert.Equal([handlerThread], idleThreads.Distinct());
+    }
+
+    [Fact]
+    public async Task AnIdleCallbackThatThrowsDoesNotStopTheReceiving()
+    {
+        Namespaces.RequireRoot();
+        using var pair = new PeerPair();
+        var ns = pair.Ours;
+        await using var a = Start(ns, 0);
+        await using var b = Start(ns, 0);
+        var cancellation = TestContext.Current.CancellationToken;
+        var received = System.Threading.Channels.Channel.CreateUnbounded<byte>();
+        b.HandPacketsTo((datagram, _, _) => received.Writer.TryWrite(datagram.Span[0]), () => throw new InvalidOperationException("a timer's bug"));
+
+        await a.SendPacketAsync(new byte[] { 1 }, b.LocalEndPoint, cancellation);
+        await a.SendPacketAsync(new byte[] { 2 }, b.LocalEndPoint, cancellation);
+        Assert.Equal(1, await received.Reader.ReadAsync(cancellation));
+        Assert.Equal(2, await received.Reader.ReadAsync(cancellation));
+    }
+
     [Theory]
     [InlineData(-1, 10)]
     [InlineData(65536, 10)]
