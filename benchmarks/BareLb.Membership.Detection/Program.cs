@@ -3,7 +3,7 @@ using BareLb.Membership.Detection;
 
 // barelb-membership-detection detect [--members 3,10,100] [--runs 30] [--failures kill,linkdown,both,leave]
 // barelb-membership-detection false-alarms [--members 10] [--minutes 10] [--loss 1] [--stress 2] [--processes yes]
-// barelb-membership-detection idle-cost [--members 3] [--seconds 60]
+// barelb-membership-detection idle-cost [--members 3] [--seconds 60] [--anchors yes|no]
 // Needs root (network namespaces). Prints markdown tables. (barelb-membership-detection member ... is one member
 // process of false-alarms --processes yes, started by it inside a namespace.)
 if (!Environment.IsPrivilegedProcess)
@@ -53,6 +53,7 @@ switch (args.FirstOrDefault())
         return await IdleCostHarness.RunAsync(
             int.Parse(Get("--members", "3"), CultureInfo.InvariantCulture),
             TimeSpan.FromSeconds(double.Parse(Get("--seconds", "60"), CultureInfo.InvariantCulture)),
+            Get("--anchors", "yes") != "no",
             Console.Out);
 
     case "member":
@@ -65,6 +66,6 @@ switch (args.FirstOrDefault())
     default:
         Console.Error.WriteLine("usage: barelb-membership-detection detect [--members 3,10,100] [--runs 30] [--failures kill,linkdown,both,leave]");
         Console.Error.WriteLine("       barelb-membership-detection false-alarms [--members 10] [--minutes 10] [--loss 1] [--stress 2] [--processes yes]");
-        Console.Error.WriteLine("       barelb-membership-detection idle-cost [--members 3] [--seconds 60]");
+        Console.Error.WriteLine("       barelb-membership-detection idle-cost [--members 3] [--seconds 60] [--anchors yes|no]");
         return 2;
 }

@@ -4,6 +4,10 @@
 //
 // Build: GOPATH=/usr/share/gocode GO111MODULE=off go build -o agent .
 //
+// -probe-interval, -probe-timeout, -gossip-interval, -push-pull-interval, -suspicion-mult and
+// -suspicion-max-timeout-mult change those timings (for the idle-cost anchor); without them they
+// stay as MetalLB leaves them.
+//
 // stdout, one event a line: "ready NAME", "join NAME ADDR:PORT", "leave NAME", "update NAME",
 // "joined N", "member NAME STATE", "error TEXT". stdin commands: "join ADDR:PORT", "members",
 // "leave", "shutdown". "-vectors" prints encodings for the codec tests instead.
@@ -54,6 +58,13 @@ func main() {
 	port := flag.Int("port", 7946, "bind port")
 	secretFile := flag.String("secret-file", "", "file holding the secret (as MetalLB's secretkey file)")
 	vectors := flag.Bool("vectors", false, "print codec test vectors and exit")
+	// Timings other than the LAN defaults, for measuring memberlist with BareLb's (0: the default stays).
+	probeInterval := flag.Duration("probe-interval", 0, "ProbeInterval")
+	probeTimeout := flag.Duration("probe-timeout", 0, "ProbeTimeout")
+	gossipInterval := flag.Duration("gossip-interval", 0, "GossipInterval")
+	pushPullInterval := flag.Duration("push-pull-interval", 0, "PushPullInterval")
+	suspicionMult := flag.Int("suspicion-mult", 0, "SuspicionMult")
+	suspicionMaxTimeoutMult := flag.Int("suspicion-max-timeout-mult", 0, "SuspicionMaxTimeoutMult")
 	flag.Parse()
 
 	if *vectors {
@@ -68,6 +79,24 @@ func main() {
 	cfg.AdvertisePort = *port
 	cfg.Events = events{}
 	cfg.LogOutput = os.Stderr
+	if *probeInterval > 0 {
+		cfg.ProbeInterval = *probeInterval
+	}
+	if *probeTimeout > 0 {
+		cfg.ProbeTimeout = *probeTimeout
+	}
+	if *gossipInterval > 0 {
+		cfg.GossipInterval = *gossipInterval
+	}
+	if *pushPullInterval > 0 {
+		cfg.PushPullInterval = *pushPullInterval
+	}
+	if *suspicionMult > 0 {
+		cfg.SuspicionMult = *suspicionMult
+	}
+	if *suspicionMaxTimeoutMult > 0 {
+		cfg.SuspicionMaxTimeoutMult = *suspicionMaxTimeoutMult
+	}
 	if *secretFile != "" {
 		secret, err := ioutil.ReadFile(*secretFile)
 		if err != nil {
