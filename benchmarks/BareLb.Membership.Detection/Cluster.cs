@@ -99,7 +99,8 @@ internal sealed class Cluster : IAsyncDisposable
                 var worst = running.Select(i => (i, _nodes[i]!.LiveMembers.Count)).MinBy(x => x.Count);
                 var missing = _nodes[worst.i]!.Members.Where(m => !m.IsLive && expected.Contains(m.Name)).Select(m => $"{m.Name} {m.Status} inc {m.Incarnation}");
                 var unknown = expected.Except(_nodes[worst.i]!.Members.Select(m => m.Name));
-                throw new TimeoutException($"The cluster did not converge in {limit}: member {worst.i} sees {worst.Count} of {running.Length} live; not live: {string.Join(", ", missing)}; unknown: {string.Join(", ", unknown)}; health {_nodes[worst.i]!.HealthScore}.");
+                var others = running.Where(i => _nodes[i]!.LiveMembers.Count != running.Length).Select(i => $"{i} ({_nodes[i]!.LiveMembers.Count})");
+                throw new TimeoutException($"The cluster did not converge in {limit}: member {worst.i} sees {worst.Count} of {running.Length} live; not live: {string.Join(", ", missing)}; unknown: {string.Join(", ", unknown)}; health {_nodes[worst.i]!.HealthScore}. Members seeing another number live: {string.Join(", ", others)}.");
             }
 
             await Task.Delay(20);

@@ -9,9 +9,9 @@ namespace BareLb.Membership.Detection;
 
 /// <summary>
 /// A <see cref="NetworkLab"/> (BareLb.Lab: namespaces on a bridge, no client, no API) holding the
-/// members: one node per member up to <see cref="LabOptions.MaxNodes"/>, beyond that several
-/// members per node, each on an address of its own on the node's <c>eth0</c>. Setting a node's
-/// link down cuts off every member it holds.
+/// members: one node per member while the kernel's neighbour table allows (<see cref="NodesFor"/>),
+/// beyond that several members per node, each on an address of its own on the node's <c>eth0</c>.
+/// Setting a node's link down cuts off every member it holds.
 /// </summary>
 internal sealed class Lab : IDisposable
 {
@@ -22,7 +22,7 @@ internal sealed class Lab : IDisposable
     public Lab(int members)
     {
         NetworkNamespaces.Sweep("bld");
-        _lab = NetworkLab.Create(new LabOptions { Prefix = "bld", Nodes = Math.Min(members, LabOptions.MaxNodes), Client = false, Api = false, Ipv4Subnet = Subnet });
+        _lab = NetworkLab.Create(new LabOptions { Prefix = "bld", Nodes = NodesFor(members), Client = false, Api = false, Ipv4Subnet = Subnet });
         try
         {
             _addresses = new IPAddress[members];
@@ -48,6 +48,28 @@ internal sealed class Lab : IDisposable
     }
 
     public int Nodes => _lab.Nodes.Count;
+
+    /// <summary>
+    /// How many namespaces hold <paramref name="members"/>: one each while the neighbour entries they need stay under
+    /// <see cref="NeighbourBudget"/>, fewer (several members each) beyond. The kernel keeps one ARP table for all
+    /// namespaces: every namespace learns every other member's address, so N namespaces for M members need about
+    /// N x (M - M / N) entries, and past <c>gc_thresh3</c> (1,024 by default) new ones are refused ("neighbor table
+    /// overflow"): the last members started could not reach anyone, which made 40 members one per namespace never
+    /// converge. Members sharing a namespace reach each other through its loopback, without ARP.
+    /// </summary>
+    public static int NodesFor(int members) =>
+        Math.Clamp(NeighbourBudget() / Math.Max(members, 1) + 1, 1, Math.Min(members, LabOptions.MaxNodes));
+
+    /// <summary>
+    /// Nine tenths of the kernel's <c>gc_thresh2</c> (above which it collects neighbour entries hard, and
+    /// which is half of <c>gc_thresh3</c> by default), read, not changed: the host's settings stay as they are.
+    /// </summary>
+    private static int NeighbourBudget()
+    {
+        const string Path = "/proc/sys/net/ipv4/neigh/default/gc_thresh2";
+        var threshold = File.Exists(Path) && int.TryParse(File.ReadAllText(Path).Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var read) ? read : 512;
+        return threshold * 9 / 10;
+    }
 
     public int Members => _addresses.Length;
 
