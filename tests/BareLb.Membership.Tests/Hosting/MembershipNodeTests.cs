@@ -37,26 +37,9 @@ public sealed class MembershipNodeTests
         var nodes = new List<MembershipNode>();
         try
         {
-            var addresses = Enumerable.Range(1, 3).Select(i => IPAddress.Parse($"198.18.9.{i}")).ToArray();
-            foreach (var address in addresses)
-            {
-                Namespaces.Exec(ns, "ip", "addr", "add", address + "/32", "dev", "lo");
-            }
-
             var key = new byte[32];
             Random.Shared.NextBytes(key);
-            foreach (var (address, i) in addresses.Select((a, i) => (a, i)))
-            {
-                var options = new MembershipNodeOptions
-                {
-                    NodeName = $"n{i}",
-                    BindAddress = address,
-                    SecretKey = key,
-                    SocketFactory = (family, type, protocol) => Namespaces.Run(ns, () => new Socket(family, type, protocol)),
-                };
-                var join = i == 0 ? [] : new[] { new IPEndPoint(addresses[0], 7946) };
-                nodes.Add(Namespaces.Run(ns, () => MembershipNode.StartAsync(options, join).GetAwaiter().GetResult()));
-            }
+            StartNodes(ns, 3, key, nodes);
 
             await WaitUntil(() => nodes.All(n => n.LiveMembers.Count == 3), () => "all three see three live members: " + string.Join(", ", nodes.Select(n => n.Name + ":" + string.Join("/", n.Members.Select(m => m.Name + m.Status)))));
 
@@ -101,23 +84,7 @@ public sealed class MembershipNodeTests
         var nodes = new List<MembershipNode>();
         try
         {
-            var addresses = Enumerable.Range(1, 2).Select(i => IPAddress.Parse($"198.18.9.{i}")).ToArray();
-            foreach (var address in addresses)
-            {
-                Namespaces.Exec(ns, "ip", "addr", "add", address + "/32", "dev", "lo");
-            }
-
-            foreach (var (address, i) in addresses.Select((a, i) => (a, i)))
-            {
-                var options = new MembershipNodeOptions
-                {
-                    NodeName = $"n{i}",
-                    BindAddress = address,
-                    SocketFactory = (family, type, protocol) => Namespaces.Run(ns, () => new Socket(family, type, protocol)),
-                };
-                var join = i == 0 ? [] : new[] { new IPEndPoint(addresses[0], 7946) };
-                nodes.Add(Namespaces.Run(ns, () => MembershipNode.StartAsync(options, join).GetAwaiter().GetResult()));
-            }
+            StartNodes(ns, 2, key: null, nodes);
 
             await WaitUntil(() => nodes.All(n => n.LiveMembers.Count == 2), "both see two live members");
             var node = nodes[0].Node;
@@ -136,6 +103,29 @@ public sealed class MembershipNodeTests
             }
 
             Namespaces.Delete(ns);
+        }
+    }
+
+    /// <summary>Starts <paramref name="count"/> nodes n0, n1, ... on 198.18.9.1, .2, ... in <paramref name="ns"/>, each joining n0, into <paramref name="nodes"/>.</summary>
+    private static void StartNodes(string ns, int count, byte[]? key, List<MembershipNode> nodes)
+    {
+        var addresses = Enumerable.Range(1, count).Select(i => IPAddress.Parse($"198.18.9.{i}")).ToArray();
+        foreach (var address in addresses)
+        {
+            Namespaces.Exec(ns, "ip", "addr", "add", address + "/32", "dev", "lo");
+        }
+
+        foreach (var (address, i) in addresses.Select((a, i) => (a, i)))
+        {
+            var options = new MembershipNodeOptions
+            {
+                NodeName = $"n{i}",
+                BindAddress = address,
+                SecretKey = key,
+                SocketFactory = (family, type, protocol) => Namespaces.Run(ns, () => new Socket(family, type, protocol)),
+            };
+            var join = i == 0 ? [] : new[] { new IPEndPoint(addresses[0], 7946) };
+            nodes.Add(Namespaces.Run(ns, () => MembershipNode.StartAsync(options, join).GetAwaiter().GetResult()));
         }
     }
 
