@@ -6,9 +6,10 @@ namespace BareLb.Membership.Hosting;
 /// A one-shot timer that calls back when a delay set with <see cref="Change"/> has passed. On the
 /// system clock it is a thread of its own waiting on a monitor: a firing costs that one thread
 /// wake-up. A <see cref="TimeProvider"/> timer would cost the runtime's timer thread a wake-up,
-/// then a thread-pool worker's, which spins before it sleeps again; a member fires dozens of times
-/// a second, so that difference is most of an idle member's CPU. On any other clock (fake time in
-/// tests) the provider's timer is used, so the clock stays in charge.
+/// then a thread-pool worker's, which spins before it sleeps again. Since the receive thread runs the
+/// protocol's timers between datagrams, a member on the system clock uses this one only for due times
+/// that another thread makes earlier. On any other clock (fake time in tests) the provider's timer is
+/// used for every timer, so the clock stays in charge.
 /// </summary>
 internal abstract class WakeTimer : IAsyncDisposable
 {
