@@ -18,6 +18,9 @@ public sealed partial class MemberlistTransport : IAsyncDisposable
     private const int MaxDatagram = 65536;
     private const int ReceiveBufferBytes = 2 * 1024 * 1024;
 
+    /// <summary>Datagrams read one after another from the buffer before the idle callback runs anyway.</summary>
+    private const int MaxDatagramsBeforeIdle = 64;
+
     /// <summary>Senders remembered by <see cref="Sender"/> (and destinations by <see cref="Destination"/>) before it starts over.</summary>
     private const int MaxSenders = 4096;
 
@@ -142,7 +145,8 @@ public sealed partial class MemberlistTransport : IAsyncDisposable
     /// <param name="onIdle">
     /// When given, the receive thread calls it before it waits for the next datagram (from the first datagram on), and
     /// waits at most the time it returns (<see cref="Timeout.InfiniteTimeSpan"/>: no limit), then calls it again: a host
-    /// runs its timers there, on the same thread, so that a timer costs no other thread's wake-up.
+    /// runs its timers there, on the same thread, so that a timer costs no other thread's wake-up. Datagrams already
+    /// in the socket's buffer are handed over first, up to 64 in a row.
     /// </param>
     internal IReadOnlyList<ReceivedPacket> HandPacketsTo(DatagramHandler onDatagram, Func<TimeSpan>? onIdle = null)
     {
@@ -306,15 +310,24 @@ public sealed partial class MemberlistTransport : IAsyncDisposable
         var udp = _udp!;
         var buffer = GC.AllocateUninitializedArray<byte>(MaxDatagram);
         var from = new SocketAddress(udp.AddressFamily);
+        var sinceIdle = 0;
         while (!_stopping.IsCancellationRequested)
         {
             int received;
             try
             {
-                if (Volatile.Read(ref _onIdle) is { } onIdle && !WaitReadable(udp, RunIdle(onIdle)))
+                // Datagrams already queued go before the idle callback (up to a limit, so that a flood cannot hold the
+                // timers off): an ack that arrived in time but waits in the buffer must not lose to its probe's deadline.
+                if (Volatile.Read(ref _onIdle) is { } onIdle && (sinceIdle >= MaxDatagramsBeforeIdle || udp.Available == 0))
                 {
-                    continue;
+                    sinceIdle = 0;
+                    if (!WaitReadable(udp, RunIdle(onIdle)))
+                    {
+                        continue;
+                    }
                 }
+
+                sinceIdle++;
 
                 received = udp.ReceiveFrom(buffer, SocketFlags.None, from);
             }
