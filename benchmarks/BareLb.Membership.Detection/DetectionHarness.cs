@@ -115,15 +115,16 @@ internal static class DetectionHarness
 
     public static string Header => "| members | failure | runs | median ms | p99 ms | max ms |\n|---|---|---|---|---|---|";
 
-    private static string Row(int members, Failure failure, List<double> times, int runs)
+    internal static string Row(int members, Failure failure, List<double> times, int runs, string? membersLabel = null)
     {
+        var label = membersLabel ?? members.ToString(CultureInfo.InvariantCulture);
         if (times.Count == 0)
         {
-            return $"| {members} | {failure} | 0 of {runs} | - | - | - |";
+            return $"| {label} | {failure} | 0 of {runs} | - | - | - |";
         }
 
         times.Sort();
-        return string.Create(CultureInfo.InvariantCulture, $"| {members} | {Describe(failure)} | {times.Count} of {runs} | {Percentile(times, 0.5):0} | {Percentile(times, 0.99):0} | {times[^1]:0} |");
+        return string.Create(CultureInfo.InvariantCulture, $"| {label} | {Describe(failure)} | {times.Count} of {runs} | {Percentile(times, 0.5):0} | {Percentile(times, 0.99):0} | {times[^1]:0} |");
     }
 
     private static string Describe(Failure failure) => failure switch

@@ -88,7 +88,7 @@ internal static class ProcessFalseAlarmHarness
         output.WriteLine($"# settled {settling.Elapsed.TotalSeconds:0} s after converging (no suspicion for {QuietPeriod.TotalSeconds:0} s)");
     }
 
-    private static string Name(int member) => string.Create(CultureInfo.InvariantCulture, $"p{member}");
+    internal static string Name(int member) => string.Create(CultureInfo.InvariantCulture, $"p{member}");
 
     private static IEnumerable<(int Observer, OutputLine Line)> Events(LabProcess[] processes, int[] marks) =>
         processes.SelectMany((p, i) => p.Lines.Skip(marks[i]).Select(l => (i, l)));

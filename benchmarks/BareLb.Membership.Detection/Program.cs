@@ -1,7 +1,7 @@
 using System.Globalization;
 using BareLb.Membership.Detection;
 
-// barelb-membership-detection detect [--members 3,10,100] [--runs 30] [--failures kill,linkdown,both,leave]
+// barelb-membership-detection detect [--members 3,10,100] [--runs 30] [--failures kill,linkdown,both,leave] [--processes yes]
 // barelb-membership-detection false-alarms [--members 10] [--minutes 10] [--loss 1] [--stress 2] [--processes yes]
 // barelb-membership-detection idle-cost [--members 3] [--seconds 60] [--anchors yes|no]
 // Needs root (network namespaces). Prints markdown tables. (barelb-membership-detection member ... is one member
@@ -28,6 +28,18 @@ switch (args.FirstOrDefault())
                 "leave" => Failure.Leave,
                 _ => throw new ArgumentException($"--failures: '{f}' is not kill, linkdown, both or leave"),
             }).ToArray();
+            if (Get("--processes", "no") == "yes")
+            {
+                // One process per member; only kills (a link or a namespace can hold several members here).
+                var status = 0;
+                foreach (var n in members)
+                {
+                    status |= await ProcessDetectionHarness.RunAsync(n, runs, Console.Out);
+                }
+
+                return status;
+            }
+
             Console.WriteLine(DetectionHarness.Header);
             foreach (var n in members)
             {
@@ -64,7 +76,7 @@ switch (args.FirstOrDefault())
             Get("--stall-watch", "yes") != "no");
 
     default:
-        Console.Error.WriteLine("usage: barelb-membership-detection detect [--members 3,10,100] [--runs 30] [--failures kill,linkdown,both,leave]");
+        Console.Error.WriteLine("usage: barelb-membership-detection detect [--members 3,10,100] [--runs 30] [--failures kill,linkdown,both,leave] [--processes yes]");
         Console.Error.WriteLine("       barelb-membership-detection false-alarms [--members 10] [--minutes 10] [--loss 1] [--stress 2] [--processes yes]");
         Console.Error.WriteLine("       barelb-membership-detection idle-cost [--members 3] [--seconds 60] [--anchors yes|no]");
         return 2;
