@@ -18,9 +18,6 @@ public sealed partial class MemberlistTransport : IAsyncDisposable
     private const int MaxDatagram = 65536;
     private const int ReceiveBufferBytes = 2 * 1024 * 1024;
 
-    /// <summary>Datagrams read one after another from the buffer before the idle callback runs anyway.</summary>
-    private const int MaxDatagramsBeforeIdle = 64;
-
     /// <summary>Senders remembered by <see cref="Sender"/> (and destinations by <see cref="Destination"/>) before it starts over.</summary>
     private const int MaxSenders = 4096;
 
@@ -145,8 +142,7 @@ public sealed partial class MemberlistTransport : IAsyncDisposable
     /// <param name="onIdle">
     /// When given, the receive thread calls it before it waits for the next datagram (from the first datagram on), and
     /// waits at most the time it returns (<see cref="Timeout.InfiniteTimeSpan"/>: no limit), then calls it again: a host
-    /// runs its timers there, on the same thread, so that a timer costs no other thread's wake-up. Datagrams already
-    /// in the socket's buffer are handed over first, up to 64 in a row.
+    /// runs its timers there, on the same thread, so that a timer costs no other thread's wake-up.
     /// </param>
     internal IReadOnlyList<ReceivedPacket> HandPacketsTo(DatagramHandler onDatagram, Func<TimeSpan>? onIdle = null)
     {
@@ -310,24 +306,15 @@ public sealed partial class MemberlistTransport : IAsyncDisposable
         var udp = _udp!;
         var buffer = GC.AllocateUninitializedArray<byte>(MaxDatagram);
         var from = new SocketAddress(udp.AddressFamily);
-        var sinceIdle = 0;
         while (!_stopping.IsCancellationRequested)
         {
             int received;
             try
             {
-                // Datagrams already queued go before the idle callback (up to a limit, so that a flood cannot hold the
-                // timers off): an ack that arrived in time but waits in the buffer must not lose to its probe's deadline.
-                if (Volatile.Read(ref _onIdle) is { } onIdle && (sinceIdle >= MaxDatagramsBeforeIdle || udp.Available == 0))
+                if (Volatile.Read(ref _onIdle) is { } onIdle && !WaitReadable(udp, RunIdle(onIdle)))
                 {
-                    sinceIdle = 0;
-                    if (!WaitReadable(udp, RunIdle(onIdle)))
-                    {
-                        continue;
-                    }
+                    continue;
                 }
-
-                sinceIdle++;
 
                 received = udp.ReceiveFrom(buffer, SocketFlags.None, from);
             }

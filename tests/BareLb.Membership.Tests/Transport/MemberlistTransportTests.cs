@@ -112,50 +112,6 @@ public sealed class MemberlistTransportTests
     }
 
     [Fact]
-    public async Task DatagramsAlreadyQueuedAreHandedOverBeforeTheIdleCallbackRuns()
-    {
-        Namespaces.RequireRoot();
-        using var pair = new PeerPair();
-        var ns = pair.Ours;
-        await using var a = Start(ns, 0);
-        await using var b = Start(ns, 0);
-        var cancellation = TestContext.Current.CancellationToken;
-        var order = System.Threading.Channels.Channel.CreateUnbounded<string>();
-        using var hold = new ManualResetEventSlim();
-        b.HandPacketsTo(
-            (datagram, _, _) =>
-            {
-                order.Writer.TryWrite("d" + datagram.Span[0]);
-                if (datagram.Span[0] == 1)
-                {
-                    // The other four are sent while the receive thread waits here, so they are queued when it returns.
-                    hold.Wait(cancellation);
-                }
-            },
-            () =>
-            {
-                order.Writer.TryWrite("idle");
-                return TimeSpan.FromMilliseconds(50);
-            });
-
-        await a.SendPacketAsync(new byte[] { 1 }, b.LocalEndPoint, cancellation);
-        Assert.Equal("d1", await order.Reader.ReadAsync(cancellation));
-        for (byte i = 2; i <= 5; i++)
-        {
-            await a.SendPacketAsync(new[] { i }, b.LocalEndPoint, cancellation);
-        }
-
-        hold.Set();
-        var next = new List<string>();
-        for (var i = 0; i < 4; i++)
-        {
-            next.Add(await order.Reader.ReadAsync(cancellation));
-        }
-
-        Assert.Equal(["d2", "d3", "d4", "d5"], next);
-    }
-
-    [Fact]
     public async Task AnIdleCallbackThatThrowsDoesNotStopTheReceiving()
     {
         Namespaces.RequireRoot();
