@@ -87,6 +87,7 @@ public sealed class MemberlistTransportTests
         var idleThreads = new System.Collections.Concurrent.ConcurrentBag<int>();
         var idleCalls = 0;
         var firstDatagram = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var tenIdleCalls = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         b.HandPacketsTo(
             (_, _, _) =>
             {
@@ -96,17 +97,18 @@ public sealed class MemberlistTransportTests
             () =>
             {
                 idleThreads.Add(Environment.CurrentManagedThreadId);
-                Interlocked.Increment(ref idleCalls);
+                if (Interlocked.Increment(ref idleCalls) == 10)
+                {
+                    tenIdleCalls.TrySetResult();
+                }
+
                 return TimeSpan.FromMilliseconds(5);
             });
 
         // The receive thread takes the callback from the next datagram on; then, with no other datagram, only the bounded waits call it again.
         await a.SendPacketAsync(new byte[] { 1 }, b.LocalEndPoint, cancellation);
         await firstDatagram.Task.WaitAsync(cancellation);
-        while (Volatile.Read(ref idleCalls) < 10)
-        {
-            await Task.Delay(5, cancellation);
-        }
+        await tenIdleCalls.Task.WaitAsync(cancellation);
 
         Assert.Equal([handlerThread], idleThreads.Distinct());
     }
