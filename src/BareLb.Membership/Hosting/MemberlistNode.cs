@@ -220,11 +220,14 @@ internal sealed partial class MemberlistNode : IAsyncDisposable, IDatagramHost
         }
 
         var now = _time.GetUtcNow();
-        var delay = due - now;
-        delay = delay < TimeSpan.Zero ? TimeSpan.Zero : delay > MaxTimerWait ? MaxTimerWait : delay;
+        var delay = WaitUntil(due, now);
         _timerDue = (now + delay).UtcTicks;
         _timer.Change(delay);
     }
+
+    /// <summary>The wait from <paramref name="now"/> until <paramref name="due"/>, at least zero and at most <see cref="MaxTimerWait"/>.</summary>
+    private static TimeSpan WaitUntil(DateTimeOffset due, DateTimeOffset now) =>
+        due <= now ? TimeSpan.Zero : due == DateTimeOffset.MaxValue || due - now > MaxTimerWait ? MaxTimerWait : due - now;
 
     private void OnTimer()
     {
@@ -261,7 +264,7 @@ internal sealed partial class MemberlistNode : IAsyncDisposable, IDatagramHost
                 var due = _protocol.NextDue;
                 if (due > now)
                 {
-                    var wait = due == DateTimeOffset.MaxValue || due - now > MaxTimerWait ? MaxTimerWait : due - now;
+                    var wait = WaitUntil(due, now);
                     _receiveThreadDue = (now + wait).UtcTicks;
                     return wait;
                 }

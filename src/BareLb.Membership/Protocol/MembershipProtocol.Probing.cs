@@ -291,7 +291,6 @@ internal sealed partial class MembershipProtocol
         var requester = ReplyAddress(from, request.SourceAddr, request.SourcePort);
         var port = request.Port == 0 ? _self.Port : request.Port;
         var ping = new Ping(++_sequence, request.Node, _self.Addr, _self.Port, _self.Name);
-        var relayed = false;
         ScheduledTimer? expiry = null;
         ScheduledTimer? nack = null;
         expiry = SetAckHandler(
@@ -299,7 +298,6 @@ internal sealed partial class MembershipProtocol
             new AckHandler(
                 _ =>
                 {
-                    relayed = true;
                     _timers.Cancel(expiry);
                     _timers.Cancel(nack);
                     Send(requester, request.SourceNode, new AckResponse(request.SeqNo, []));
@@ -310,13 +308,8 @@ internal sealed partial class MembershipProtocol
         Send(new IPEndPoint(Member.ToEndPointAddress(request.Target), port), request.Node, ping);
         if (request.Nack)
         {
-            nack = _timers.Schedule(now + _options.ProbeTimeout, () =>
-            {
-                if (!relayed)
-                {
-                    Send(requester, request.SourceNode, new NackResponse(request.SeqNo));
-                }
-            });
+            // A relayed ack cancels this timer.
+            nack = _timers.Schedule(now + _options.ProbeTimeout, () => Send(requester, request.SourceNode, new NackResponse(request.SeqNo)));
         }
     }
 

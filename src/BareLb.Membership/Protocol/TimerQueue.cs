@@ -14,9 +14,6 @@ internal sealed class TimerQueue
     /// <summary>When the earliest timer not cancelled is due; <see cref="DateTimeOffset.MaxValue"/> when none is.</summary>
     public DateTimeOffset NextDue => _heap.TryPeek(out _, out var key) ? new DateTimeOffset(key.Due, TimeSpan.Zero) : DateTimeOffset.MaxValue;
 
-    /// <summary>Timers pending, cancelled ones that are not the earliest included.</summary>
-    public int Count => _heap.Count;
-
     /// <summary>Runs <paramref name="action"/> at or after <paramref name="due"/>; the result cancels it.</summary>
     public ScheduledTimer Schedule(DateTimeOffset due, Action action)
     {
