@@ -36,7 +36,7 @@ internal static class IdleCostHarness
             }
             finally
             {
-                Dispose(processes);
+                ProcessFalseAlarmHarness.DisposeAll(processes);
             }
         }
 
@@ -98,7 +98,7 @@ internal static class IdleCostHarness
         }
         finally
         {
-            Dispose(agents);
+            ProcessFalseAlarmHarness.DisposeAll(agents);
         }
     }
 
@@ -114,12 +114,4 @@ internal static class IdleCostHarness
     }
 
     private static string Name(int member) => string.Create(CultureInfo.InvariantCulture, $"g{member}");
-
-    private static void Dispose(LabProcess?[] processes)
-    {
-        foreach (var process in processes)
-        {
-            process?.Dispose();
-        }
-    }
 }

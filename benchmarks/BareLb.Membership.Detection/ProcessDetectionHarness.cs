@@ -63,10 +63,7 @@ internal static class ProcessDetectionHarness
         }
         finally
         {
-            foreach (var process in processes)
-            {
-                process?.Dispose();
-            }
+            ProcessFalseAlarmHarness.DisposeAll(processes);
         }
     }
 }

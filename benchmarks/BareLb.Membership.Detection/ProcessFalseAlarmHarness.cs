@@ -55,10 +55,7 @@ internal static class ProcessFalseAlarmHarness
         }
         finally
         {
-            foreach (var process in processes)
-            {
-                process?.Dispose();
-            }
+            DisposeAll(processes);
         }
     }
 
@@ -68,9 +65,10 @@ internal static class ProcessFalseAlarmHarness
     private const int StartBatch = 10;
 
     /// <summary>
-    /// Starts one <see cref="MemberProcess"/> per slot of <paramref name="processes"/> in <paramref name="lab"/>, waits
-    /// until each sees them all, then until no member has seen a suspicion for 30 s: N runtimes starting at once on a
-    /// few cores starve each other while they compile, a start storm no cluster of machines has.
+    /// Starts one <see cref="MemberProcess"/> per slot of <paramref name="processes"/> in <paramref name="lab"/>, 10 at
+    /// a time, each batch seeing all started so far before the next starts, then waits until no member has seen a
+    /// suspicion for 30 s: N runtimes starting at once on a few cores starve each other while they compile, a start
+    /// storm no cluster of machines has.
     /// </summary>
     /// <param name="lab">The lab.</param>
     /// <param name="processes">The slots to fill.</param>
@@ -93,9 +91,19 @@ internal static class ProcessFalseAlarmHarness
 
             await WaitConvergedAsync(processes[..end], end, TimeSpan.FromSeconds(120));
         }
+
         var settling = Stopwatch.StartNew();
         await WaitQuietAsync(processes, QuietPeriod, TimeSpan.FromMinutes(10));
         output.WriteLine($"# settled {settling.Elapsed.TotalSeconds:0} s after converging (no suspicion for {QuietPeriod.TotalSeconds:0} s)");
+    }
+
+    /// <summary>Stops and disposes the processes started (empty slots skipped).</summary>
+    internal static void DisposeAll(LabProcess?[] processes)
+    {
+        foreach (var process in processes)
+        {
+            process?.Dispose();
+        }
     }
 
     internal static string Name(int member) => string.Create(CultureInfo.InvariantCulture, $"p{member}");
