@@ -134,6 +134,21 @@ internal sealed partial class MemberlistNode : IAsyncDisposable, IDatagramHost
         }
     }
 
+    /// <summary>The probing pace the host asked for.</summary>
+    public DetectionPace Pace
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _protocol.Pace;
+            }
+        }
+    }
+
+    /// <summary>Sets the probing pace (before or after <see cref="Start"/>).</summary>
+    public void SetPace(DetectionPace pace) => Call(p => p.SetPace(pace));
+
     /// <summary>Joins more addresses after <see cref="Start"/>.</summary>
     public void Join(IEnumerable<IPEndPoint> addresses) => Call(p => p.Join(addresses));
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
+using BareLb.Membership.Options;
 using BareLb.Membership.Protocol;
 using BareLb.Membership.Transport;
 using Microsoft.Extensions.Logging;
@@ -69,6 +70,23 @@ public sealed partial class MembershipNode : IAsyncDisposable
 
     /// <summary>Whether <see cref="LeaveAsync"/> was called.</summary>
     public bool HasLeft => _node.HasLeft;
+
+    /// <summary>
+    /// How fast this member probes the others: <see cref="DetectionPace.Fast"/> (the default) every
+    /// <see cref="MembershipOptions.ProbeInterval"/>, <see cref="DetectionPace.Relaxed"/> every
+    /// <see cref="MembershipOptions.RelaxedProbeInterval"/>. A host relaxes while nothing depends on detecting a
+    /// failure fast (a speaker with no address in the cluster), so that an idle member costs next to nothing, and goes
+    /// fast again the moment something does: the next probe is then sent at once.
+    /// </summary>
+    public DetectionPace Pace
+    {
+        get => _node.Pace;
+        set
+        {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            _node.SetPace(value);
+        }
+    }
 
     /// <summary>
     /// Binds the UDP socket and TCP listener, starts probing and gossiping, and joins the cluster

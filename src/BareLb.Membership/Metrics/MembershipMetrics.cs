@@ -23,6 +23,7 @@ internal sealed class MembershipMetrics : IDisposable
     public const string RejectedName = "barelb_memberlist_messages_rejected_total";
     public const string ProbeRttName = "barelb_memberlist_probe_rtt_seconds";
     public const string HealthScoreName = "barelb_memberlist_health_score";
+    public const string ProbeIntervalName = "barelb_memberlist_probe_interval_seconds";
 
     private readonly Meter _meter;
     private readonly bool _ownsMeter;
@@ -35,6 +36,7 @@ internal sealed class MembershipMetrics : IDisposable
     private readonly Histogram<double> _probeRtt;
     private readonly int[] _members = new int[4];
     private int _healthScore;
+    private double _probeInterval;
 
     public MembershipMetrics(IMeterFactory? meterFactory)
     {
@@ -57,6 +59,7 @@ internal sealed class MembershipMetrics : IDisposable
         _rejected = _meter.CreateCounter<long>(RejectedName, "{message}", "Decoded messages the protocol refused, by type and reason.");
         _probeRtt = _meter.CreateHistogram<double>(ProbeRttName, "s", "Round-trip time of successful direct and indirect probes.");
         _meter.CreateObservableGauge(HealthScoreName, () => Volatile.Read(ref _healthScore), "{score}", "Lifeguard local health score: 0 is healthy; timeouts are multiplied by score + 1.");
+        _meter.CreateObservableGauge(ProbeIntervalName, () => Volatile.Read(ref _probeInterval), "s", "Time between the local member's probes at its current pace (fast, or relaxed while nothing depends on fast detection), before Lifeguard's scaling.");
     }
 
     /// <summary>The meter the instruments live on.</summary>
@@ -99,6 +102,8 @@ internal sealed class MembershipMetrics : IDisposable
     }
 
     public void SetHealthScore(int score) => Volatile.Write(ref _healthScore, score);
+
+    public void SetProbeInterval(TimeSpan interval) => Volatile.Write(ref _probeInterval, interval.TotalSeconds);
 
     public void Dispose()
     {

@@ -11,6 +11,15 @@ public sealed class MembershipOptions
     /// <summary>Time between failure probes (memberlist <c>ProbeInterval</c>). BareLb default 40 ms; memberlist 1 s.</summary>
     public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromMilliseconds(40);
 
+    /// <summary>
+    /// Time between failure probes while the member's host has set <see cref="DetectionPace.Relaxed"/>, because no
+    /// address depends on detecting a failure quickly (a speaker with no Service to announce); never shorter than
+    /// <see cref="ProbeInterval"/>. <see cref="TimeSpan.Zero"/> keeps every member at <see cref="ProbeInterval"/>
+    /// whatever its host sets. Default 1 s, memberlist's <c>ProbeInterval</c>: a member that has nothing to protect
+    /// costs what a memberlist member costs.
+    /// </summary>
+    public TimeSpan RelaxedProbeInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How long a direct probe waits for its ack before asking other members to probe indirectly (memberlist <c>ProbeTimeout</c>). BareLb default 15 ms; memberlist 500 ms.</summary>
     public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromMilliseconds(15);
 
@@ -99,6 +108,7 @@ public sealed class MembershipOptions
     {
         ProbeInterval = TimeSpan.FromSeconds(1),
         ProbeTimeout = TimeSpan.FromMilliseconds(500),
+        RelaxedProbeInterval = TimeSpan.FromSeconds(1),
         IndirectChecks = 3,
         SuspicionMult = 4,
         SuspicionMaxTimeoutMult = 6,
@@ -128,6 +138,7 @@ public sealed class MembershipOptions
     {
         var errors = new List<string>();
         Range(errors, nameof(ProbeInterval), ProbeInterval, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(1), allowZero: false);
+        Range(errors, nameof(RelaxedProbeInterval), RelaxedProbeInterval, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(1), allowZero: true);
         Range(errors, nameof(ProbeTimeout), ProbeTimeout, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(1), allowZero: false);
         if (ProbeTimeout >= ProbeInterval && ProbeInterval > TimeSpan.Zero)
         {

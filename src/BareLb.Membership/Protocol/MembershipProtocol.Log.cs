@@ -1,4 +1,5 @@
 using System.Net;
+using BareLb.Membership.Options;
 using Microsoft.Extensions.Logging;
 
 namespace BareLb.Membership.Protocol;
@@ -70,5 +71,8 @@ internal sealed partial class MembershipProtocol
 
         [LoggerMessage(1121, LogLevel.Information, "Member {Name} has gossiped its leave")]
         public static partial void LeaveFinished(ILogger logger, string name);
+
+        [LoggerMessage(1122, LogLevel.Information, "Probing at the {Pace} pace: one probe every {IntervalMs} ms")]
+        public static partial void PaceChanged(ILogger logger, DetectionPace pace, double intervalMs);
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using BareLb.Membership.Messages;
+using BareLb.Membership.Options;
 
 namespace BareLb.Membership.Protocol;
 
@@ -7,6 +8,44 @@ namespace BareLb.Membership.Protocol;
 internal sealed partial class MembershipProtocol
 {
     private ProbeRound? _round;
+    private ScheduledTimer? _nextProbe;
+    private DateTimeOffset _nextProbeDue = DateTimeOffset.MaxValue;
+    private DetectionPace _pace = DetectionPace.Fast;
+
+    /// <summary>The pace the host asked for (see <see cref="SetPace"/>).</summary>
+    public DetectionPace Pace => _pace;
+
+    /// <summary>The time between probes at the current pace.</summary>
+    private TimeSpan ProbeIntervalNow =>
+        _pace == DetectionPace.Relaxed && _options.RelaxedProbeInterval > _options.ProbeInterval ? _options.RelaxedProbeInterval : _options.ProbeInterval;
+
+    /// <summary>
+    /// Sets how fast this member probes the others. Going fast brings a probe that the relaxed pace put off forward
+    /// to now; a probe in flight keeps its deadline, and the one after it follows the new pace.
+    /// </summary>
+    public IReadOnlyList<ProtocolOutput> SetPace(DetectionPace pace) => Run(() =>
+    {
+        if (pace == _pace)
+        {
+            return;
+        }
+
+        _pace = pace;
+        _metrics?.SetProbeInterval(ProbeIntervalNow);
+        Log.PaceChanged(_logger, pace, ProbeIntervalNow.TotalMilliseconds);
+        var now = Now;
+        if (_started && !_left && _nextProbe is { Cancelled: false } && _nextProbeDue > now + ProbeIntervalNow)
+        {
+            _timers.Cancel(_nextProbe);
+            ScheduleProbeTick(now);
+        }
+    });
+
+    private void ScheduleProbeTick(DateTimeOffset due)
+    {
+        _nextProbeDue = due;
+        _nextProbe = _timers.Schedule(due, _probeTick);
+    }
 
     /// <summary>The probe in flight, if any (for tests).</summary>
     internal string? ProbingNow => _round is { Done: false } round ? round.Target.Name : null;
@@ -22,12 +61,12 @@ internal sealed partial class MembershipProtocol
         var target = NextProbeTarget();
         if (target is null)
         {
-            _timers.Schedule(now + _options.ProbeInterval, _probeTick);
+            ScheduleProbeTick(now + ProbeIntervalNow);
             return;
         }
 
         // Lifeguard: a member in poor health waits longer for acks before it blames others.
-        var interval = _awareness.Scale(_options.ProbeInterval);
+        var interval = _awareness.Scale(ProbeIntervalNow);
         var timeout = _options.ScaleProbeTimeoutWithHealth ? _awareness.Scale(_options.ProbeTimeout) : _options.ProbeTimeout;
         var ping = new Ping(++_sequence, target.Name, _self.Addr, _self.Port, _self.Name);
         var round = new ProbeRound(target, target.Incarnation, ping, now, now + interval);
@@ -184,8 +223,8 @@ internal sealed partial class MembershipProtocol
     private void ScheduleNextProbe(ProbeRound round)
     {
         var now = Now;
-        var next = round.Sent + _options.ProbeInterval;
-        _timers.Schedule(next > now ? next : now, _probeTick);
+        var next = round.Sent + ProbeIntervalNow;
+        ScheduleProbeTick(next > now ? next : now);
     }
 
     private ScheduledTimer SetAckHandler(uint seqNo, AckHandler handler, DateTimeOffset expires, Action? expired)

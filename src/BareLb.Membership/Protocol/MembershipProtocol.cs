@@ -142,7 +142,8 @@ internal sealed partial class MembershipProtocol
             var alive = new Alive(++_incarnation, _self.Name, _self.Addr, _self.Port, _self.Meta, _vsn);
             AliveNode(alive, bootstrap: true, finished: null);
             var now = Now;
-            _timers.Schedule(now + Stagger(_options.ProbeInterval), _probeTick);
+            ScheduleProbeTick(now + Stagger(ProbeIntervalNow));
+            _metrics?.SetProbeInterval(ProbeIntervalNow);
             if (_options.GossipInterval > TimeSpan.Zero && _options.GossipNodes > 0)
             {
                 _timers.Schedule(now + Stagger(_options.GossipInterval), GossipTick);

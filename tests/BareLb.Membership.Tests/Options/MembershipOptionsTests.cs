@@ -40,6 +40,7 @@ public sealed class MembershipOptionsTests
             GossipNodes = -1,
             UdpBufferSize = 100,
             PushPullInterval = TimeSpan.FromMilliseconds(5),
+            RelaxedProbeInterval = TimeSpan.FromMilliseconds(-1),
         };
         var errors = o.Validate();
         Assert.Contains(errors, e => e.StartsWith("ProbeTimeout", StringComparison.Ordinal) && e.Contains("shorter than ProbeInterval", StringComparison.Ordinal));
@@ -47,7 +48,8 @@ public sealed class MembershipOptionsTests
         Assert.Contains(errors, e => e.StartsWith("GossipNodes", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("UdpBufferSize", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("PushPullInterval must be zero (off) or", StringComparison.Ordinal));
-        Assert.Equal(5, errors.Count);
+        Assert.Contains(errors, e => e.StartsWith("RelaxedProbeInterval must be zero (off) or", StringComparison.Ordinal));
+        Assert.Equal(6, errors.Count);
         Assert.Throws<ArgumentException>(o.ThrowIfInvalid);
     }
 
