@@ -16,4 +16,14 @@ public interface ISpeakerMembership
 
     /// <summary>Raised (on any thread) after <see cref="LiveSpeakers"/> changed. Handlers must return quickly.</summary>
     event EventHandler? Changed;
+
+    /// <summary>
+    /// Told after each decision whether any Service the speaker handles has an address, that is, whether a failure
+    /// must be detected fast for an address to move in time. A membership may probe at a relaxed pace while none
+    /// does, so that a speaker in a cluster with nothing to announce costs next to nothing. Called often, with the
+    /// same value most times; it must return quickly. The default does nothing.
+    /// </summary>
+    void SetAddressesAtStake(bool atStake)
+    {
+    }
 }

@@ -428,6 +428,9 @@ public sealed partial class Layer2SpeakerController : IHostedService, IAsyncDisp
         var decision = SpeakerDecision.Make(view, services.Select(s => Layer2Inputs.Service(s.Key, s.Value, slices[s.Key])), NodeInterfaces);
         var previous = _decision;
         Report(previous, decision, services);
+
+        // The same on every speaker, since each sees the same Services: all probe fast while any address could move.
+        _membership.SetAddressesAtStake(decision.Verdicts.Values.Any(static v => v.Addresses.Count > 0));
         _announced = decision.Announced.ToHashSet(StringComparer.Ordinal);
         if (!_frozen)
         {

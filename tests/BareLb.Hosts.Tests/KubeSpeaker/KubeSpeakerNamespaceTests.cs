@@ -1,4 +1,5 @@
 using BareLb.Lab.Capture;
+using BareLb.Lab.Kube;
 using BareLb.Lab.Probing;
 using BareLb.Lab.Processes;
 
@@ -152,15 +153,21 @@ public sealed class KubeSpeakerNamespaceTests
     }
 
     [Fact]
-    public async Task AServiceSwitchedToClusterIP_IsNoLongerAnswered()
+    public async Task AServiceSwitchedToClusterIP_IsNoLongerAnswered_AndTheSpeakersProbeFastOnlyWhileItHadAnAddress()
     {
         var ct = SkipUnlessRoot();
         using var cluster = await KubeSpeakerLab.StartAsync(ct);
         var client = cluster.Lab.RequireClient();
         using var capture = await NeighbourCapture.StartAsync(client, cancellationToken: ct);
+
+        // With no address in the cluster the speakers probe at the relaxed pace, and at the fast one once there is.
+        // (Every other test here starts the same way, so their takeovers within a second start from the relaxed pace.)
+        await WaitForPaceAsync(cluster, "Relaxed", DateTimeOffset.MinValue, ct);
         var since = DateTimeOffset.UtcNow;
         cluster.AddService("web", KubeSpeakerLab.V4);
         Assert.True(await capture.WaitForAnswerAsync(KubeSpeakerLab.V4, since, null, Settle, ct) is not null, cluster.Logs());
+        await WaitForPaceAsync(cluster, "Fast", since, ct);
+        var switched = DateTimeOffset.UtcNow;
 
         cluster.Kubectl("patch", "service", "web", "-n", "default", "--type=merge", "-p", """{"spec":{"type":"ClusterIP"}}""");
         // The speakers see the change within moments; then ARP requests go unanswered.
@@ -175,7 +182,12 @@ public sealed class KubeSpeakerNamespaceTests
         var quiet = DateTimeOffset.UtcNow;
         client.TryExec("arping", "-c", "3", "-w", "1", "-I", "eth0", KubeSpeakerLab.V4.ToString());
         Assert.Empty(capture.AnswerersOf(KubeSpeakerLab.V4, quiet));
+        await WaitForPaceAsync(cluster, "Relaxed", switched, ct);
     }
+
+    private static Task WaitForPaceAsync(KubeSpeakerCluster cluster, string pace, DateTimeOffset since, CancellationToken ct) =>
+        Task.WhenAll(cluster.Speakers.Select(s => s!.WaitForLineAsync(
+            l => l.Time >= since && l.Text.Contains($"Probing at the {pace} pace", StringComparison.Ordinal), Settle, ct)));
 
     // The first answer to look at after a failure: from when the failure is in place, not from when it was started,
     // since the owner may still send (its announcement burst) while the link goes down or the kill lands. The time to

@@ -39,6 +39,8 @@ internal sealed partial class SpeakerMembership : ISpeakerMembership, IHostedSer
     private Task _refresh = Task.CompletedTask;
     private IReadOnlySet<string>? _live;
     private volatile bool _joined;
+    private readonly Lock _paceGate = new();
+    private bool _atStake;
     private int _disposed;
 
     public SpeakerMembership(SpeakerOptions options, byte[]? key, ApiConnection client, TimeProvider time, ILoggerFactory loggerFactory, IMeterFactory meterFactory)
@@ -93,6 +95,7 @@ internal sealed partial class SpeakerMembership : ISpeakerMembership, IHostedSer
             throw new StartupException($"--ml-bindaddr {bind} --ml-bindport {_options.MemberlistBindPort}: cannot bind the memberlist port: {e.Message}", e);
         }
 
+        ApplyPace();
         _node.MemberChanged += (_, change) =>
         {
             Log.MemberChanged(_logger, change.Member.Name, change.Kind.ToString());
@@ -100,6 +103,42 @@ internal sealed partial class SpeakerMembership : ISpeakerMembership, IHostedSer
         };
         Publish();
         _refresh = Task.Run(() => RefreshPeersAsync(_stop.Token), CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Probes fast while any Service has an address, and at the relaxed pace (<see cref="MembershipOptions.RelaxedProbeInterval"/>)
+    /// while none has: with nothing to move, nothing needs a failure detected in a fraction of a second.
+    /// </summary>
+    public void SetAddressesAtStake(bool atStake)
+    {
+        lock (_paceGate)
+        {
+            if (_atStake == atStake)
+            {
+                return;
+            }
+
+            _atStake = atStake;
+            ApplyPace();
+        }
+    }
+
+    private void ApplyPace()
+    {
+        lock (_paceGate)
+        {
+            try
+            {
+                if (_node is { } node)
+                {
+                    node.Pace = _atStake ? DetectionPace.Fast : DetectionPace.Relaxed;
+                }
+            }
+            catch (ObjectDisposedException)
+            {
+                // Stopping: the membership is gone, and with it the probing.
+            }
+        }
     }
 
     /// <summary>Leaves the membership (planned hand-over): every live member learns at once that this node is gone.</summary>
