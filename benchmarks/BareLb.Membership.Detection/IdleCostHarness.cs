@@ -1,13 +1,15 @@
 using System.Globalization;
 using BareLb.Lab.GoMemberlist;
 using BareLb.Lab.Processes;
+using BareLb.Membership.Options;
 
 namespace BareLb.Membership.Detection;
 
 /// <summary>
 /// What idle members cost: N <see cref="MemberProcess"/>es in the lab, settled as for the false-alarm check, then
 /// each one's CPU time and resident memory (a <see cref="ProcessSample"/> from <c>/proc</c>) over a window with
-/// nothing happening but the protocol's own probing (the members run without their stall watch, which wakes every 10 ms).
+/// nothing happening but the protocol's own probing (the members run without their stall watch, which wakes every 10 ms),
+/// at the fast pace and then, the same processes, at the relaxed pace (<see cref="DetectionPace.Relaxed"/>).
 /// In the same run and lab, as anchors: N Go agents (hashicorp/memberlist from Debian) with BareLb's timings, so that
 /// the same protocol work is done by memberlist's own code, and N with MetalLB's settings (memberlist's LAN defaults).
 /// </summary>
@@ -33,6 +35,16 @@ internal static class IdleCostHarness
             {
                 await ProcessFalseAlarmHarness.StartSettledAsync(lab, processes, output, stallWatch: false);
                 rows.Add(await MeasureAsync("BareLb (its defaults: probe 40 ms, gossip 10 ms)", processes, window));
+
+                // The same processes at the relaxed pace, as a speaker with no address sets it.
+                foreach (var process in processes)
+                {
+                    process.Send(MemberProcess.PacePrefix + "relaxed");
+                    await process.WaitForLineAsync(static l => l.Text == MemberProcess.PacePrefix + nameof(DetectionPace.Relaxed), TimeSpan.FromSeconds(10));
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(2));
+                rows.Add(await MeasureAsync("BareLb at the relaxed pace (probe 1 s), as a speaker with no address", processes, window));
             }
             finally
             {

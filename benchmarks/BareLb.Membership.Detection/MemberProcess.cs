@@ -10,14 +10,16 @@ namespace BareLb.Membership.Detection;
 /// One member as a process of its own (<c>barelb-membership-detection member --name N --bind IP --seeds A,B,C</c>),
 /// started by <see cref="ProcessFalseAlarmHarness"/> inside a lab namespace: it runs a <see cref="MembershipNode"/> at
 /// BareLb's defaults and prints one line per member change it sees (<c>event KIND NAME</c>) and the number of live
-/// members after each (<c>live N</c>), and each pause of its own of 100 ms or more (<c>stall MS</c>), until SIGTERM or
-/// stdin closes.
+/// members after each (<c>live N</c>), and each pause of its own of 100 ms or more (<c>stall MS</c>), until SIGTERM.
+/// A line <c>pace fast</c> or <c>pace relaxed</c> on stdin sets its <see cref="MembershipNode.Pace"/>, answered with
+/// <c>pace NAME</c>.
 /// </summary>
 internal static class MemberProcess
 {
     public const string EventPrefix = "event ";
     public const string LivePrefix = "live ";
     public const string StallPrefix = "stall ";
+    public const string PacePrefix = "pace ";
 
     /// <summary>A pause at least this long of a thread that only sleeps 10 ms at a time is reported (<c>stall MS</c>).</summary>
     private static readonly TimeSpan StallThreshold = TimeSpan.FromMilliseconds(100);
@@ -54,6 +56,7 @@ internal static class MemberProcess
             Console.Out.Flush();
         }
 
+        _ = Task.Run(() => ReadCommands(node, gate), CancellationToken.None);
         try
         {
             await Task.Delay(Timeout.Infinite, stop.Token);
@@ -64,6 +67,22 @@ internal static class MemberProcess
         }
 
         return 0;
+    }
+
+    private static void ReadCommands(MembershipNode node, Lock gate)
+    {
+        while (Console.In.ReadLine() is { } line)
+        {
+            if (line.StartsWith(PacePrefix, StringComparison.Ordinal) && Enum.TryParse<DetectionPace>(line[PacePrefix.Length..], ignoreCase: true, out var pace))
+            {
+                node.Pace = pace;
+                lock (gate)
+                {
+                    Console.Out.WriteLine(PacePrefix + pace);
+                    Console.Out.Flush();
+                }
+            }
+        }
     }
 
     /// <summary>

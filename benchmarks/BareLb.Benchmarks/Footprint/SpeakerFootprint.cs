@@ -18,10 +18,13 @@ namespace BareLb.Benchmarks.Footprint;
 /// Services that have addresses and a ready endpoint on the speaker's node, each followed by an idle window. The
 /// anchor (an empty generic host) is measured in the same run. Needs root: the whole measurement runs in a network
 /// namespace it creates (removed at the end), whose only Ethernet devices are a veth pair it adds there, so the
-/// speaker's announcements never reach the host's interfaces. Each <c>--variant LABEL=ENV=VALUE[,ENV=VALUE]</c> (or
+/// speaker's announcements never reach the host's interfaces. With <c>--members N</c> (2 or more), N speakers run
+/// there as MetalLB's DaemonSet runs them on N nodes, in one membership (port 7946, keyed by a Secret, peers found
+/// through their Pods; the members' addresses sit on the namespace's loopback device), and each window measures
+/// them all. Each <c>--variant LABEL=ENV=VALUE[,ENV=VALUE]</c> (or
 /// <c>LABEL=@PATH</c> for another build of the speaker, such as the trimmed publish) runs the speaker once more.
 ///
-///   sudo dotnet run -c Release --project benchmarks/BareLb.Benchmarks -- footprint-speaker [--services N] [--idle-seconds S] [--warmup-seconds W] [--speaker PATH] [--variant ...]
+///   sudo dotnet run -c Release --project benchmarks/BareLb.Benchmarks -- footprint-speaker [--services N] [--members N] [--idle-seconds S] [--warmup-seconds W] [--speaker PATH] [--variant ...]
 /// </summary>
 internal static class SpeakerFootprint
 {
@@ -44,6 +47,10 @@ internal static class SpeakerFootprint
             Ip("-n", ns, "addr", "add", "198.18.32.1/20", "dev", "fp0");
             Ip("-n", ns, "link", "set", "fp0", "up");
             Ip("-n", ns, "link", "set", "fp1", "up");
+            for (var i = 0; i < FootprintHarness.IntArgument(args, "--members", 0); i++)
+            {
+                Ip("-n", ns, "addr", "add", MemberAddress(i) + "/32", "dev", "lo");
+            }
             var info = new ProcessStartInfo("ip") { UseShellExecute = false };
             foreach (var a in (string[])["netns", "exec", ns, Environment.ProcessPath!, .. AssemblyArguments(), "footprint-speaker-inner", .. args])
             {
@@ -78,6 +85,7 @@ internal static class SpeakerFootprint
         var services = FootprintHarness.IntArgument(args, "--services", 1_000);
         var idle = TimeSpan.FromSeconds(FootprintHarness.IntArgument(args, "--idle-seconds", 30));
         var warmup = TimeSpan.FromSeconds(FootprintHarness.IntArgument(args, "--warmup-seconds", 0));
+        var members = FootprintHarness.IntArgument(args, "--members", 0);
         var speaker = FootprintHarness.Argument(args, "--speaker") ?? FindSpeaker();
         var variants = new List<(string Label, string Path, Dictionary<string, string> Environment)> { ("default", speaker, []) };
         for (var i = Array.IndexOf(args, "--variant"); i >= 0 && i + 1 < args.Length; i = Array.IndexOf(args, "--variant", i + 1))
@@ -88,7 +96,8 @@ internal static class SpeakerFootprint
                 : (label, speaker, spec.Split(',').Select(p => Split(p, '=')).ToDictionary(p => p.Item1, p => p.Item2, StringComparer.Ordinal)));
         }
 
-        Console.WriteLine($"footprint-speaker: {services} Services, {idle.TotalSeconds:0} s idle windows after {warmup.TotalSeconds:0} s of warm-up, speaker {speaker}");
+        var cluster = members < 2 ? "one speaker, no membership" : $"{members} speakers in one membership, each row the mean of the speakers (range)";
+        Console.WriteLine($"footprint-speaker: {services} Services, {idle.TotalSeconds:0} s idle windows after {warmup.TotalSeconds:0} s of warm-up, speaker {speaker}, {cluster}");
         var rows = new List<(string Name, string Memory, string Cpu, string Note)>();
         var anchor = await FootprintHarness.MeasureAnchorAsync(idle);
         rows.Add(Row("anchor: empty .NET generic host", anchor, ""));
@@ -96,9 +105,10 @@ internal static class SpeakerFootprint
         {
             try
             {
-                var (empty, full, note) = await MeasureAsync(path, environment, services, warmup, idle);
-                rows.Add(Row($"barelb-speaker ({label}), no Service", empty, ""));
-                rows.Add(Row($"barelb-speaker ({label}), {services} Services", full, note));
+                var (empty, full, note) = await MeasureAsync(path, environment, Math.Max(1, members), services, warmup, idle);
+                var who = members < 2 ? $"barelb-speaker ({label})" : $"barelb-speaker ({label}), {members} in a membership";
+                rows.Add(Row($"{who}, no Service", empty, ""));
+                rows.Add(Row($"{who}, {services} Services", full, note));
             }
             catch (Exception e) when (e is SpeakerExitedException or TimeoutException)
             {
@@ -122,6 +132,27 @@ internal static class SpeakerFootprint
     private static (string, string, string, string) Row(string name, (ProcessSample End, double Cpu) m, string note) =>
         (name, string.Create(CultureInfo.InvariantCulture, $"{m.End.ResidentBytes / 1048576.0:0.0} MB ({m.End.AnonymousBytes / 1048576.0:0.0} + {m.End.FileBytes / 1048576.0:0.0})"), string.Create(CultureInfo.InvariantCulture, $"{m.Cpu * 100:0.00} %"), note);
 
+    // Several speakers measured over the same window: the mean, and the range when there is more than one.
+    private static (string, string, string, string) Row(string name, IReadOnlyList<(ProcessSample End, double Cpu)> m, string note)
+    {
+        if (m.Count == 1)
+        {
+            return Row(name, m[0], note);
+        }
+
+        var mb = m.Select(static x => x.End.ResidentBytes / 1048576.0).ToArray();
+        var cpu = m.Select(static x => x.Cpu * 100).ToArray();
+        return (name,
+            string.Create(CultureInfo.InvariantCulture, $"{mb.Average():0.0} MB ({mb.Min():0.0} to {mb.Max():0.0})"),
+            string.Create(CultureInfo.InvariantCulture, $"{cpu.Average():0.00} % ({cpu.Min():0.00} to {cpu.Max():0.00})"),
+            note);
+    }
+
+    /// <summary>The memberlist address of speaker <paramref name="index"/>, on the namespace's loopback device.</summary>
+    private static string MemberAddress(int index) => string.Create(CultureInfo.InvariantCulture, $"198.18.48.{index + 1}");
+
+    private static string NodeName(int index) => string.Create(CultureInfo.InvariantCulture, $"n{index + 1}");
+
     // Samples an idle window of the speaker; when it exits meanwhile, says so with its exit code and last error lines.
     private static async Task<(ProcessSample End, double Cpu)> IdleOrExitedAsync(Process process, StderrTail stderr, TimeSpan warmup, TimeSpan idle)
     {
@@ -143,8 +174,8 @@ internal static class SpeakerFootprint
         throw new SpeakerExitedException($"the speaker exited with code {process.ExitCode}: {stderr}");
     }
 
-    private static async Task<((ProcessSample, double) Empty, (ProcessSample, double) Full, string Note)> MeasureAsync(
-        string path, Dictionary<string, string> environment, int services, TimeSpan warmup, TimeSpan idle)
+    private static async Task<(IReadOnlyList<(ProcessSample, double)> Empty, IReadOnlyList<(ProcessSample, double)> Full, string Note)> MeasureAsync(
+        string path, Dictionary<string, string> environment, int speakers, int services, TimeSpan warmup, TimeSpan idle)
     {
         await using var server = await KubeApiServer.StartAsync();
         server.Seed("""{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"metallb-system"}}""");
@@ -157,35 +188,81 @@ internal static class SpeakerFootprint
             }
         }
 
-        server.Seed($$$"""{"apiVersion":"v1","kind":"Node","metadata":{"name":"{{{Node}}}"},"status":{"conditions":[{"type":"Ready","status":"True"}]}}""");
+        var membership = speakers > 1;
+        for (var i = 0; i < speakers; i++)
+        {
+            server.Seed($$$"""{"apiVersion":"v1","kind":"Node","metadata":{"name":"{{{NodeName(i)}}}"},"status":{"conditions":[{"type":"Ready","status":"True"}]}}""");
+            if (membership)
+            {
+                // The speaker Pods, as MetalLB's DaemonSet runs them: each speaker finds its peers by listing them.
+                server.Seed($$$"""{"apiVersion":"v1","kind":"Pod","metadata":{"name":"speaker-{{{NodeName(i)}}}","namespace":"metallb-system","labels":{"app":"metallb","component":"speaker"}},"spec":{"nodeName":"{{{NodeName(i)}}}","hostNetwork":true,"containers":[{"name":"speaker","image":"barelb"}]},"status":{"phase":"Running","podIP":"{{{MemberAddress(i)}}}"}}""");
+            }
+        }
+
         server.Seed("""{"apiVersion":"metallb.io/v1beta1","kind":"IPAddressPool","metadata":{"name":"default","namespace":"metallb-system"},"spec":{"addresses":["198.18.32.0/20"]}}""");
         server.Seed("""{"apiVersion":"metallb.io/v1beta1","kind":"L2Advertisement","metadata":{"name":"default","namespace":"metallb-system"}}""");
+        var secret = Directory.CreateTempSubdirectory("barelb-fp-secret-");
+        await File.WriteAllTextAsync(Path.Combine(secret.FullName, "secretkey"), "a-memberlist-secret-for-the-footprint");
 
-        var port = FootprintHarness.FreePort();
-        var stderr = new StderrTail();
-        using var process = Start(path, environment, stderr, "--node-name", Node, "--namespace", "metallb-system", "--kubeconfig", server.KubeconfigPath,
-            "--host", "127.0.0.1", $"--port={port}", "--health-probe-port=0", "--log-level=warn");
+        var started = new List<(Process Process, StderrTail Stderr, int Port)>();
         try
         {
-            return await MeasureStartedAsync(server, process, stderr, port, services, warmup, idle);
+            for (var i = 0; i < speakers; i++)
+            {
+                var port = FootprintHarness.FreePort();
+                var stderr = new StderrTail();
+                var env = new Dictionary<string, string>(environment, StringComparer.Ordinal);
+                string[] arguments = ["--node-name", NodeName(i), "--namespace", "metallb-system", "--kubeconfig", server.KubeconfigPath,
+                    "--host", "127.0.0.1", $"--port={port}", "--health-probe-port=0", "--log-level=warn"];
+                if (membership)
+                {
+                    env["METALLB_ML_BIND_ADDR"] = MemberAddress(i);
+                    env["METALLB_ML_LABELS"] = "app=metallb,component=speaker";
+                    env["METALLB_ML_SECRET_KEY_PATH"] = secret.FullName;
+                }
+
+                started.Add((Start(path, env, stderr, arguments), stderr, port));
+            }
+
+            return await MeasureStartedAsync(server, started, services, warmup, idle);
         }
         finally
         {
-            // Also when the speaker never gets ready: a speaker left behind would keep the namespace alive.
-            if (!process.HasExited)
+            // Also when a speaker never gets ready: a speaker left behind would keep the namespace alive.
+            foreach (var (process, _, _) in started)
             {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync();
+                if (!process.HasExited)
+                {
+                    process.Kill(entireProcessTree: true);
+                    await process.WaitForExitAsync();
+                }
+
+                process.Dispose();
             }
+
+            secret.Delete(recursive: true);
         }
     }
 
-    private static async Task<((ProcessSample, double) Empty, (ProcessSample, double) Full, string Note)> MeasureStartedAsync(
-        KubeApiServer server, Process process, StderrTail stderr, int port, int services, TimeSpan warmup, TimeSpan idle)
+    private static async Task<(IReadOnlyList<(ProcessSample, double)> Empty, IReadOnlyList<(ProcessSample, double)> Full, string Note)> MeasureStartedAsync(
+        KubeApiServer server, IReadOnlyList<(Process Process, StderrTail Stderr, int Port)> speakers, int services, TimeSpan warmup, TimeSpan idle)
     {
+        var (process, _, port) = speakers[0];
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        await FootprintHarness.WaitAsync(async () => process.HasExited || (await FootprintHarness.TryGet(http, "/readyz")) == HttpStatusCode.OK, TimeSpan.FromSeconds(60), "the speaker to be ready");
-        var empty = await IdleOrExitedAsync(process, stderr, warmup, idle);
+        foreach (var (p, _, readyPort) in speakers)
+        {
+            using var probe = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{readyPort}") };
+            await FootprintHarness.WaitAsync(async () => p.HasExited || (await FootprintHarness.TryGet(probe, "/readyz")) == HttpStatusCode.OK, TimeSpan.FromSeconds(60), "the speakers to be ready");
+        }
+
+        if (speakers.Count > 1)
+        {
+            // Every member sees every other before the first window.
+            await FootprintHarness.WaitAsync(async () => process.HasExited || MetricValue(await http.GetStringAsync("/metrics"), "barelb_memberlist_members{state=\"alive\"}") >= speakers.Count, TimeSpan.FromSeconds(60), "the membership to converge");
+        }
+
+        var empty = await Task.WhenAll(speakers.Select(s => IdleOrExitedAsync(s.Process, s.Stderr, warmup, idle)));
+        var emptyInterval = ProbeIntervalText(await http.GetStringAsync("/metrics"));
 
         for (var i = 0; i < services; i++)
         {
@@ -208,13 +285,13 @@ internal static class SpeakerFootprint
                 ["endpoints"] = new JsonArray(new JsonObject
                 {
                     ["addresses"] = new JsonArray("10.0.0.1"),
-                    ["nodeName"] = Node,
+                    ["nodeName"] = NodeName(0),
                     ["conditions"] = new JsonObject { ["ready"] = true, ["serving"] = true, ["terminating"] = false },
                 }),
             });
         }
 
-        // Settled: every Service has its ServiceL2Status (the speaker decided and wrote), or a minute has passed.
+        // Settled: every Service has its ServiceL2Status (its announcer decided and wrote), or two minutes have passed.
         var settle = Stopwatch.StartNew();
         while (server.List("metallb.io/v1beta1", "ServiceL2Status", "metallb-system").Count < services && settle.Elapsed < TimeSpan.FromMinutes(2))
         {
@@ -227,12 +304,17 @@ internal static class SpeakerFootprint
         var firstScrape = MetricValue(await http.GetStringAsync("/metrics"), "dotnet_gc_allocated_bytes_total");
         var allocatedBefore = MetricValue(await http.GetStringAsync("/metrics"), "dotnet_gc_allocated_bytes_total");
         var scrape = allocatedBefore - firstScrape;
-        var full = await IdleOrExitedAsync(process, stderr, warmup, idle);
+        var full = await Task.WhenAll(speakers.Select(s => IdleOrExitedAsync(s.Process, s.Stderr, warmup, idle)));
         var metrics = await http.GetStringAsync("/metrics");
         var idleAllocation = (MetricValue(metrics, "dotnet_gc_allocated_bytes_total") - allocatedBefore - scrape) / (warmup + idle).TotalSeconds;
         var announced = metrics.Split('\n').Count(l => l.StartsWith("metallb_speaker_announced{", StringComparison.Ordinal) && l.EndsWith(" 1", StringComparison.Ordinal));
-        return (empty, full, $"{announced} addresses announced, {statuses} ServiceL2Status after {settle.Elapsed.TotalSeconds:0} s{GcText(metrics)}, {Math.Max(0, idleAllocation) / 1024:0} KB/s allocated while idle, {scrape / 1024:0} KB per scrape of {metrics.Length / 1024:0} KB of metrics");
+        var who = speakers.Count > 1 ? $"{NodeName(0)}: " : "";
+        var paces = speakers.Count > 1 ? $", probe interval {emptyInterval} with no Service and {ProbeIntervalText(metrics)} with them" : "";
+        return (empty, full, $"{who}{announced} addresses announced, {statuses} ServiceL2Status after {settle.Elapsed.TotalSeconds:0} s{GcText(metrics)}, {Math.Max(0, idleAllocation) / 1024:0} KB/s allocated while idle, {scrape / 1024:0} KB per scrape of {metrics.Length / 1024:0} KB of metrics{paces}");
     }
+
+    private static string ProbeIntervalText(string metrics) =>
+        string.Create(CultureInfo.InvariantCulture, $"{MetricValue(metrics, "barelb_memberlist_probe_interval_seconds") * 1000:0} ms");
 
     /// <summary>The GC's heap after its last collection, what it has committed, and its collections so far, from the speaker's metrics.</summary>
     private static string GcText(string metrics)

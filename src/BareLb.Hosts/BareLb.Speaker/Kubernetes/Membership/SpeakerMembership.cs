@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using BareLb.Kube.Speaker;
 using BareLb.Membership.Hosting;
 using BareLb.Membership.Options;
+using BareLb.Membership.Protocol;
 using BareLb.Speaker.Commands;
 using k8s;
 using k8s.Autorest;
@@ -18,13 +19,21 @@ namespace BareLb.Speaker.Kubernetes.Membership;
 /// The speakers' membership, as MetalLB's <c>internal/speakerlist</c> runs it: a memberlist member named after the
 /// node, bound to <c>--ml-bindaddr:--ml-bindport</c>, keyed by the memberlist Secret, that joins the speaker Pods of
 /// <c>--namespace</c> matching <c>--ml-labels</c> at their <c>status.podIP</c>, and joins again as Pods come and go
-/// (the Pods are listed every <see cref="PeerRefresh"/>). Without a bind address there is no membership, as in
+/// (the Pods are listed every <see cref="PeerRefresh"/> while one is not a live member, else every
+/// <see cref="SettledPeerRefresh"/>). Without a bind address there is no membership, as in
 /// MetalLB: <see cref="LiveSpeakers"/> is null and every node counts as live.
 /// </summary>
 internal sealed partial class SpeakerMembership : ISpeakerMembership, IHostedService, IAsyncDisposable
 {
-    /// <summary>How often the speaker Pods are listed to find new peers.</summary>
+    /// <summary>How often the speaker Pods are listed to find new peers while some listed Pod is not a live member yet (or has no address, or the list failed).</summary>
     public static readonly TimeSpan PeerRefresh = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How often they are listed once every listed Pod is a live member. A new speaker joins the others itself, so
+    /// this only backs up the membership's own rejoining; MetalLB lists them every 5 minutes and rejoins every minute.
+    /// A member lost meanwhile brings the next list forward to at once.
+    /// </summary>
+    public static readonly TimeSpan SettledPeerRefresh = TimeSpan.FromMinutes(1);
 
     private readonly SpeakerOptions _options;
     private readonly byte[]? _key;
@@ -40,6 +49,7 @@ internal sealed partial class SpeakerMembership : ISpeakerMembership, IHostedSer
     private IReadOnlySet<string>? _live;
     private volatile bool _joined;
     private readonly Lock _paceGate = new();
+    private TaskCompletionSource _memberLost = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _atStake;
     private int _disposed;
 
@@ -99,6 +109,12 @@ internal sealed partial class SpeakerMembership : ISpeakerMembership, IHostedSer
         _node.MemberChanged += (_, change) =>
         {
             Log.MemberChanged(_logger, change.Member.Name, change.Kind.ToString());
+            if (change.Kind is MemberEventKind.Dead or MemberEventKind.Left)
+            {
+                // Its Pod may come back at another address: list the Pods again at once, then every second until it is back.
+                Volatile.Read(ref _memberLost).TrySetResult();
+            }
+
             Publish();
         };
         Publish();
@@ -212,14 +228,28 @@ internal sealed partial class SpeakerMembership : ISpeakerMembership, IHostedSer
         var failing = false;
         while (!cancellationToken.IsCancellationRequested)
         {
+            var settled = false;
             try
             {
                 var pods = await KubeApi.GetAsync<V1PodList>(_client, ApiPath.Core("pods", _options.Namespace) + ApiPath.Query(("labelSelector", _options.MemberlistLabels)), cancellationToken).ConfigureAwait(false);
                 var fresh = new List<IPEndPoint>();
+                var addresses = new List<IPAddress>();
+                var withoutAddress = 0;
                 foreach (var pod in pods.Items)
                 {
-                    if (pod.Status?.PodIP is { Length: > 0 } ip && IPAddress.TryParse(ip, out var address)
-                        && pod.Metadata?.DeletionTimestamp is null && _joinedAddresses.Add(ip))
+                    if (pod.Metadata?.DeletionTimestamp is not null)
+                    {
+                        continue;
+                    }
+
+                    if (pod.Status?.PodIP is not { Length: > 0 } ip || !IPAddress.TryParse(ip, out var address))
+                    {
+                        withoutAddress++;
+                        continue;
+                    }
+
+                    addresses.Add(address);
+                    if (_joinedAddresses.Add(ip))
                     {
                         fresh.Add(new IPEndPoint(address, _options.MemberlistBindPort));
                     }
@@ -241,6 +271,7 @@ internal sealed partial class SpeakerMembership : ISpeakerMembership, IHostedSer
                 }
 
                 _joined = true;
+                settled = fresh.Count == 0 && withoutAddress == 0 && AllLive(addresses);
             }
             catch (Exception e) when (e is HttpOperationException or HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
             {
@@ -255,15 +286,45 @@ internal sealed partial class SpeakerMembership : ISpeakerMembership, IHostedSer
                 return;
             }
 
-            try
-            {
-                await Task.Delay(PeerRefresh, _time, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
+            if (!await WaitForNextListAsync(settled ? SettledPeerRefresh : PeerRefresh, cancellationToken).ConfigureAwait(false))
             {
                 return;
             }
         }
+    }
+
+    /// <summary>Whether every address is a live member's: nobody listed is still to be joined.</summary>
+    private bool AllLive(List<IPAddress> addresses)
+    {
+        if (_node is not { } node)
+        {
+            return false;
+        }
+
+        var live = node.LiveMembers.Select(static m => m.Address.Address).ToHashSet();
+        return addresses.All(live.Contains);
+    }
+
+    /// <summary>Waits <paramref name="delay"/>, or less when a member is lost meanwhile; false when stopping.</summary>
+    private async Task<bool> WaitForNextListAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        var lost = Volatile.Read(ref _memberLost);
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        try
+        {
+            await Task.WhenAny(Task.Delay(delay, _time, wait.Token), lost.Task).ConfigureAwait(false);
+        }
+        finally
+        {
+            await wait.CancelAsync().ConfigureAwait(false);
+        }
+
+        if (lost.Task.IsCompleted)
+        {
+            Interlocked.CompareExchange(ref _memberLost, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), lost);
+        }
+
+        return !cancellationToken.IsCancellationRequested;
     }
 
     private MembershipOptions Timings()
