@@ -19,22 +19,11 @@ namespace BareLb.Speaker.Kubernetes.Membership;
 /// The speakers' membership, as MetalLB's <c>internal/speakerlist</c> runs it: a memberlist member named after the
 /// node, bound to <c>--ml-bindaddr:--ml-bindport</c>, keyed by the memberlist Secret, that joins the speaker Pods of
 /// <c>--namespace</c> matching <c>--ml-labels</c> at their <c>status.podIP</c>, and joins again as Pods come and go
-/// (the Pods are listed every <see cref="PeerRefresh"/> while one is not a live member, else every
-/// <see cref="SettledPeerRefresh"/>). Without a bind address there is no membership, as in
+/// (see <see cref="SpeakerPeerDiscovery"/>). Without a bind address there is no membership, as in
 /// MetalLB: <see cref="LiveSpeakers"/> is null and every node counts as live.
 /// </summary>
 internal sealed partial class SpeakerMembership : ISpeakerMembership, IHostedService, IAsyncDisposable
 {
-    /// <summary>How often the speaker Pods are listed to find new peers while some listed Pod is not a live member yet (or has no address, or the list failed).</summary>
-    public static readonly TimeSpan PeerRefresh = TimeSpan.FromSeconds(1);
-
-    /// <summary>
-    /// How often they are listed once every listed Pod is a live member. A new speaker joins the others itself, so
-    /// this only backs up the membership's own rejoining; MetalLB lists them every 5 minutes and rejoins every minute.
-    /// A member lost meanwhile brings the next list forward to at once.
-    /// </summary>
-    public static readonly TimeSpan SettledPeerRefresh = TimeSpan.FromMinutes(1);
-
     private readonly SpeakerOptions _options;
     private readonly byte[]? _key;
     private readonly ApiConnection _client;
@@ -43,13 +32,11 @@ internal sealed partial class SpeakerMembership : ISpeakerMembership, IHostedSer
     private readonly IMeterFactory _meterFactory;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
-    private readonly HashSet<string> _joinedAddresses = new(StringComparer.Ordinal);
     private MembershipNode? _node;
     private Task _refresh = Task.CompletedTask;
     private IReadOnlySet<string>? _live;
-    private volatile bool _joined;
+    private SpeakerPeerDiscovery? _discovery;
     private readonly Lock _paceGate = new();
-    private TaskCompletionSource _memberLost = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _atStake;
     private int _disposed;
 
@@ -70,7 +57,7 @@ internal sealed partial class SpeakerMembership : ISpeakerMembership, IHostedSer
     public IReadOnlySet<string>? LiveSpeakers => Volatile.Read(ref _live);
 
     /// <summary>Whether the membership is off (no <c>--ml-bindaddr</c>) or has started and looked for its peers once.</summary>
-    public bool IsJoined => _options.MemberlistBindAddress is null || _joined;
+    public bool IsJoined => _options.MemberlistBindAddress is null || _discovery is { HasListed: true };
 
     /// <summary>The membership node, or null when the membership is off.</summary>
     public MembershipNode? Node => _node;
@@ -111,14 +98,23 @@ internal sealed partial class SpeakerMembership : ISpeakerMembership, IHostedSer
             Log.MemberChanged(_logger, change.Member.Name, change.Kind.ToString());
             if (change.Kind is MemberEventKind.Dead or MemberEventKind.Left)
             {
-                // Its Pod may come back at another address: list the Pods again at once, then every second until it is back.
-                Volatile.Read(ref _memberLost).TrySetResult();
+                _discovery?.MemberLost();
             }
 
             Publish();
         };
         Publish();
-        _refresh = Task.Run(() => RefreshPeersAsync(_stop.Token), CancellationToken.None);
+        var node = _node;
+        _discovery = new SpeakerPeerDiscovery(
+            _client,
+            _options.Namespace,
+            _options.MemberlistLabels,
+            _options.MemberlistBindPort,
+            () => node.LiveMembers.Select(static m => m.Address.Address).ToHashSet(),
+            node.Join,
+            _time,
+            _loggerFactory.CreateLogger<SpeakerPeerDiscovery>());
+        _refresh = Task.Run(() => _discovery.RunAsync(_stop.Token), CancellationToken.None);
     }
 
     /// <summary>
@@ -223,110 +219,6 @@ internal sealed partial class SpeakerMembership : ISpeakerMembership, IHostedSer
         }
     }
 
-    private async Task RefreshPeersAsync(CancellationToken cancellationToken)
-    {
-        var failing = false;
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            var settled = false;
-            try
-            {
-                var pods = await KubeApi.GetAsync<V1PodList>(_client, ApiPath.Core("pods", _options.Namespace) + ApiPath.Query(("labelSelector", _options.MemberlistLabels)), cancellationToken).ConfigureAwait(false);
-                var fresh = new List<IPEndPoint>();
-                var addresses = new List<IPAddress>();
-                var withoutAddress = 0;
-                foreach (var pod in pods.Items)
-                {
-                    if (pod.Metadata?.DeletionTimestamp is not null)
-                    {
-                        continue;
-                    }
-
-                    if (pod.Status?.PodIP is not { Length: > 0 } ip || !IPAddress.TryParse(ip, out var address))
-                    {
-                        withoutAddress++;
-                        continue;
-                    }
-
-                    addresses.Add(address);
-                    if (_joinedAddresses.Add(ip))
-                    {
-                        fresh.Add(new IPEndPoint(address, _options.MemberlistBindPort));
-                    }
-                }
-
-                if (fresh.Count > 0)
-                {
-                    Log.Joining(_logger, string.Join(", ", fresh));
-                    _node!.Join(fresh);
-                }
-
-                // Forget Pods that are gone, so that a Pod coming back at the same address is joined again.
-                var current = pods.Items.Select(static p => p.Status?.PodIP).OfType<string>().ToHashSet(StringComparer.Ordinal);
-                _joinedAddresses.IntersectWith(current);
-                if (failing)
-                {
-                    Log.PodsListedAgain(_logger);
-                    failing = false;
-                }
-
-                _joined = true;
-                settled = fresh.Count == 0 && withoutAddress == 0 && AllLive(addresses);
-            }
-            catch (Exception e) when (e is HttpOperationException or HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
-            {
-                if (!failing)
-                {
-                    Log.CannotListPods(_logger, _options.Namespace, _options.MemberlistLabels, e.Message);
-                    failing = true;
-                }
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-
-            if (!await WaitForNextListAsync(settled ? SettledPeerRefresh : PeerRefresh, cancellationToken).ConfigureAwait(false))
-            {
-                return;
-            }
-        }
-    }
-
-    /// <summary>Whether every address is a live member's: nobody listed is still to be joined.</summary>
-    private bool AllLive(List<IPAddress> addresses)
-    {
-        if (_node is not { } node)
-        {
-            return false;
-        }
-
-        var live = node.LiveMembers.Select(static m => m.Address.Address).ToHashSet();
-        return addresses.All(live.Contains);
-    }
-
-    /// <summary>Waits <paramref name="delay"/>, or less when a member is lost meanwhile; false when stopping.</summary>
-    private async Task<bool> WaitForNextListAsync(TimeSpan delay, CancellationToken cancellationToken)
-    {
-        var lost = Volatile.Read(ref _memberLost);
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        try
-        {
-            await Task.WhenAny(Task.Delay(delay, _time, wait.Token), lost.Task).ConfigureAwait(false);
-        }
-        finally
-        {
-            await wait.CancelAsync().ConfigureAwait(false);
-        }
-
-        if (lost.Task.IsCompleted)
-        {
-            Interlocked.CompareExchange(ref _memberLost, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), lost);
-        }
-
-        return !cancellationToken.IsCancellationRequested;
-    }
-
     private MembershipOptions Timings()
     {
         var path = MetalLbMemberlistConfig.DefaultPath;
@@ -351,15 +243,6 @@ internal sealed partial class SpeakerMembership : ISpeakerMembership, IHostedSer
 
         [LoggerMessage(5141, LogLevel.Information, "Speaker {Member}: {Kind}")]
         public static partial void MemberChanged(ILogger logger, string member, string kind);
-
-        [LoggerMessage(5142, LogLevel.Information, "Joining speakers at {Addresses}")]
-        public static partial void Joining(ILogger logger, string addresses);
-
-        [LoggerMessage(5143, LogLevel.Warning, "Cannot list the speaker Pods in {Namespace} with labels {Labels}: {Error}; retrying")]
-        public static partial void CannotListPods(ILogger logger, string @namespace, string labels, string error);
-
-        [LoggerMessage(5144, LogLevel.Information, "Listing the speaker Pods works again")]
-        public static partial void PodsListedAgain(ILogger logger);
 
         [LoggerMessage(5145, LogLevel.Information, "Memberlist timings from {Path}")]
         public static partial void TuningFile(ILogger logger, string path);
