@@ -43,7 +43,8 @@ internal static class IdleCostHarness
                     await process.WaitForLineAsync(static l => l.Text == MemberProcess.PacePrefix + nameof(DetectionPace.Relaxed), TimeSpan.FromSeconds(10));
                 }
 
-                await Task.Delay(TimeSpan.FromSeconds(2));
+                // As long as the Go agents settle: the switch's own work (and tiered compilation of the relaxed path) stays out of the window.
+                await Task.Delay(AgentSettling);
                 rows.Add(await MeasureAsync("BareLb at the relaxed pace (probe 1 s), as a speaker with no address", processes, window));
             }
             finally
