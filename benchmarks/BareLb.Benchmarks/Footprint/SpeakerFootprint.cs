@@ -28,8 +28,6 @@ namespace BareLb.Benchmarks.Footprint;
 /// </summary>
 internal static class SpeakerFootprint
 {
-    private const string Node = "n1";
-
     public static async Task<int> RunAsync(string[] args)
     {
         if (!OperatingSystem.IsLinux() || Environment.UserName != "root")

@@ -9,7 +9,6 @@ internal sealed partial class MembershipProtocol
 {
     private ProbeRound? _round;
     private ScheduledTimer? _nextProbe;
-    private DateTimeOffset _nextProbeDue = DateTimeOffset.MaxValue;
     private DetectionPace _pace = DetectionPace.Fast;
 
     /// <summary>The pace the host asked for (see <see cref="SetPace"/>).</summary>
@@ -34,18 +33,14 @@ internal sealed partial class MembershipProtocol
         _metrics?.SetProbeInterval(ProbeIntervalNow);
         Log.PaceChanged(_logger, pace, ProbeIntervalNow.TotalMilliseconds);
         var now = Now;
-        if (_started && !_left && _nextProbe is { Cancelled: false } && _nextProbeDue > now + ProbeIntervalNow)
+        if (_started && !_left && _nextProbe is { Cancelled: false } next && next.Due > now + ProbeIntervalNow)
         {
-            _timers.Cancel(_nextProbe);
+            _timers.Cancel(next);
             ScheduleProbeTick(now);
         }
     });
 
-    private void ScheduleProbeTick(DateTimeOffset due)
-    {
-        _nextProbeDue = due;
-        _nextProbe = _timers.Schedule(due, _probeTick);
-    }
+    private void ScheduleProbeTick(DateTimeOffset due) => _nextProbe = _timers.Schedule(due, _probeTick);
 
     /// <summary>The probe in flight, if any (for tests).</summary>
     internal string? ProbingNow => _round is { Done: false } round ? round.Target.Name : null;

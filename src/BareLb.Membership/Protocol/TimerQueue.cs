@@ -17,7 +17,7 @@ internal sealed class TimerQueue
     /// <summary>Runs <paramref name="action"/> at or after <paramref name="due"/>; the result cancels it.</summary>
     public ScheduledTimer Schedule(DateTimeOffset due, Action action)
     {
-        var timer = new ScheduledTimer(action);
+        var timer = new ScheduledTimer(due, action);
         _heap.Enqueue(timer, (due.UtcTicks, ++_order));
         return timer;
     }

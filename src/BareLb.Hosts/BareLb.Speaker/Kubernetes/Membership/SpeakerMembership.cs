@@ -92,7 +92,11 @@ internal sealed partial class SpeakerMembership : ISpeakerMembership, IHostedSer
             throw new StartupException($"--ml-bindaddr {bind} --ml-bindport {_options.MemberlistBindPort}: cannot bind the memberlist port: {e.Message}", e);
         }
 
-        ApplyPace();
+        lock (_paceGate)
+        {
+            ApplyPace();
+        }
+
         _node.MemberChanged += (_, change) =>
         {
             Log.MemberChanged(_logger, change.Member.Name, change.Kind.ToString());
@@ -135,21 +139,19 @@ internal sealed partial class SpeakerMembership : ISpeakerMembership, IHostedSer
         }
     }
 
+    /// <summary>Sets the node's pace from <see cref="_atStake"/>. Call it holding <see cref="_paceGate"/>.</summary>
     private void ApplyPace()
     {
-        lock (_paceGate)
+        try
         {
-            try
+            if (_node is { } node)
             {
-                if (_node is { } node)
-                {
-                    node.Pace = _atStake ? DetectionPace.Fast : DetectionPace.Relaxed;
-                }
+                node.Pace = _atStake ? DetectionPace.Fast : DetectionPace.Relaxed;
             }
-            catch (ObjectDisposedException)
-            {
-                // Stopping: the membership is gone, and with it the probing.
-            }
+        }
+        catch (ObjectDisposedException)
+        {
+            // Stopping: the membership is gone, and with it the probing.
         }
     }
 
